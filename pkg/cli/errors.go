@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Exit codes, the same for every command (`wfctl help exit-codes`).
+const (
+	ExitOK       = 0 // success, nothing found
+	ExitFindings = 1 // findings: validation errors, stalled instances when asked to fail
+	ExitUsage    = 2 // usage or input error: bad flags, missing files, unreadable input
+	ExitInfra    = 3 // infrastructure error: broker unreachable, I/O failure
+)
+
+const exitCodesHelp = `Every wfctl command exits with one of:
+
+  0  ok: the command did its job and found nothing to report
+  1  findings: validation errors (or more warnings than --max-warnings),
+     stalled or unfit instances when --fail-on asks for it
+  2  usage or input error: unknown flag or command, a path or glob that
+     matches no file, a malformed config or argument
+  3  infrastructure error: a file that exists but cannot be read, a
+     broker that cannot be reached, a failed write
+`
+
+// UsageError is a mistake in how the command was called: exit 2.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+func usageErrorf(format string, args ...any) error {
+	return &UsageError{Err: fmt.Errorf(format, args...)}
+}
+
+// InfraError is an infrastructure failure: exit 3.
+type InfraError struct{ Err error }
+
+func (e *InfraError) Error() string { return e.Err.Error() }
+func (e *InfraError) Unwrap() error { return e.Err }
+
+// ExitError ends the command with a code after it has reported what it
+// found; it prints nothing more.
+type ExitError struct{ Code int }
+
+func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+// exitCode maps an error to the process exit code.
+func exitCode(err error) int {
+	var ee *ExitError
+	var ue *UsageError
+	var ie *InfraError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &ee):
+		return ee.Code
+	case errors.As(err, &ue):
+		return ExitUsage
+	case errors.As(err, &ie):
+		return ExitInfra
+	}
+	return ExitUsage
+}

@@ -1,0 +1,93 @@
+// Package cli is wfctl's command tree: each command parses its flags,
+// calls into a package that does the work, and renders the result. Errors
+// become exit codes in one place, Main.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wfctl/wfctl/pkg/ui"
+)
+
+// globalOptions are the flags every command has.
+type globalOptions struct {
+	Output  string
+	Color   string
+	NoColor bool
+}
+
+// Main runs wfctl with args (without the program name) and returns the
+// exit code.
+func Main(ctx context.Context, args []string, f *Factory) int {
+	root := newRootCmd(f)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err != nil {
+		var ee *ExitError
+		if !errors.As(err, &ee) {
+			fmt.Fprintln(f.IO.StyledErr(), ui.BoldRed.Render("error:")+" "+err.Error())
+			if strings.HasPrefix(err.Error(), "unknown command") {
+				fmt.Fprintln(f.IO.ErrOut, "Run 'wfctl --help' for usage.")
+			}
+		}
+	}
+	return exitCode(err)
+}
+
+func newRootCmd(f *Factory) *cobra.Command {
+	g := &globalOptions{}
+	root := &cobra.Command{
+		Use:   "wfctl",
+		Short: "Validate, deploy and trace BPMN workflows on Kafka",
+		Long: `wfctl is the toolkit around a Zeebe-style workflow engine for teams whose
+services talk over Kafka: lint BPMN models in CI, deploy them, and replay a
+topic's history through the engine to see which business processes stalled.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			return applyGlobals(f, g)
+		},
+	}
+	root.SetIn(f.IO.In)
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.ErrOut)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &UsageError{Err: err} })
+	pf := root.PersistentFlags()
+	pf.StringVarP(&g.Output, "output", "o", "text", "output format: text, json (and per command: sarif, github, ndjson)")
+	pf.StringVar(&g.Color, "color", "auto", "colour: auto (on a terminal, unless NO_COLOR is set), always, never")
+	pf.BoolVar(&g.NoColor, "no-color", false, "no colour (same as --color never)")
+
+	root.AddCommand(
+		newValidateCmd(f, g, nil),
+		newVersionCmd(f, g),
+		newCompletionCmd(f),
+	)
+	root.SetHelpCommand(newHelpCmd(root))
+	return root
+}
+
+func applyGlobals(f *Factory, g *globalOptions) error {
+	mode, err := ui.ParseColorMode(g.Color)
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+	if g.NoColor {
+		mode = ui.ColorNever
+	}
+	f.IO.Color = mode
+	return nil
+}
+
+// checkOutput validates -o against the formats a command supports.
+func checkOutput(g *globalOptions, formats ...string) error {
+	if slices.Contains(formats, g.Output) {
+		return nil
+	}
+	return usageErrorf("invalid --output %q: this command supports %s", g.Output, strings.Join(formats, ", "))
+}

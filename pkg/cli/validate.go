@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wfctl/wfctl/bpmn/lint"
+	"github.com/wfctl/wfctl/pkg/ui"
+	"github.com/wfctl/wfctl/pkg/validate"
+)
+
+// validateOptions are validate's dependencies and flag values.
+type validateOptions struct {
+	f           *Factory
+	g           *globalOptions
+	Args        []string
+	ConfigPath  string
+	MaxWarnings int
+}
+
+func newValidateCmd(f *Factory, g *globalOptions, runF func(context.Context, *validateOptions) error) *cobra.Command {
+	opts := &validateOptions{f: f, g: g}
+	cmd := &cobra.Command{
+		Use:   "validate [FILE|DIR|GLOB|-]...",
+		Short: "Lint BPMN models: bpmnlint's rules plus what the engine cannot run",
+		Long: `Lint BPMN 2.0 models with bpmnlint's 28 core rules (same ids, meanings and
+severities as bpmnlint 11.15) and wfctl's engine rules (ids wfctl/...) for what
+the engine, like Camunda 8, rejects at deploy.
+
+Folders are searched recursively for *.bpmn; globs may use ** (quote them);
+"-" reads standard input. With no argument, the current folder is searched.
+A path or pattern that matches no file is an error (exit 2).
+
+Rules are configured by the .bpmnlintrc in the current folder or the nearest
+parent (or --config), in bpmnlint's format, plus "overrides" (per-file globs)
+and "ignore" (element ids per rule). Without one, bpmnlint:recommended and the
+engine rules apply.`,
+		Example: `  wfctl validate models/
+  wfctl validate 'models/**/*.bpmn' -o json
+  wfctl validate order.bpmn --max-warnings 0
+  cat order.bpmn | wfctl validate -
+  wfctl validate . -o github        # annotations in GitHub Actions
+  wfctl validate . -o sarif > wfctl.sarif`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Args = args
+			if len(args) == 0 {
+				opts.Args = []string{"."}
+			}
+			if err := checkOutput(g, validate.Formats...); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runValidate(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.ConfigPath, "config", "c", "", "rule config (default: .bpmnlintrc in the current folder or the nearest parent)")
+	cmd.Flags().IntVar(&opts.MaxWarnings, "max-warnings", -1, "exit 1 when there are more than N warnings (-1: no limit)")
+	return cmd
+}
+
+func runValidate(_ context.Context, opts *validateOptions) error {
+	f := opts.f
+	cfg, err := loadLintConfig(f, opts.ConfigPath)
+	if err != nil {
+		return err
+	}
+	files, err := validate.Expand(f.WorkDir, opts.Args)
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+	res, err := validate.Run(validate.Options{Dir: f.WorkDir, Files: files, Stdin: f.IO.In, Config: cfg})
+	if err != nil {
+		var re *validate.ReadError
+		if errors.As(err, &re) {
+			return &InfraError{Err: err}
+		}
+		return err
+	}
+	out := f.IO.Out
+	if opts.g.Output == "text" {
+		out = f.IO.StyledOut()
+	}
+	if err := validate.Write(out, opts.g.Output, res, f.Build.Version); err != nil {
+		return &InfraError{Err: err}
+	}
+	s := res.Summary()
+	if s.Errors > 0 {
+		return &ExitError{Code: ExitFindings}
+	}
+	if opts.MaxWarnings >= 0 && s.Warnings > opts.MaxWarnings {
+		fmt.Fprintf(f.IO.StyledErr(), "%s %d warnings, more than --max-warnings %d\n", ui.BoldRed.Render("✖"), s.Warnings, opts.MaxWarnings)
+		return &ExitError{Code: ExitFindings}
+	}
+	return nil
+}
+
+// loadLintConfig reads --config, or the nearest .bpmnlintrc, or returns
+// the default config. Warnings about the config go to stderr.
+func loadLintConfig(f *Factory, explicit string) (*lint.Config, error) {
+	path := explicit
+	if path != "" {
+		path = validate.Resolve(f.WorkDir, path)
+	} else {
+		path = findUp(f.WorkDir, ".bpmnlintrc")
+	}
+	if path == "" {
+		return lint.DefaultConfig(), nil
+	}
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(f.WorkDir, path)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if explicit != "" && errors.Is(err, os.ErrNotExist) {
+			return nil, usageErrorf("--config %s: no such file", explicit)
+		}
+		return nil, &InfraError{Err: fmt.Errorf("read config: %w", err)}
+	}
+	cfg, err := lint.ParseConfig(data, filepath.Dir(path))
+	if err != nil {
+		return nil, usageErrorf("%s: %v", path, err)
+	}
+	cfg.WorkDir = f.WorkDir
+	for _, w := range cfg.Warnings {
+		fmt.Fprintf(f.IO.StyledErr(), "%s %s: %s\n", ui.Yellow.Render("warning:"), path, w)
+	}
+	return cfg, nil
+}
+
+// findUp looks for name in dir and its parents.
+func findUp(dir, name string) string {
+	for dir != "" {
+		p := filepath.Join(dir, name)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	return ""
+}

@@ -1,0 +1,157 @@
+package validate
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/wfctl/wfctl/bpmn/lint"
+	"github.com/wfctl/wfctl/pkg/ui"
+)
+
+// Formats lists the output formats of validate.
+var Formats = []string{"text", "json", "sarif", "github"}
+
+// Write renders res in format to w. For text, w should be a styled
+// writer (ui.IOStreams.StyledOut): colour is stripped there when off.
+func Write(w io.Writer, format string, res *Result, version string) error {
+	switch format {
+	case "text", "":
+		return writeText(w, res)
+	case "json":
+		return writeJSON(w, res)
+	case "sarif":
+		return writeSARIF(w, res, version)
+	case "github":
+		return writeGitHub(w, res)
+	}
+	return fmt.Errorf("unknown output format %q: use %s", format, strings.Join(Formats, ", "))
+}
+
+// writeText prints compiler-style lines, grouped by file:
+//
+//	order.bpmn:12:5: error: Element is missing label/name [label-required] (Task_1)
+func writeText(w io.Writer, res *Result) error {
+	var b strings.Builder
+	for _, f := range res.Files {
+		for _, p := range f.Problems {
+			sev := p.Severity.String()
+			fmt.Fprintf(&b, "%s: %s: %s %s",
+				ui.Bold.Render(location(f.Path, p)), ui.Severity(sev).Render(sev), p.Message,
+				ui.Faint.Render("["+p.Rule+"]"))
+			if p.Element != "" {
+				b.WriteString(" " + ui.Faint.Render("("+p.Element+")"))
+			}
+			b.WriteByte('\n')
+		}
+	}
+	s := res.Summary()
+	b.WriteString(summaryLine(s, filesWithProblems(res)))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func location(path string, p lint.Report) string {
+	if !p.Pos.IsValid() {
+		return path
+	}
+	return fmt.Sprintf("%s:%d:%d", path, p.Pos.Line, p.Pos.Column)
+}
+
+func filesWithProblems(res *Result) int {
+	n := 0
+	for _, f := range res.Files {
+		if len(f.Problems) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+func summaryLine(s Summary, withProblems int) string {
+	files := plural(s.Files, "file")
+	total := s.Errors + s.Warnings + s.Infos
+	if total == 0 {
+		return ui.Green.Render("✓ "+files+" checked, no problems") + "\n"
+	}
+	parts := []string{plural(s.Errors, "error"), plural(s.Warnings, "warning")}
+	if s.Infos > 0 {
+		parts = append(parts, plural(s.Infos, "info"))
+	}
+	line := fmt.Sprintf("%s (%s) in %d of %s", plural(total, "problem"), strings.Join(parts, ", "), withProblems, files)
+	if s.Errors > 0 {
+		return ui.BoldRed.Render("✖ "+line) + "\n"
+	}
+	return ui.Yellow.Render("⚠ "+line) + "\n"
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// JSON output: the stable schema documented in the README.
+type jsonOutput struct {
+	Files   []jsonFile `json:"files"`
+	Summary Summary    `json:"summary"`
+}
+
+type jsonFile struct {
+	Path     string        `json:"path"`
+	Problems []jsonProblem `json:"problems"`
+}
+
+type jsonProblem struct {
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"`
+	Message  string `json:"message"`
+	Element  string `json:"element,omitempty"`
+	Line     int    `json:"line"`
+	Column   int    `json:"column"`
+}
+
+func writeJSON(w io.Writer, res *Result) error {
+	out := jsonOutput{Files: make([]jsonFile, 0, len(res.Files)), Summary: res.Summary()}
+	for _, f := range res.Files {
+		jf := jsonFile{Path: f.Path, Problems: make([]jsonProblem, 0, len(f.Problems))}
+		for _, p := range f.Problems {
+			jf.Problems = append(jf.Problems, jsonProblem{Rule: p.Rule, Severity: p.Severity.String(),
+				Message: p.Message, Element: p.Element, Line: p.Pos.Line, Column: p.Pos.Column})
+		}
+		out.Files = append(out.Files, jf)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// writeGitHub prints workflow commands that GitHub Actions shows as
+// annotations on the pull request's files.
+func writeGitHub(w io.Writer, res *Result) error {
+	var b strings.Builder
+	for _, f := range res.Files {
+		for _, p := range f.Problems {
+			cmd := map[lint.Severity]string{lint.Error: "error", lint.Warn: "warning", lint.Info: "notice"}[p.Severity]
+			fmt.Fprintf(&b, "::%s file=%s", cmd, ghProperty(f.Path))
+			if p.Pos.IsValid() {
+				fmt.Fprintf(&b, ",line=%d,col=%d", p.Pos.Line, p.Pos.Column)
+			}
+			msg := p.Message
+			if p.Element != "" {
+				msg += " (" + p.Element + ")"
+			}
+			fmt.Fprintf(&b, ",title=%s::%s\n", ghProperty(p.Rule), ghData(msg))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+var ghDataEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+var ghPropertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+
+func ghData(s string) string     { return ghDataEscaper.Replace(s) }
+func ghProperty(s string) string { return ghPropertyEscaper.Replace(s) }

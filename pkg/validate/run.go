@@ -1,0 +1,174 @@
+package validate
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+
+	"github.com/wfctl/wfctl/bpmn"
+	"github.com/wfctl/wfctl/bpmn/lint"
+)
+
+// RuleParseError is the rule id of the single problem a file that cannot
+// be parsed gets.
+const RuleParseError = "parse-error"
+
+// StdinName is how a model read from standard input is named in reports.
+const StdinName = "<stdin>"
+
+// File is one validated file.
+type File struct {
+	Path     string
+	Problems []lint.Report
+	// Doc is the parsed model, nil when the file did not parse.
+	Doc *bpmn.Document
+}
+
+// Result is a whole run.
+type Result struct {
+	Files []*File
+}
+
+// Summary counts a result's files and problems by severity.
+type Summary struct {
+	Files    int `json:"files"`
+	Errors   int `json:"errors"`
+	Warnings int `json:"warnings"`
+	Infos    int `json:"infos"`
+}
+
+// Summary counts problems.
+func (r *Result) Summary() Summary {
+	s := Summary{Files: len(r.Files)}
+	for _, f := range r.Files {
+		for _, p := range f.Problems {
+			switch p.Severity {
+			case lint.Error:
+				s.Errors++
+			case lint.Warn:
+				s.Warnings++
+			case lint.Info:
+				s.Infos++
+			}
+		}
+	}
+	return s
+}
+
+// ReadError is a file that exists but cannot be read: an infrastructure
+// problem, not a finding.
+type ReadError struct {
+	Path string
+	Err  error
+}
+
+func (e *ReadError) Error() string { return fmt.Sprintf("read %s: %v", e.Path, e.Err) }
+func (e *ReadError) Unwrap() error { return e.Err }
+
+// Options configure Run.
+type Options struct {
+	// Dir resolves relative paths.
+	Dir    string
+	Files  []string
+	Stdin  io.Reader
+	Config *lint.Config
+	// Workers bounds parallelism; 0 means GOMAXPROCS.
+	Workers int
+}
+
+// Run parses and lints every file, in parallel, and then checks what
+// spans files (the same process id in two files). Files keep their order.
+func Run(opts Options) (*Result, error) {
+	linter := lint.New(opts.Config)
+	res := &Result{Files: make([]*File, len(opts.Files))}
+	errs := make([]error, len(opts.Files))
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				res.Files[i], errs[i] = checkFile(opts, linter, opts.Files[i])
+			}
+		}()
+	}
+	for i := range opts.Files {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	crossFile(opts.Config, res)
+	return res, nil
+}
+
+func checkFile(opts Options, linter *lint.Linter, path string) (*File, error) {
+	src, name, err := readInput(opts, path)
+	if err != nil {
+		return nil, err
+	}
+	f := &File{Path: name}
+	doc, err := bpmn.Parse(name, src)
+	if err != nil {
+		var pe *bpmn.ParseError
+		if !errors.As(err, &pe) {
+			return nil, err
+		}
+		f.Problems = []lint.Report{{Rule: RuleParseError, Severity: lint.Error, Message: pe.Msg, Pos: pe.Pos}}
+		return f, nil
+	}
+	f.Doc = doc
+	f.Problems = linter.Lint(name, doc)
+	return f, nil
+}
+
+func readInput(opts Options, path string) ([]byte, string, error) {
+	if path == Stdin {
+		if opts.Stdin == nil {
+			return nil, StdinName, &ReadError{Path: StdinName, Err: errors.New("no standard input")}
+		}
+		src, err := io.ReadAll(io.LimitReader(opts.Stdin, bpmn.MaxFileSize+1))
+		if err != nil {
+			return nil, StdinName, &ReadError{Path: StdinName, Err: err}
+		}
+		return src, StdinName, nil
+	}
+	fh, err := os.Open(Resolve(opts.Dir, path))
+	if err != nil {
+		return nil, path, &ReadError{Path: path, Err: err}
+	}
+	defer fh.Close()
+	// Read at most one byte over the limit: the parser refuses the file
+	// with a clear message, and a huge file never fills memory.
+	src, err := io.ReadAll(io.LimitReader(fh, bpmn.MaxFileSize+1))
+	if err != nil {
+		return nil, path, &ReadError{Path: path, Err: err}
+	}
+	return src, path, nil
+}
+
+func crossFile(cfg *lint.Config, res *Result) {
+	var paths []string
+	var docs []*bpmn.Document
+	var idx []int
+	for i, f := range res.Files {
+		if f.Doc != nil {
+			paths, docs, idx = append(paths, f.Path), append(docs, f.Doc), append(idx, i)
+		}
+	}
+	for j, reps := range lint.DuplicateProcessIDs(cfg, paths, docs) {
+		f := res.Files[idx[j]]
+		f.Problems = append(f.Problems, reps...)
+		lint.SortReports(f.Problems)
+	}
+}
