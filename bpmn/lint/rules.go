@@ -8,14 +8,12 @@ import (
 
 // coreRules are bpmnlint's core rules, one file each, named for the rule.
 func coreRules() []*Rule {
-	return []*Rule{}
+	return coreRuleSet()
 }
 
 // engineRules are wfctl's rules for what the engine cannot run.
 func engineRules() []*Rule {
-	return []*Rule{
-		duplicateProcessID,
-	}
+	return append([]*Rule{duplicateProcessID}, engineRuleSet()...)
 }
 
 var allRules = func() []*Rule {
