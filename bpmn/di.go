@@ -1,6 +1,10 @@
 package bpmn
 
-import "strconv"
+import (
+	"math"
+	"strconv"
+	"strings"
+)
 
 // Diagram is a bpmndi:BPMNDiagram with its plane.
 type Diagram struct {
@@ -17,9 +21,17 @@ type Plane struct {
 	Edges       []*Edge
 }
 
-// Bounds is a dc:Bounds rectangle.
+// Bounds is a dc:Bounds rectangle. Numbers are read leniently, as
+// JavaScript's parseFloat does (bpmn-js and bpmnlint read them that way):
+// x and y default to 0, a missing width or height is NaN, and text that
+// is not a number is NaN.
 type Bounds struct {
 	X, Y, Width, Height float64
+}
+
+// Valid reports whether the bounds have a width and a height.
+func (b *Bounds) Valid() bool {
+	return b != nil && !math.IsNaN(b.Width) && !math.IsNaN(b.Height)
 }
 
 // Point is a di:waypoint.
@@ -45,10 +57,11 @@ type Edge struct {
 
 func (p *parser) parseDiagram(el *xnode) *Diagram {
 	d := &Diagram{Base: p.base(el)}
+	// A diagram has one plane. When a file has several, bpmn-moddle (and so
+	// bpmn-js and bpmnlint) keeps the last; so do we.
 	for _, c := range el.children {
 		if c.ns == nsBPMNDI && c.local == "BPMNPlane" {
 			d.Plane = p.parsePlane(c)
-			break
 		}
 	}
 	return d
@@ -108,12 +121,33 @@ func (p *parser) labelBounds(el *xnode) *Bounds {
 }
 
 func parseBounds(el *xnode) *Bounds {
-	return &Bounds{X: attrFloat(el, "x"), Y: attrFloat(el, "y"), Width: attrFloat(el, "width"), Height: attrFloat(el, "height")}
+	b := &Bounds{X: attrFloat(el, "x"), Y: attrFloat(el, "y"), Width: attrFloat(el, "width"), Height: attrFloat(el, "height")}
+	if !hasAttr(el, "x") {
+		b.X = 0
+	}
+	if !hasAttr(el, "y") {
+		b.Y = 0
+	}
+	return b
 }
 
+// attrFloat parses a number attribute as JavaScript's parseFloat does: the
+// longest numeric prefix after leading white space, NaN when there is none.
 func attrFloat(el *xnode, name string) float64 {
-	f, _ := strconv.ParseFloat(attr(el, name), 64)
-	return f
+	return lenientFloat(attr(el, name))
+}
+
+func lenientFloat(s string) float64 {
+	s = strings.TrimLeft(s, " \t\n\r\v\f")
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		return f
+	}
+	for end := len(s) - 1; end > 0; end-- {
+		if f, err := strconv.ParseFloat(s[:end], 64); err == nil && !strings.ContainsAny(s[:end], "xXpP_") {
+			return f
+		}
+	}
+	return math.NaN()
 }
 
 func optBool(el *xnode, name string) *bool {

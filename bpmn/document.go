@@ -24,8 +24,8 @@ type Document struct {
 
 // Problem is a defect in the document found by the parser.
 type Problem struct {
-	// Rule is a stable id: RuleDuplicateID, RuleUnresolvedReference or
-	// RuleUndeclaredPrefix.
+	// Rule is a stable id: RuleDuplicateID, RuleUnresolvedReference,
+	// RuleUndeclaredPrefix or RuleElementName.
 	Rule    string
 	Message string
 	Element string
@@ -37,6 +37,7 @@ const (
 	RuleDuplicateID         = "wfctl/duplicate-id"
 	RuleUnresolvedReference = "wfctl/unresolved-reference"
 	RuleUndeclaredPrefix    = "wfctl/undeclared-prefix"
+	RuleElementName         = "wfctl/element-name"
 )
 
 // ParseError is a document that cannot be read as BPMN: malformed XML, a

@@ -11,6 +11,7 @@ func (p *parser) parseFlowNode(x *xnode, k Kind, pr *Process, parent *FlowNode) 
 		CalledElement:  attr(x, "calledElement"),
 	}
 	n.ParallelMultiple = attr(x, "parallelMultiple") == "true"
+	n.IsForCompensation = attr(x, "isForCompensation") == "true"
 	if k == KindEventBasedGateway {
 		n.EventGatewayType = attr(x, "eventGatewayType")
 		n.Instantiating = n.Instantiate

@@ -127,6 +127,8 @@ type FlowNode struct {
 	Instantiating bool
 	// IsInterrupting is a start event's isInterrupting attribute (default true).
 	IsInterrupting bool
+	// IsForCompensation is an activity's isForCompensation attribute.
+	IsForCompensation bool
 
 	Zeebe Zeebe
 }
@@ -285,4 +287,18 @@ type MessageFlow struct {
 	SourceRef  string
 	TargetRef  string
 	MessageRef string
+}
+
+// Attr returns the value of the element's unprefixed attribute name and
+// whether it is present.
+func (b *Base) Attr(name string) (string, bool) {
+	if b.XML == nil {
+		return "", false
+	}
+	for _, a := range b.XML.Attr {
+		if a.Key == name && a.Space == "" {
+			return a.Value, true
+		}
+	}
+	return "", false
 }

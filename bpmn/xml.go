@@ -64,8 +64,8 @@ type indexer struct {
 	// problems are namespace slips that can be read past.
 	problems []Problem
 	warned   map[string]bool
-	lines   *lineIndex
-	count   int
+	lines    *lineIndex
+	count    int
 }
 
 func (ix *indexer) build(el *etree.Element, scope *nsScope) *xnode {
@@ -97,6 +97,9 @@ func (ix *indexer) build(el *etree.Element, scope *nsScope) *xnode {
 			Msg: "namespace prefix " + el.Space + " of <" + el.Space + ":" + el.Tag + "> is not declared (add xmlns:" + el.Space + "=\"...\")"}
 	}
 	n.ns = uri
+	if uri == nsBPMN && n.local != "" && n.local[0] >= 'A' && n.local[0] <= 'Z' {
+		ix.lowerCaseName(n)
+	}
 	for _, a := range el.Attr {
 		if a.Space != "" && a.Space != "xmlns" && ix.err == nil {
 			if _, ok := scope.lookup(a.Space); !ok {
@@ -132,6 +135,27 @@ func (x *xnode) child(ns, local string) *xnode {
 		}
 	}
 	return nil
+}
+
+// lowerCaseName reads <bpmn:Task> as <bpmn:task>: bpmn-moddle accepts an
+// element written with its type's name, and real files rely on it. The
+// BPMN schema (and Zeebe) does not, so it is reported.
+func (ix *indexer) lowerCaseName(n *xnode) {
+	lower := string(n.local[0]+'a'-'A') + n.local[1:]
+	if KindOf(lower) == KindUnknown && !capitalisable[lower] {
+		return
+	}
+	ix.problems = append(ix.problems, Problem{Rule: RuleElementName, Pos: ix.lines.pos(max(n.offset, 0)), Element: attr(n, "id"),
+		Message: "element <" + qname(n.el) + "> is read as <" + lower + ">: BPMN element names start in lower case (a strict reader such as Zeebe rejects the file)"})
+	n.local = lower
+}
+
+// capitalisable are BPMN element names besides flow elements and event
+// definitions that are read when written with a capital letter.
+var capitalisable = map[string]bool{
+	"process": true, "collaboration": true, "participant": true, "messageFlow": true,
+	"laneSet": true, "lane": true, "message": true, "error": true, "signal": true, "escalation": true,
+	"definitions": true, "conditionExpression": true, "incoming": true, "outgoing": true,
 }
 
 // attr returns the value of the unprefixed attribute name of x, or "".

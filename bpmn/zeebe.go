@@ -5,16 +5,16 @@ import "github.com/beevik/etree"
 // Zeebe holds the Camunda 8 (zeebe:) extension elements of an element.
 // Each field is nil or empty when the element does not have it.
 type Zeebe struct {
-	TaskDefinition      *TaskDefinition
-	Subscription        *Subscription
-	IOMapping           *IOMapping
-	TaskHeaders         []Header
-	CalledElement       *CalledElement
-	Properties          []Property
-	FormDefinition      *FormDefinition
-	UserTask            *ZeebeElement
-	Script              *Script
-	CalledDecision      *CalledDecision
+	TaskDefinition       *TaskDefinition
+	Subscription         *Subscription
+	IOMapping            *IOMapping
+	TaskHeaders          []Header
+	CalledElement        *CalledElement
+	Properties           []Property
+	FormDefinition       *FormDefinition
+	UserTask             *ZeebeElement
+	Script               *Script
+	CalledDecision       *CalledDecision
 	AssignmentDefinition *AssignmentDefinition
 	// Other lists zeebe: elements the model does not type, such as
 	// zeebe:executionListeners or zeebe:versionTag.

@@ -30,6 +30,7 @@ var parserRules = map[string]string{
 	bpmn.RuleDuplicateID:         "ids are unique in a document",
 	bpmn.RuleUnresolvedReference: "references name an element of the right type",
 	bpmn.RuleUndeclaredPrefix:    "namespace prefixes are declared",
+	bpmn.RuleElementName:         "BPMN element names are written as the schema spells them",
 }
 
 func knownRule(id string) bool {
