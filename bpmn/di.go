@@ -1,6 +1,7 @@
 package bpmn
 
 import (
+	"errors"
 	"math"
 	"strconv"
 	"strings"
@@ -139,15 +140,58 @@ func attrFloat(el *xnode, name string) float64 {
 
 func lenientFloat(s string) float64 {
 	s = strings.TrimLeft(s, " \t\n\r\v\f")
-	if f, err := strconv.ParseFloat(s, 64); err == nil {
-		return f
+	end := numberPrefix(s)
+	if end == 0 {
+		if strings.HasPrefix(s, "Infinity") || strings.HasPrefix(s, "+Infinity") {
+			return math.Inf(1)
+		}
+		if strings.HasPrefix(s, "-Infinity") {
+			return math.Inf(-1)
+		}
+		return math.NaN()
 	}
-	for end := len(s) - 1; end > 0; end-- {
-		if f, err := strconv.ParseFloat(s[:end], 64); err == nil && !strings.ContainsAny(s[:end], "xXpP_") {
-			return f
+	f, err := strconv.ParseFloat(s[:end], 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return math.NaN()
+	}
+	return f
+}
+
+// numberPrefix returns the length of the longest prefix of s that is a
+// decimal number: sign, digits, fraction, exponent.
+func numberPrefix(s string) int {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i, digits = i+1, digits+1
+	}
+	if i < len(s) && s[i] == '.' {
+		j := i + 1
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j, digits = j+1, digits+1
+		}
+		i = j
+	}
+	if digits == 0 {
+		return 0
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		j := i + 1
+		if j < len(s) && (s[j] == '+' || s[j] == '-') {
+			j++
+		}
+		k := j
+		for k < len(s) && s[k] >= '0' && s[k] <= '9' {
+			k++
+		}
+		if k > j {
+			i = k
 		}
 	}
-	return math.NaN()
+	return i
 }
 
 func optBool(el *xnode, name string) *bool {
