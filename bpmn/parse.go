@@ -91,6 +91,10 @@ func xmlError(path string, src []byte, lines *lineIndex, err error) *ParseError 
 	d := xml.NewDecoder(bytes.NewReader(src))
 	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
 	for {
+		// For a tag left open or closed wrongly, point at the start of
+		// the token that failed, not where the decoder gave up, which
+		// may be the end of the file.
+		start := int(d.InputOffset())
 		_, derr := d.Token()
 		if derr == nil {
 			continue
@@ -98,15 +102,27 @@ func xmlError(path string, src []byte, lines *lineIndex, err error) *ParseError 
 		if derr == io.EOF {
 			break
 		}
-		line, col := d.InputPos()
 		msg := derr.Error()
 		var se *xml.SyntaxError
 		if errors.As(derr, &se) {
 			msg = se.Msg
 		}
-		return &ParseError{Path: path, Pos: Pos{Line: line, Column: col, Offset: int(d.InputOffset())}, Msg: "malformed XML: " + msg}
+		pos := lines.pos(skipSpace(src, start))
+		if !strings.Contains(msg, "EOF") && !strings.Contains(msg, "end element") && !strings.Contains(msg, "closed by") {
+			// Inside a tag the decoder stops right at the fault.
+			line, col := d.InputPos()
+			pos = Pos{Line: line, Column: col, Offset: int(d.InputOffset())}
+		}
+		return &ParseError{Path: path, Pos: pos, Msg: "malformed XML: " + msg}
 	}
 	return &ParseError{Path: path, Pos: lines.pos(len(src)), Msg: "malformed XML: " + strings.TrimPrefix(err.Error(), "etree: ")}
+}
+
+func skipSpace(src []byte, i int) int {
+	for i < len(src) && isSpace(src[i]) {
+		i++
+	}
+	return min(i, max(len(src)-1, 0))
 }
 
 // decoderOffsets lists start-tag offsets with encoding/xml, the slow but

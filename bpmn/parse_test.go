@@ -127,8 +127,9 @@ func TestParseErrors(t *testing.T) {
 		line, col       int
 	}{
 		{"empty", "  \n", "file is empty", 1, 1},
-		{"malformed", "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">\n  <process id=\"P\">\n</definitions>", "malformed XML", 3, 15},
-		{"unclosed attribute", "<definitions a=\"1>\n", "malformed XML", 2, 1},
+		{"malformed", "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">\n  <process id=\"P\">\n</definitions>", "malformed XML", 3, 1},
+		{"unclosed attribute", "<definitions a=\"1>\n", "malformed XML", 1, 1},
+		{"bad attribute", "<definitions\n  $type=\"x\"/>", "malformed XML", 2, 3},
 		{"not bpmn", "<html><body/></html>", "not a BPMN 2.0 document", 1, 1},
 		{"undeclared prefix", "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">\n <zeebe:x/></definitions>", "namespace prefix zeebe", 2, 2},
 		{"deep", "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">" + strings.Repeat("<a>", 600) + strings.Repeat("</a>", 600) + "</definitions>", "nesting deeper than", 0, 0},
