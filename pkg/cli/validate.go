@@ -21,6 +21,7 @@ type validateOptions struct {
 	Args        []string
 	ConfigPath  string
 	MaxWarnings int
+	ListRules   bool
 }
 
 func newValidateCmd(f *Factory, g *globalOptions, runF func(context.Context, *validateOptions) error) *cobra.Command {
@@ -51,6 +52,9 @@ engine rules apply.`,
 			if len(args) == 0 {
 				opts.Args = []string{"."}
 			}
+			if opts.ListRules {
+				return listRules(f)
+			}
 			if err := checkOutput(g, validate.Formats...); err != nil {
 				return err
 			}
@@ -62,6 +66,7 @@ engine rules apply.`,
 	}
 	cmd.Flags().StringVarP(&opts.ConfigPath, "config", "c", "", "rule config (default: .bpmnlintrc in the current folder or the nearest parent)")
 	cmd.Flags().IntVar(&opts.MaxWarnings, "max-warnings", -1, "exit 1 when there are more than N warnings (-1: no limit)")
+	cmd.Flags().BoolVar(&opts.ListRules, "list-rules", false, "list every rule with its severity in bpmnlint:recommended, and exit")
 	return cmd
 }
 
@@ -148,4 +153,17 @@ func findUp(dir, name string) string {
 		dir = parent
 	}
 	return ""
+}
+
+// listRules prints every rule, its default severity and what it asks for.
+func listRules(f *Factory) error {
+	def := lint.DefaultConfig()
+	w := f.IO.StyledOut()
+	for _, r := range lint.Rules() {
+		sev := def.Setting("", r.ID).Severity.String()
+		if _, err := fmt.Fprintf(w, "%-38s %-8s %s\n", r.ID, sev, r.Description); err != nil {
+			return &InfraError{Err: err}
+		}
+	}
+	return nil
 }
