@@ -31,7 +31,7 @@ func runVersion(f *Factory, format string) error {
 		}{b, runtime.Version()}
 		enc := json.NewEncoder(f.IO.Out)
 		enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
+		enc.SetEscapeHTML(false)
 		return enc.Encode(out)
 	}
 	_, err := fmt.Fprintf(f.IO.Out, "wfctl %s (commit %s, built %s, %s)\n", b.Version, b.Commit, b.Date, runtime.Version())
