@@ -81,6 +81,78 @@ func (d *Document) AttrPos(elem Pos, name string) Pos {
 	return d.lines.pos(off)
 }
 
+// AttrValuePos returns the position of byte off of the (decoded) value of
+// attribute name on the element that starts at elem: entity references
+// such as &gt; count as the one character they stand for.
+func (d *Document) AttrValuePos(elem Pos, name string, off int) Pos {
+	if !elem.IsValid() || elem.Offset >= len(d.Src) {
+		return elem
+	}
+	start := attrOffset(d.Src, elem.Offset, name)
+	if start < 0 {
+		return elem
+	}
+	return d.lines.pos(rawOffset(d.Src, start, off))
+}
+
+// TextPos returns the position of byte off of the trimmed text content of
+// the element that starts at elem.
+func (d *Document) TextPos(elem Pos, off int) Pos {
+	if !elem.IsValid() || elem.Offset >= len(d.Src) {
+		return elem
+	}
+	i := skipTag(d.Src, elem.Offset+1)
+	for i < len(d.Src) && isSpace(d.Src[i]) {
+		i++
+	}
+	if rest := d.Src[i:]; len(rest) > 9 && string(rest[:9]) == "<![CDATA[" {
+		i += 9
+		for i < len(d.Src) && isSpace(d.Src[i]) {
+			i++
+		}
+	}
+	return d.lines.pos(rawOffset(d.Src, i, off))
+}
+
+// rawOffset walks src from start over off bytes of decoded text, counting
+// an entity reference as the bytes it decodes to.
+func rawOffset(src []byte, start, off int) int {
+	i := start
+	for decoded := 0; decoded < off && i < len(src); decoded++ {
+		if src[i] != '&' {
+			i++
+			continue
+		}
+		end := i + 1
+		for end < len(src) && end-i < 12 && src[end] != ';' {
+			end++
+		}
+		if end < len(src) && src[end] == ';' {
+			if n := entityLen(src[i+1 : end]); n > 1 {
+				decoded += n - 1
+			}
+			i = end + 1
+		} else {
+			i++
+		}
+	}
+	return min(i, max(len(src)-1, 0))
+}
+
+// entityLen is how many bytes an entity reference's name decodes to.
+func entityLen(name []byte) int {
+	if len(name) > 1 && name[0] == '#' {
+		var r rune
+		if name[1] == 'x' || name[1] == 'X' {
+			fmt.Sscanf(string(name[2:]), "%x", &r)
+		} else {
+			fmt.Sscanf(string(name[1:]), "%d", &r)
+		}
+		return max(len(string(r)), 1)
+	}
+	return 1
+}
+
 // FlowNodes calls fn for every flow node and data element of every
 // process, sub-processes included, in document order.
 func (d *Definitions) FlowNodes(fn func(*FlowNode)) {

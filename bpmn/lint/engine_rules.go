@@ -19,6 +19,7 @@ func engineRuleSet() []*Rule {
 		engineErrorReference,
 		engineEventBasedGatewayTarget,
 		engineExecutableProcess,
+		engineFEELSyntax,
 		engineLinkEvent,
 		engineLoopCharacteristics,
 		engineMessageSubscription,

@@ -69,6 +69,8 @@ type Check struct {
 	Doc *bpmn.Document
 	// Options are the rule's options from the config, or nil.
 	Options map[string]any
+	// ParseExpr checks FEEL syntax; nil when the linter has no parser.
+	ParseExpr ExpressionParser
 
 	rule    *Rule
 	reports []Report
@@ -108,13 +110,40 @@ func (c *Check) ExecutableNodes(fn func(*bpmn.FlowNode)) {
 
 // Linter runs a set of rules with their severities.
 type Linter struct {
-	cfg   *Config
-	rules []*Rule
+	cfg       *Config
+	rules     []*Rule
+	parseExpr ExpressionParser
 }
 
+// ExpressionParser checks the syntax of one FEEL expression, given without
+// its leading "=". It returns nil when the expression parses.
+//
+// The bpmn packages know nothing of FEEL (they import only etree and the
+// standard library); the caller passes the parser in, and without one
+// wfctl/feel-syntax reports nothing.
+type ExpressionParser func(src string) *ExpressionError
+
+// ExpressionError is a syntax error in an expression: Offset is the byte
+// offset in the expression, Line and Column are 1-based.
+type ExpressionError struct {
+	Offset       int
+	Line, Column int
+	Msg          string
+}
+
+// Option configures a Linter.
+type Option func(*Linter)
+
+// WithExpressionParser sets the FEEL syntax checker for wfctl/feel-syntax.
+func WithExpressionParser(p ExpressionParser) Option { return func(l *Linter) { l.parseExpr = p } }
+
 // New returns a linter for cfg. Rules the config turns off never run.
-func New(cfg *Config) *Linter {
-	return &Linter{cfg: cfg, rules: Rules()}
+func New(cfg *Config, opts ...Option) *Linter {
+	l := &Linter{cfg: cfg, rules: Rules()}
+	for _, o := range opts {
+		o(l)
+	}
+	return l
 }
 
 // Lint runs every enabled rule on doc and returns the reports sorted by
@@ -134,7 +163,7 @@ func (l *Linter) Lint(path string, doc *bpmn.Document) []Report {
 		if setting.Severity == Off {
 			continue
 		}
-		c := &Check{Doc: doc, Options: setting.Options, rule: r}
+		c := &Check{Doc: doc, Options: setting.Options, ParseExpr: l.parseExpr, rule: r}
 		r.Check(c)
 		for _, rep := range c.reports {
 			if eff.ignored(r.ID, rep.Element) {

@@ -65,6 +65,7 @@ topic's history through the engine to see which business processes stalled.`,
 
 	root.AddCommand(
 		newValidateCmd(f, g, nil),
+		newFeelCmd(f, g, nil),
 		newVersionCmd(f, g),
 		newCompletionCmd(f),
 	)

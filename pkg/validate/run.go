@@ -10,6 +10,7 @@ import (
 
 	"github.com/wfctl/wfctl/bpmn"
 	"github.com/wfctl/wfctl/bpmn/lint"
+	"github.com/wfctl/wfctl/pkg/feel"
 )
 
 // RuleParseError is the rule id of the single problem a file that cannot
@@ -82,7 +83,7 @@ type Options struct {
 // Run parses and lints every file, in parallel, and then checks what
 // spans files (the same process id in two files). Files keep their order.
 func Run(opts Options) (*Result, error) {
-	linter := lint.New(opts.Config)
+	linter := lint.New(opts.Config, lint.WithExpressionParser(FEELSyntax))
 	res := &Result{Files: make([]*File, len(opts.Files))}
 	errs := make([]error, len(opts.Files))
 	workers := opts.Workers
@@ -110,6 +111,19 @@ func Run(opts Options) (*Result, error) {
 	}
 	crossFile(opts.Config, res)
 	return res, nil
+}
+
+// FEELSyntax checks a FEEL expression's syntax for the linter's
+// wfctl/feel-syntax rule.
+func FEELSyntax(src string) *lint.ExpressionError {
+	if _, err := feel.Parse(src); err != nil {
+		var se *feel.SyntaxError
+		if errors.As(err, &se) {
+			return &lint.ExpressionError{Offset: se.Offset, Line: se.Line, Column: se.Column, Msg: se.Msg}
+		}
+		return &lint.ExpressionError{Line: 1, Column: 1, Msg: err.Error()}
+	}
+	return nil
 }
 
 func checkFile(opts Options, linter *lint.Linter, path string) (*File, error) {

@@ -1,0 +1,44 @@
+package cli
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestDependencyDirection keeps the pipeline's layers apart (STYLE.md):
+// bpmn knows only etree and the standard library, FEEL and the engine know
+// nothing of Kafka or terminals, only Kafka-facing packages import
+// franz-go, and only pkg/ui imports lipgloss.
+func TestDependencyDirection(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}:{{join .Imports \" \"}}", "github.com/wfctl/wfctl/...").Output()
+	if err != nil {
+		t.Skipf("go list: %v", err)
+	}
+	const mod = "github.com/wfctl/wfctl/"
+	kafkaFacing := map[string]bool{"pkg/kafka": true, "pkg/broker": true, "pkg/trace": true, "pkg/dev": true, "pkg/cli": true}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		pkg, imports, _ := strings.Cut(line, ":")
+		pkg = strings.TrimPrefix(pkg, mod)
+		for _, imp := range strings.Fields(imports) {
+			local := strings.TrimPrefix(imp, mod)
+			isLocal := local != imp
+			switch {
+			case strings.HasPrefix(pkg, "bpmn") && !isStd(imp) && imp != "github.com/beevik/etree" && !(isLocal && strings.HasPrefix(local, "bpmn")):
+				t.Errorf("%s imports %s: bpmn packages import only etree and the standard library", pkg, imp)
+			case pkg == "pkg/feel" && !isStd(imp) && imp != "github.com/cockroachdb/apd/v3":
+				t.Errorf("%s imports %s: FEEL is pure", pkg, imp)
+			case pkg == "pkg/engine" && !isStd(imp) && !(isLocal && (strings.HasPrefix(local, "bpmn") || local == "pkg/feel")):
+				t.Errorf("%s imports %s: the engine knows only the model and FEEL", pkg, imp)
+			case strings.HasPrefix(imp, "github.com/twmb/franz-go") && !kafkaFacing[pkg]:
+				t.Errorf("%s imports %s: only Kafka-facing packages import franz-go", pkg, imp)
+			case strings.Contains(imp, "lipgloss") && pkg != "pkg/ui":
+				t.Errorf("%s imports %s: only pkg/ui decides about styles", pkg, imp)
+			case pkg != "pkg/cli" && pkg != "cmd/wfctl" && imp == "github.com/spf13/cobra":
+				t.Errorf("%s imports cobra: commands live in pkg/cli", pkg)
+			}
+		}
+	}
+}
+
+func isStd(imp string) bool { return !strings.Contains(strings.SplitN(imp, "/", 2)[0], ".") }
