@@ -18,23 +18,38 @@ var duplicateProcessID = &Rule{
 	Check: func(*Check) {},
 }
 
-// DuplicateProcessIDs reports, for each document, the executable processes
-// whose id an earlier document (or an earlier process of the same
-// document) already defines. The result is parallel to docs.
-func DuplicateProcessIDs(cfg *Config, paths []string, docs []*bpmn.Document) [][]Report {
+// ProcessDecl is an executable process a file declares: all that the
+// cross-file check needs, so that a run need not keep whole documents.
+type ProcessDecl struct {
+	ID  string
+	Pos bpmn.Pos
+}
+
+// ExecutableProcesses lists the executable processes of doc.
+func ExecutableProcesses(doc *bpmn.Document) []ProcessDecl {
+	var out []ProcessDecl
+	for _, p := range doc.Definitions.Processes {
+		if p.IsExecutable && p.ID != "" {
+			out = append(out, ProcessDecl{ID: p.ID, Pos: p.Pos})
+		}
+	}
+	return out
+}
+
+// DuplicateProcessIDs reports, for each file, the executable processes
+// whose id an earlier file (or an earlier process of the same file)
+// already declares. The result is parallel to paths and decls.
+func DuplicateProcessIDs(cfg *Config, paths []string, decls [][]ProcessDecl) [][]Report {
 	type first struct {
 		path string
 		pos  bpmn.Pos
 	}
 	seen := map[string]first{}
-	out := make([][]Report, len(docs))
-	for i, d := range docs {
+	out := make([][]Report, len(decls))
+	for i, procs := range decls {
 		eff := cfg.forFile(paths[i])
 		sev := eff.severity(RuleDuplicateProcessID, Off)
-		for _, p := range d.Definitions.Processes {
-			if !p.IsExecutable || p.ID == "" {
-				continue
-			}
+		for _, p := range procs {
 			prev, dup := seen[p.ID]
 			if !dup {
 				seen[p.ID] = first{paths[i], p.Pos}

@@ -24,8 +24,11 @@ const StdinName = "<stdin>"
 type File struct {
 	Path     string
 	Problems []lint.Report
-	// Doc is the parsed model, nil when the file did not parse.
-	Doc *bpmn.Document
+	// Processes are the executable processes the file declares (the
+	// parsed model itself is not kept: a run over thousands of files
+	// would hold them all).
+	Processes []lint.ProcessDecl
+	parsed    bool
 }
 
 // Result is a whole run.
@@ -141,7 +144,8 @@ func checkFile(opts Options, linter *lint.Linter, path string) (*File, error) {
 		f.Problems = []lint.Report{{Rule: RuleParseError, Severity: lint.Error, Message: pe.Msg, Pos: pe.Pos}}
 		return f, nil
 	}
-	f.Doc = doc
+	f.parsed = true
+	f.Processes = lint.ExecutableProcesses(doc)
 	f.Problems = linter.Lint(name, doc)
 	return f, nil
 }
@@ -173,14 +177,17 @@ func readInput(opts Options, path string) ([]byte, string, error) {
 
 func crossFile(cfg *lint.Config, res *Result) {
 	var paths []string
-	var docs []*bpmn.Document
+	var decls [][]lint.ProcessDecl
 	var idx []int
 	for i, f := range res.Files {
-		if f.Doc != nil {
-			paths, docs, idx = append(paths, f.Path), append(docs, f.Doc), append(idx, i)
+		if f.parsed {
+			paths, decls, idx = append(paths, f.Path), append(decls, f.Processes), append(idx, i)
 		}
 	}
-	for j, reps := range lint.DuplicateProcessIDs(cfg, paths, docs) {
+	for j, reps := range lint.DuplicateProcessIDs(cfg, paths, decls) {
+		if len(reps) == 0 {
+			continue
+		}
 		f := res.Files[idx[j]]
 		f.Problems = append(f.Problems, reps...)
 		lint.SortReports(f.Problems)
