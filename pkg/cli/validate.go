@@ -96,7 +96,7 @@ func runValidate(_ context.Context, opts *validateOptions) error {
 	if opts.g.Output == "text" {
 		out = f.IO.StyledOut()
 	}
-	if err := validate.Write(out, opts.g.Output, res, f.Build.Version); err != nil {
+	if err := validate.Write(out, opts.g.Output, res, f.Build.Version, f.IO.PainterOut()); err != nil {
 		return &InfraError{Err: err}
 	}
 	s := res.Summary()

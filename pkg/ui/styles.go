@@ -26,3 +26,25 @@ func Severity(sev string) lipgloss.Style {
 	}
 	return Cyan
 }
+
+// Painter applies styles only when colour is on: rendering a style costs
+// far more than the text it wraps, and with colour off it would only be
+// stripped again.
+type Painter struct{ on bool }
+
+// NewPainter returns a painter that styles text when on is true.
+func NewPainter(on bool) Painter { return Painter{on: on} }
+
+// PainterOut returns the painter for the streams' Out.
+func (s *IOStreams) PainterOut() Painter { return Painter{on: s.ColorOut()} }
+
+// PainterErr returns the painter for the streams' ErrOut.
+func (s *IOStreams) PainterErr() Painter { return Painter{on: s.ColorErr()} }
+
+// Paint renders text in style st, or returns it as it is when colour is off.
+func (p Painter) Paint(st lipgloss.Style, text string) string {
+	if !p.on {
+		return text
+	}
+	return st.Render(text)
+}

@@ -13,12 +13,12 @@ import (
 // Formats lists the output formats of validate.
 var Formats = []string{"text", "json", "sarif", "github"}
 
-// Write renders res in format to w. For text, w should be a styled
-// writer (ui.IOStreams.StyledOut): colour is stripped there when off.
-func Write(w io.Writer, format string, res *Result, version string) error {
+// Write renders res in format to w. Text is styled with p; w should then
+// be a styled writer (ui.IOStreams.StyledOut).
+func Write(w io.Writer, format string, res *Result, version string, p ui.Painter) error {
 	switch format {
 	case "text", "":
-		return writeText(w, res)
+		return writeText(w, res, p)
 	case "json":
 		return writeJSON(w, res)
 	case "sarif":
@@ -32,22 +32,26 @@ func Write(w io.Writer, format string, res *Result, version string) error {
 // writeText prints compiler-style lines, grouped by file:
 //
 //	order.bpmn:12:5: error: Element is missing label/name [label-required] (Task_1)
-func writeText(w io.Writer, res *Result) error {
+func writeText(w io.Writer, res *Result, paint ui.Painter) error {
 	var b strings.Builder
 	for _, f := range res.Files {
 		for _, p := range f.Problems {
 			sev := p.Severity.String()
-			fmt.Fprintf(&b, "%s: %s: %s %s",
-				ui.Bold.Render(location(f.Path, p)), ui.Severity(sev).Render(sev), p.Message,
-				ui.Faint.Render("["+p.Rule+"]"))
+			b.WriteString(paint.Paint(ui.Bold, location(f.Path, p)))
+			b.WriteString(": ")
+			b.WriteString(paint.Paint(ui.Severity(sev), sev))
+			b.WriteString(": ")
+			b.WriteString(p.Message)
+			b.WriteString(" ")
+			b.WriteString(paint.Paint(ui.Faint, "["+p.Rule+"]"))
 			if p.Element != "" {
-				b.WriteString(" " + ui.Faint.Render("("+p.Element+")"))
+				b.WriteString(" " + paint.Paint(ui.Faint, "("+p.Element+")"))
 			}
 			b.WriteByte('\n')
 		}
 	}
 	s := res.Summary()
-	b.WriteString(summaryLine(s, filesWithProblems(res)))
+	b.WriteString(summaryLine(s, filesWithProblems(res), paint))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -69,11 +73,11 @@ func filesWithProblems(res *Result) int {
 	return n
 }
 
-func summaryLine(s Summary, withProblems int) string {
+func summaryLine(s Summary, withProblems int, paint ui.Painter) string {
 	files := plural(s.Files, "file")
 	total := s.Errors + s.Warnings + s.Infos
 	if total == 0 {
-		return ui.Green.Render("✓ "+files+" checked, no problems") + "\n"
+		return paint.Paint(ui.Green, "✓ "+files+" checked, no problems") + "\n"
 	}
 	parts := []string{plural(s.Errors, "error"), plural(s.Warnings, "warning")}
 	if s.Infos > 0 {
@@ -81,9 +85,9 @@ func summaryLine(s Summary, withProblems int) string {
 	}
 	line := fmt.Sprintf("%s (%s) in %d of %s", plural(total, "problem"), strings.Join(parts, ", "), withProblems, files)
 	if s.Errors > 0 {
-		return ui.BoldRed.Render("✖ "+line) + "\n"
+		return paint.Paint(ui.BoldRed, "✖ "+line) + "\n"
 	}
-	return ui.Yellow.Render("⚠ "+line) + "\n"
+	return paint.Paint(ui.Yellow, "⚠ "+line) + "\n"
 }
 
 func plural(n int, word string) string {

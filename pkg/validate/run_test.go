@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/wfctl/wfctl/bpmn/lint"
+	"github.com/wfctl/wfctl/pkg/ui"
 )
 
 func TestFEELSyntaxPositions(t *testing.T) {
@@ -74,7 +75,7 @@ func TestGitHubEscaping(t *testing.T) {
 		{Rule: "r", Severity: lint.Warn, Message: "100% wrong\nreally", Element: "E"},
 	}}}}
 	var b bytes.Buffer
-	if err := Write(&b, "github", res, ""); err != nil {
+	if err := Write(&b, "github", res, "", ui.NewPainter(false)); err != nil {
 		t.Fatal(err)
 	}
 	want := "::warning file=a%2Cb%3Ac.bpmn,title=r::100%25 wrong%0Areally (E)\n"
