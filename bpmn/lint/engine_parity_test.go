@@ -1,20 +1,14 @@
 package lint
 
 import (
-	"encoding/csv"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/wfctl/wfctl/bpmn"
 )
-
-// engCorpusDir is the shared BPMN corpus, relative to this package.
-const engCorpusDir = "../../../shared/corpus"
 
 // engParityColumns maps each camunda-compat column of the baseline to the
 // wfctl rules that cover it.
@@ -57,48 +51,17 @@ var engParityAllowed = map[string]map[string]string{
 	},
 }
 
-// engBaselineRow is one file of camunda-compat-8-8-baseline.tsv.
-type engBaselineRow struct {
-	path   string
-	ok     bool
-	counts map[string]int // column (rule id without "r:camunda-compat/" or "r:") -> reports
-}
-
-func readEngBaseline(t *testing.T) []engBaselineRow {
-	t.Helper()
-	f, err := os.Open(filepath.Join(engCorpusDir, "camunda-compat-8-8-baseline.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.Comma, r.LazyQuotes, r.FieldsPerRecord = '\t', true, -1
-	header, err := r.Read()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rows []engBaselineRow
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		row := engBaselineRow{counts: map[string]int{}}
-		for i, h := range header {
-			switch {
-			case h == "local_path":
-				row.path = rec[i]
-			case h == "status":
-				row.ok = rec[i] == "ok"
-			case strings.HasPrefix(h, "r:"):
-				n, _ := strconv.Atoi(rec[i])
-				row.counts[strings.TrimPrefix(strings.TrimPrefix(h, "r:"), "camunda-compat/")] = n
+// readEngBaseline reads camunda-compat-8-8-baseline.tsv, with columns
+// named by rule id without the "camunda-compat/" prefix.
+func readEngBaseline(t *testing.T) []baselineRow {
+	rows, _ := readBaseline(t, filepath.Join(corpusDir, "camunda-compat-8-8-baseline.tsv"))
+	for _, row := range rows {
+		for col, n := range row.counts {
+			if short, ok := strings.CutPrefix(col, "camunda-compat/"); ok {
+				delete(row.counts, col)
+				row.counts[short] = n
 			}
 		}
-		rows = append(rows, row)
 	}
 	return rows
 }
@@ -118,16 +81,16 @@ func runEngRules(doc *bpmn.Document) map[string][]Report {
 }
 
 func TestEngineParityWithCamundaCompat(t *testing.T) {
-	if _, err := os.Stat(engCorpusDir); err != nil {
+	if _, err := os.Stat(corpusDir); err != nil {
 		t.Skip("corpus not available:", err)
 	}
 	rows := readEngBaseline(t)
 	files, cols := map[string]map[string][]Report{}, map[string]map[string]bool{}
 	for _, row := range rows {
-		if !row.ok {
+		if row.status != "ok" {
 			continue
 		}
-		src, err := os.ReadFile(filepath.Join(engCorpusDir, row.path))
+		src, err := os.ReadFile(filepath.Join(corpusDir, row.path))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,7 +111,7 @@ func TestEngineParityWithCamundaCompat(t *testing.T) {
 
 // checkEngMisses asserts that every file the baseline rejects in a covered
 // column is flagged by a wfctl rule for that column, unless allowed.
-func checkEngMisses(t *testing.T, rows []engBaselineRow, files map[string]map[string][]Report) {
+func checkEngMisses(t *testing.T, rows []baselineRow, files map[string]map[string][]Report) {
 	colNames := make([]string, 0, len(engParityColumns))
 	for col := range engParityColumns {
 		colNames = append(colNames, col)
