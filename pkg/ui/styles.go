@@ -48,3 +48,7 @@ func (p Painter) Paint(st lipgloss.Style, text string) string {
 	}
 	return st.Render(text)
 }
+
+// Style is a lipgloss style, so that packages can pass styles around
+// without importing lipgloss themselves.
+type Style = lipgloss.Style
