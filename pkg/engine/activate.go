@@ -1,0 +1,168 @@
+package engine
+
+import "fmt"
+
+// Element activation: ELEMENT_ACTIVATING, then the element's behaviour,
+// which either waits (a job, a message, a timer) or moves on.
+
+func (e *Engine) activate(s step) {
+	scope := s.scope
+	if scope.state != stateActivated {
+		return // the scope was terminated or completed meanwhile
+	}
+	if s.el.joins && !joinReady(scope, s.el) {
+		return
+	}
+	e.piEvent(IntentElementActivating, s.key, s.el, scope.key, scope.root.key)
+	ei := e.hintEI
+	switch {
+	case s.el.typ == ElementEventSubProcess:
+		e.espVars = s.vars // for its start event
+	case len(s.vars) > 0:
+		e.mergeLocal(ei, s.vars)
+	}
+	e.onActivate(ei)
+}
+
+// activateStopped activates an element with an incident instead of its
+// behaviour: the loop guard stopped its process instance.
+func (e *Engine) activateStopped(s step) {
+	if s.scope.state != stateActivated {
+		return
+	}
+	e.piEvent(IntentElementActivating, s.key, s.el, s.scope.key, s.scope.root.key)
+	e.createIncident(e.hintEI, ErrorUnknown, fmt.Sprintf("The process instance activated more than %d elements in one command without waiting: "+
+		"an endless loop of elements that do not wait? Resolve the incident to let it go on.", guardSteps), 0)
+}
+
+// joinReady reports whether every incoming flow of a joining parallel
+// gateway has been taken in scope.
+func joinReady(scope *elementInstance, gw *element) bool {
+	if scope.x == nil {
+		return false
+	}
+	for _, f := range gw.in {
+		if scope.x.joined[f.idx] == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// onActivate runs an element's activation behaviour. It also runs when an
+// incident on an activating element is resolved.
+func (e *Engine) onActivate(ei *elementInstance) {
+	el := ei.el
+	if len(el.inputs) > 0 && !e.applyInputs(ei) {
+		return
+	}
+	switch {
+	case el.mi != nil:
+		e.activateBody(ei)
+	case el.typ == ElementExclusiveGateway:
+		e.activateExclusiveGateway(ei)
+	case el.typ == ElementInclusiveGateway:
+		e.activateInclusiveGateway(ei)
+	case el.typ == ElementParallelGateway:
+		e.lifecycle(ei, IntentElementActivated)
+		e.complete(ei, nil, nil)
+	case el.typ == ElementEventBasedGateway:
+		e.activateWaiting(ei, el.targets)
+	case el.typ == ElementSubProcess:
+		if e.subscribeScope(ei, el.boundaries) {
+			e.lifecycle(ei, IntentElementActivated)
+			e.enqueueActivate(el.start, ei, nil)
+		}
+	case el.typ == ElementEventSubProcess:
+		e.lifecycle(ei, IntentElementActivated)
+		e.enqueueActivate(el.start, ei, e.espVars)
+		e.espVars = nil
+	case el.typ == ElementProcess:
+		e.activateRoot(ei, el.start, nil)
+	case el.call != nil:
+		e.activateCall(ei)
+	case el.hasJob():
+		e.activateJobElement(ei)
+	case el.waitsForEvent():
+		e.activateWaiting(ei, []*element{el})
+	case el.typ == ElementEndEvent && el.evt == EventError:
+		e.throwError(ei, ei.parent, el.errorCode, "", nil)
+	case el.script != nil:
+		e.activateScript(ei)
+	case el.decision != "":
+		e.createIncident(ei, ErrorCalledDecision, "Expected to evaluate decision '"+el.decision+
+			"', but the wfctl engine does not evaluate DMN decisions: implement the task with a job worker (zeebe:taskDefinition)", 0)
+	default:
+		e.passThrough(ei)
+	}
+}
+
+// passThrough activates and completes elements that do not wait: none
+// events, undefined and manual tasks, start and boundary events.
+func (e *Engine) passThrough(ei *elementInstance) {
+	if !e.subscribeBoundaries(ei) {
+		return
+	}
+	e.lifecycle(ei, IntentElementActivated)
+	e.enqueue(step{kind: stepComplete, ei: ei})
+}
+
+// activateWaiting opens the subscriptions and timers an element waits
+// for (its own event and its boundary events, or an event-based gateway's
+// targets) and marks it activated.
+func (e *Engine) activateWaiting(ei *elementInstance, events []*element) {
+	events = append(events, ei.el.boundaries...)
+	if !e.subscribe(ei, events) {
+		return
+	}
+	e.lifecycle(ei, IntentElementActivated)
+	if ei.subs != nil {
+		e.enqueue(step{kind: stepCorrelateBuffered, ei: ei})
+	}
+}
+
+// subscribeScope opens what a process or sub-process instance waits for:
+// its boundary events and its event sub-processes' start events.
+func (e *Engine) subscribeScope(ei *elementInstance, boundaries []*element) bool {
+	events := boundaries
+	if len(ei.el.eventStarts) > 0 {
+		events = append(append([]*element(nil), boundaries...), ei.el.eventStarts...)
+	}
+	if len(events) == 0 {
+		return true
+	}
+	ok := e.subscribe(ei, events)
+	if ok && ei.subs != nil {
+		e.enqueue(step{kind: stepCorrelateBuffered, ei: ei})
+	}
+	return ok
+}
+
+func (e *Engine) subscribeBoundaries(ei *elementInstance) bool {
+	if len(ei.el.boundaries) == 0 {
+		return true
+	}
+	ok := e.subscribe(ei, ei.el.boundaries)
+	if ok && ei.subs != nil {
+		e.enqueue(step{kind: stepCorrelateBuffered, ei: ei})
+	}
+	return ok
+}
+
+// activateScript evaluates a FEEL script task. As in Zeebe, the result
+// is the event that completes the task: {resultVariable: result} is
+// merged outwards on completion (or made local under output mappings).
+// The trigger is set after ELEMENT_ACTIVATED and consumed by the
+// completion queued with it, within this command.
+func (e *Engine) activateScript(ei *elementInstance) {
+	v, _ := e.evalWith(ei, ei.el.script, nil)
+	if !e.subscribeBoundaries(ei) {
+		return
+	}
+	e.lifecycle(ei, IntentElementActivated)
+	if ei.el.resultVar != "" {
+		x := ei.extra()
+		x.trigger, x.hasTrigger = map[string]any{ei.el.resultVar: v}, true
+	}
+	e.enqueue(step{kind: stepComplete, ei: ei})
+}

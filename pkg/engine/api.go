@@ -1,0 +1,158 @@
+package engine
+
+import "time"
+
+// Typed helpers: each builds one command, runs it as Process does and
+// returns what a caller usually wants from it. The records are available
+// from LastRecords until the next call.
+
+// Deploy deploys resources (BPMN files) as one deployment and returns the
+// processes it holds, new versions and duplicates alike.
+func (e *Engine) Deploy(resources ...Resource) ([]ProcessMetadata, error) {
+	e.begin()
+	v := &DeploymentValue{Resources: resources}
+	if _, err := e.process(Command{ValueType: ValueDeployment, Intent: IntentCreate, Key: -1, Value: v}); err != nil {
+		return nil, err
+	}
+	return e.lastDeployed, nil
+}
+
+// CreateInstance starts an instance of the latest version of a process at
+// its none start event, with variables, and returns its key.
+func (e *Engine) CreateInstance(processID string, vars map[string]any) (int64, error) {
+	return e.CreateInstanceVersion(processID, -1, vars)
+}
+
+// CreateInstanceVersion is CreateInstance for a given version (-1: the
+// latest).
+func (e *Engine) CreateInstanceVersion(processID string, version int32, vars map[string]any) (int64, error) {
+	e.begin()
+	v := e.arena.creation.get()
+	v.BPMNProcessID, v.Version, v.Variables = processID, version, vars
+	e.lastCreated = 0
+	_, err := e.process(Command{ValueType: ValueProcessInstanceCreation, Intent: IntentCreate, Key: -1, Value: v})
+	return e.lastCreated, err
+}
+
+// Message is a message to publish.
+type Message struct {
+	Name           string
+	CorrelationKey string
+	// TTL is how long the message waits for a subscription; 0 means it
+	// reaches only the subscriptions open now and is then dropped.
+	TTL time.Duration
+	// MessageID, when set, makes a second message with the same name,
+	// correlation key and id a duplicate while the first is buffered.
+	MessageID string
+	Variables map[string]any
+}
+
+// PublishMessage publishes a message and says what it reached.
+func (e *Engine) PublishMessage(m Message) (PublishResult, error) {
+	e.begin()
+	v := e.arena.msg.get()
+	*v = MessageValue{Name: m.Name, CorrelationKey: m.CorrelationKey, MessageID: m.MessageID,
+		TimeToLive: m.TTL.Milliseconds(), Variables: m.Variables}
+	_, err := e.process(Command{ValueType: ValueMessage, Intent: IntentPublish, Key: -1, Value: v})
+	return e.published, err
+}
+
+// JobRequest asks for jobs of a type for a worker.
+type JobRequest struct {
+	Type    string
+	Worker  string
+	MaxJobs int
+	// Timeout is how long the worker has before the job can be handed
+	// to another worker.
+	Timeout time.Duration
+}
+
+// ActivatedJob is a job handed to a worker, with the variables its
+// element sees.
+type ActivatedJob struct {
+	Key int64
+	JobValue
+}
+
+// ActivateJobs activates up to MaxJobs activatable jobs of a type, oldest
+// first.
+func (e *Engine) ActivateJobs(req JobRequest) ([]ActivatedJob, error) {
+	e.begin()
+	v := e.arena.batch.get()
+	*v = JobBatchValue{Type: req.Type, Worker: req.Worker, Timeout: req.Timeout.Milliseconds(), MaxJobsToActivate: int32(req.MaxJobs)}
+	if _, err := e.process(Command{ValueType: ValueJobBatch, Intent: IntentActivate, Key: -1, Value: v}); err != nil {
+		return nil, err
+	}
+	b := e.lastBatch
+	out := make([]ActivatedJob, len(b.JobKeys))
+	for i, k := range b.JobKeys {
+		out[i] = ActivatedJob{Key: k, JobValue: b.Jobs[i]}
+	}
+	return out, nil
+}
+
+func (e *Engine) jobCmd(in Intent, key int64, fill func(*JobValue)) error {
+	e.begin()
+	v := e.arena.job.get()
+	fill(v)
+	_, err := e.process(Command{ValueType: ValueJob, Intent: in, Key: key, Value: v})
+	return err
+}
+
+// CompleteJob completes a job (activated or not) with variables.
+func (e *Engine) CompleteJob(key int64, vars map[string]any) error {
+	e.begin()
+	v := e.arena.job.get()
+	v.Variables = vars
+	_, err := e.process(Command{ValueType: ValueJob, Intent: IntentComplete, Key: key, Value: v})
+	return err
+}
+
+// FailJob fails a job: with retries left it becomes activatable again
+// (after backoff, if set); without, an incident is raised.
+func (e *Engine) FailJob(key int64, retries int, backoff time.Duration, errorMessage string) error {
+	return e.jobCmd(IntentFail, key, func(v *JobValue) {
+		v.Retries, v.RetryBackoff, v.ErrorMessage = int32(retries), backoff.Milliseconds(), errorMessage
+	})
+}
+
+// ThrowError throws a BPMN error from a job: an error boundary event with
+// that code (or none) on the task or an enclosing sub-process catches it,
+// else an incident is raised.
+func (e *Engine) ThrowError(key int64, errorCode, errorMessage string, vars map[string]any) error {
+	return e.jobCmd(IntentThrowError, key, func(v *JobValue) {
+		v.ErrorCode, v.ErrorMessage, v.Variables = errorCode, errorMessage, vars
+	})
+}
+
+// UpdateJobRetries sets a job's retries (before resolving its incident).
+func (e *Engine) UpdateJobRetries(key int64, retries int) error {
+	return e.jobCmd(IntentUpdateRetries, key, func(v *JobValue) { v.Retries = int32(retries) })
+}
+
+// CancelInstance terminates a process instance.
+func (e *Engine) CancelInstance(key int64) error {
+	e.begin()
+	v := e.arena.pi.get()
+	v.ProcessInstanceKey = key
+	_, err := e.process(Command{ValueType: ValueProcessInstance, Intent: IntentCancel, Key: key, Value: v})
+	return err
+}
+
+// ResolveIncident resolves an incident and retries what failed.
+func (e *Engine) ResolveIncident(key int64) error {
+	e.begin()
+	v := e.arena.incident.get()
+	_, err := e.process(Command{ValueType: ValueIncident, Intent: IntentResolve, Key: key, Value: v})
+	return err
+}
+
+// SetVariables sets variables on an element instance's scope (local) or
+// where they are visible from it, else on the process instance.
+func (e *Engine) SetVariables(scopeKey int64, vars map[string]any, local bool) error {
+	e.begin()
+	v := e.arena.doc.get()
+	*v = VariableDocumentValue{ScopeKey: scopeKey, Local: local, Variables: vars}
+	_, err := e.process(Command{ValueType: ValueVariableDocument, Intent: IntentUpdate, Key: -1, Value: v})
+	return err
+}

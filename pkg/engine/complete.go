@@ -1,0 +1,153 @@
+package engine
+
+// Element completion: ELEMENT_COMPLETING, output mappings, closing of
+// subscriptions, ELEMENT_COMPLETED, then the outgoing sequence flows.
+
+// complete completes an activated element. With taken set, those flows
+// are taken (a gateway's choice) instead of all outgoing ones, and vars
+// are handed to the elements they lead to.
+func (e *Engine) complete(ei *elementInstance, taken []*flow, vars map[string]any) {
+	e.lifecycle(ei, IntentElementCompleting)
+	e.onComplete(ei, taken, vars)
+}
+
+// onComplete runs from ELEMENT_COMPLETING; it runs again when an incident
+// on a completing element is resolved.
+func (e *Engine) onComplete(ei *elementInstance, taken []*flow, vars map[string]any) {
+	if !e.applyOutputs(ei) {
+		return
+	}
+	if ei.el.body != nil {
+		e.collectOutput(ei)
+	}
+	e.unsubscribe(ei)
+	parent := ei.parent
+	if parent == nil {
+		end := e.endOf(ei, true)
+		var caller *elementInstance
+		if ei.x != nil {
+			caller = ei.x.caller
+		}
+		e.lifecycle(ei, IntentElementCompleted)
+		e.rootDone(end)
+		if caller != nil {
+			e.enqueue(step{kind: stepComplete, ei: caller})
+		}
+		return
+	}
+	e.lifecycle(ei, IntentElementCompleted)
+	if taken == nil {
+		taken = ei.el.out
+	}
+	switch {
+	case ei.el.evt == EventTerminate:
+		e.terminateSiblings(parent)
+	case ei.el.link != nil:
+		e.enqueueActivate(ei.el.link, parent, nil)
+	case parent.el.mi != nil:
+		e.innerCompleted(parent)
+	case len(taken) > 0:
+		for _, f := range taken {
+			e.takeFlow(f, parent, vars)
+		}
+	default:
+		e.pathEnded(parent)
+	}
+}
+
+// takeFlow writes SEQUENCE_FLOW_TAKEN and schedules the activation of the
+// flow's target (a joining gateway once all its incoming flows were taken).
+func (e *Engine) takeFlow(f *flow, scope *elementInstance, vars map[string]any) {
+	v := e.arena.pi.get()
+	p := f.src.proc
+	*v = ProcessInstanceValue{BPMNProcessID: p.id, Version: p.version, ProcessDefinitionKey: p.key,
+		ProcessInstanceKey: scope.root.key, ElementID: f.id, FlowScopeKey: scope.key,
+		BPMNElementType: ElementSequenceFlow, BPMNEventType: EventUnspecified,
+		ParentProcessInstanceKey: -1, ParentElementInstanceKey: -1}
+	e.hintEI = scope
+	e.event(ValueProcessInstance, IntentSequenceFlowTaken, e.nextKey(), v)
+	if f.dst.joins && !joinReady(scope, f.dst) {
+		return
+	}
+	e.enqueueActivate(f.dst, scope, vars)
+}
+
+// pathEnded runs when an element without outgoing flows completed: its
+// flow scope completes once nothing in it is active or on its way.
+func (e *Engine) pathEnded(scope *elementInstance) {
+	if scope.state == stateActivated && scope.children == 0 && scope.flows == 0 {
+		e.enqueue(step{kind: stepComplete, ei: scope})
+	}
+}
+
+// activateExclusiveGateway picks the first outgoing flow whose condition
+// is true (in model order), else the default flow; without either it
+// raises an incident, as Zeebe does. The gateway completes at once.
+func (e *Engine) activateExclusiveGateway(ei *elementInstance) {
+	el := ei.el
+	var chosen *flow
+	for _, f := range el.out {
+		if f == el.def {
+			continue
+		}
+		if !f.hasCond {
+			chosen = f
+			break
+		}
+		ok, taken := e.evalCondition(ei, f)
+		if !ok {
+			return
+		}
+		if taken {
+			chosen = f
+			break
+		}
+	}
+	if chosen == nil {
+		chosen = el.def
+	}
+	if chosen == nil {
+		if len(el.out) == 0 {
+			e.lifecycle(ei, IntentElementActivated)
+			e.complete(ei, nil, nil)
+			return
+		}
+		e.createIncident(ei, ErrorCondition, "Expected at least one condition to evaluate to true, or to have a default flow", 0)
+		return
+	}
+	e.lifecycle(ei, IntentElementActivated)
+	e.complete(ei, chosen.self, nil)
+}
+
+// activateInclusiveGateway takes every outgoing flow whose condition is
+// true, else the default flow; without either it raises an incident.
+// (Only forking inclusive gateways are compiled: joining ones are not
+// supported yet.)
+func (e *Engine) activateInclusiveGateway(ei *elementInstance) {
+	el := ei.el
+	var taken []*flow
+	for _, f := range el.out {
+		if f == el.def {
+			continue
+		}
+		ok, holds := true, true
+		if f.hasCond {
+			ok, holds = e.evalCondition(ei, f)
+		}
+		if !ok {
+			return
+		}
+		if holds {
+			taken = append(taken, f)
+		}
+	}
+	if len(taken) == 0 && el.def != nil {
+		taken = el.def.self
+	}
+	if len(taken) == 0 && len(el.out) > 0 {
+		e.createIncident(ei, ErrorCondition, "Expected at least one condition to evaluate to true, or to have a default flow", 0)
+		return
+	}
+	e.lifecycle(ei, IntentElementActivated)
+	e.complete(ei, taken, nil)
+}

@@ -1,0 +1,193 @@
+package engine
+
+import "slices"
+
+// Messages, as Zeebe correlates them: a published message goes to every
+// open subscription with its name and correlation key, but to at most one
+// per process (BPMN process id, across versions); then to the message
+// start events of processes it did not reach yet, where an instance
+// started by a message with the same non-empty correlation key must not
+// be active. With a time to live above zero the message is buffered: a
+// subscription opened later (or a message start freed later) still gets
+// it, until it expires. With TTL 0 it expires at once.
+
+// PublishResult tells what a published message did, without reading the
+// records: how many waiting instances it reached and how many instances
+// it started (StartedInstance is the first). A message that did neither,
+// and was not buffered, matched nothing.
+type PublishResult struct {
+	MessageKey      int64
+	Correlated      int
+	Started         int
+	StartedInstance int64
+	Buffered        bool
+}
+
+// Matched reports whether the message reached or started an instance.
+func (r PublishResult) Matched() bool { return r.Correlated+r.Started > 0 }
+
+func (e *Engine) publish(v *MessageValue) error {
+	if v.Name == "" {
+		return reject(InvalidArgument, "Expected to publish a message with a name, but the name is empty")
+	}
+	ids := [3]string{v.Name, v.CorrelationKey, v.MessageID}
+	if v.MessageID != "" && e.msgIDs[ids] != nil {
+		return reject(AlreadyExists, "Expected to publish a new message with id '%s', but a message with that id was already published", v.MessageID)
+	}
+	key := e.nextKey()
+	out := e.arena.msg.get()
+	*out = *v
+	out.Deadline = e.now + max(v.TimeToLive, 0)
+	e.event(ValueMessage, IntentPublished, key, out)
+	e.published = PublishResult{MessageKey: key, Buffered: v.TimeToLive > 0}
+	var reached []string
+	for s := e.subIndex[corrKey{v.Name, v.CorrelationKey}]; s != nil; {
+		next := s.next
+		if id := s.ei.root.el.proc.id; !slices.Contains(reached, id) {
+			e.correlate(s, key, v.Variables)
+			reached = append(reached, id)
+			e.published.Correlated++
+		}
+		s = next
+	}
+	e.startByMessage(key, v, reached)
+	if v.TimeToLive <= 0 {
+		e.event(ValueMessage, IntentExpired, key, out)
+	}
+	return nil
+}
+
+// correlate hands a message to a subscription and schedules what follows.
+func (e *Engine) correlate(s *subscription, msgKey int64, vars map[string]any) {
+	ei, el := s.ei, s.el
+	v := e.arena.sub.get()
+	e.fillSub(v, s)
+	v.MessageKey, v.Variables = msgKey, vars
+	e.hintEI = ei
+	e.event(ValueMessageSubscription, IntentCorrelated, s.key, v)
+	e.trigger(ei, el, vars)
+}
+
+// trigger runs what an event (message or timer) caught by el, waiting in
+// ei, does: complete ei (its own event), complete the event-based gateway
+// ei towards el, interrupt ei, or start a non-interrupting boundary event.
+func (e *Engine) trigger(ei *elementInstance, el *element, vars map[string]any) {
+	switch {
+	case el == ei.el:
+		e.enqueue(step{kind: stepComplete, ei: ei})
+	case el.inEventSub():
+		e.triggerEventSub(ei, el, vars)
+	case ei.el.typ == ElementEventBasedGateway:
+		e.enqueue(step{kind: stepComplete, ei: ei, flow: flowTo(ei.el, el), vars: vars})
+	case el.interrupting:
+		e.interrupt(ei, el, vars)
+	default:
+		e.enqueueActivate(el, ei.parent, vars)
+	}
+}
+
+func flowTo(src, dst *element) *flow {
+	for _, f := range src.out {
+		if f.dst == dst {
+			return f
+		}
+	}
+	return nil
+}
+
+func (e *Engine) fillSub(v *MessageSubscriptionValue, s *subscription) {
+	*v = MessageSubscriptionValue{BPMNProcessID: s.ei.el.proc.id, ProcessInstanceKey: s.ei.root.key,
+		ElementInstanceKey: s.ei.key, ElementID: s.el.id, MessageName: s.name, CorrelationKey: s.corrKey,
+		Interrupting: s.interrupting}
+}
+
+// openSubscription makes ei wait for a message for el.
+func (e *Engine) openSubscription(ei *elementInstance, el *element, name, corr string) {
+	s := subscription{ei: ei, el: el, name: name, corrKey: corr, interrupting: el.canInterrupt()}
+	v := e.arena.sub.get()
+	e.fillSub(v, &s)
+	e.hintEI = ei
+	e.event(ValueMessageSubscription, IntentCreated, e.nextKey(), v)
+}
+
+// correlateBuffered gives the subscriptions ei just opened the oldest
+// buffered message each can take.
+func (e *Engine) correlateBuffered(ei *elementInstance) {
+	for s := ei.subs; s != nil && ei.state == stateActivated; s = s.nextOfEI {
+		m := e.bufferedFor(s.name, s.corrKey, ei.root.el.proc.id)
+		if m == nil {
+			continue
+		}
+		e.correlate(s, m.key, m.vars)
+		if s.interrupting {
+			return
+		}
+	}
+}
+
+// bufferedFor returns the oldest live buffered message with that name
+// and key not yet correlated to process id.
+func (e *Engine) bufferedFor(name, corr, id string) *message {
+	for m := e.msgIndex[corrKey{name, corr}]; m != nil; m = m.next {
+		if m.deadline > e.now && !slices.Contains(m.correlated, id) {
+			return m
+		}
+	}
+	return nil
+}
+
+// startByMessage starts instances of processes whose message start event
+// the message names, except those reached already.
+func (e *Engine) startByMessage(msgKey int64, v *MessageValue, reached []string) {
+	for _, ss := range e.startSubs[v.Name] {
+		id := ss.proc.id
+		if slices.Contains(reached, id) {
+			continue
+		}
+		if _, active := e.startKeys[startKey{id, v.CorrelationKey}]; active && v.CorrelationKey != "" {
+			continue
+		}
+		e.startWith(ss, msgKey, v.CorrelationKey, v.Variables)
+		e.published.Started++
+		reached = append(reached, id)
+	}
+}
+
+func (e *Engine) startWith(ss *startSub, msgKey int64, corr string, vars map[string]any) {
+	piKey := e.nextKey()
+	if e.published.StartedInstance == 0 {
+		e.published.StartedInstance = piKey
+	}
+	sv := e.arena.start.get()
+	*sv = MessageStartEventSubscriptionValue{ProcessDefinitionKey: ss.proc.key, BPMNProcessID: ss.proc.id,
+		StartEventID: ss.el.id, MessageName: ss.name, CorrelationKey: corr, MessageKey: msgKey,
+		ProcessInstanceKey: piKey, Variables: vars}
+	e.event(ValueMessageStartEventSubscription, IntentCorrelated, ss.key, sv)
+	e.enqueue(step{kind: stepStartInstance, key: piKey, proc: ss.proc, el: ss.el, vars: vars})
+}
+
+// startBuffered runs when an instance started by a message with key corr
+// ended: the oldest buffered message for the process's start events with
+// that key starts the next instance.
+func (e *Engine) startBuffered(p *process, corr string) {
+	vs := e.versions[p.id]
+	latest := vs[len(vs)-1]
+	if _, active := e.startKeys[startKey{p.id, corr}]; active {
+		return
+	}
+	var best *message
+	var bestSub *startSub
+	for _, el := range latest.msgStarts {
+		for _, ss := range e.startSubs[el.msg.name] {
+			if ss.proc != latest || ss.el != el {
+				continue
+			}
+			if m := e.bufferedFor(ss.name, corr, p.id); m != nil && (best == nil || m.key < best.key) {
+				best, bestSub = m, ss
+			}
+		}
+	}
+	if best != nil {
+		e.startWith(bestSub, best.key, corr, best.vars)
+	}
+}

@@ -1,0 +1,187 @@
+package engine
+
+import (
+	"github.com/wfctl/wfctl/bpmn"
+	"github.com/wfctl/wfctl/bpmn/lint"
+	"github.com/wfctl/wfctl/pkg/feel"
+)
+
+// process is a deployed process version, compiled from the model once:
+// every expression parsed, every timer value read, every reference
+// resolved. It is immutable after compilation, so records may point into
+// it (element ids, job types, headers) without copying.
+type process struct {
+	key          int64
+	id           string
+	name         string
+	version      int32
+	resourceName string
+	checksum     string
+	resource     []byte
+	root         *element
+	elements     []*element
+	byID         map[string]*element
+	flowsByID    map[string]*flow
+	msgStarts    []*element
+	timerStarts  []*element
+	messageNames []string // message names of msgStarts, same order
+	counts       []ElementCount
+}
+
+// element is an executable flow node (or the process itself).
+type element struct {
+	id   string
+	name string
+	typ  ElementType
+	evt  EventType
+	idx  int
+	proc *process
+	// scope is the element whose instance is the flow scope of this
+	// element's instances: the process or a sub-process.
+	scope *element
+
+	in, out []*flow
+	def     *flow
+	// joins is set on a parallel gateway with several incoming flows.
+	joins bool
+
+	start        *element   // containers: the none start event; event sub-processes: their start event
+	eventStarts  []*element // containers: the start events of their event sub-processes
+	boundaries   []*element // activities: attached boundary events
+	attachedTo   *element   // boundary events
+	interrupting bool       // boundary events (and start events)
+	// targets are the events an event-based gateway waits for.
+	targets []*element
+	// call is set on a call activity.
+	call *callDef
+	// mi is set on a multi-instance body; body on the activity it runs.
+	mi   *miDef
+	body *element
+	// link is a link throw event's catch event.
+	link     *element
+	linkName string
+
+	job       *jobDef
+	msg       *messageDef
+	timer     *timerDef
+	errorCode string // error end events and error boundaries; "" with catchAll
+	catchAll  bool
+	inputs    []mapping
+	outputs   []mapping
+	script    *feel.Expr
+	resultVar string
+	decision  string
+}
+
+// flow is a sequence flow.
+type flow struct {
+	self      []*flow // []*flow{this flow}, to pass one flow without allocating
+	id        string
+	idx       int
+	src, dst  *element
+	cond      *feel.Expr
+	condValue any // a static (non-FEEL) condition's value: never a boolean, as in Zeebe
+	hasCond   bool
+}
+
+// jobDef is what a job worker task (or message throw event) creates.
+type jobDef struct {
+	// headerExprs are headers whose values are expressions (a user
+	// task's assignee), evaluated when the job is created.
+	headerExprs map[string]*feel.Expr
+	typ         string
+	typExpr     *feel.Expr
+	retries     int32
+	retriesExpr *feel.Expr
+	badRetries  bool // a static value that is not a number
+	retriesText string
+	headers     map[string]string
+}
+
+// messageDef is a message catch element's subscription.
+type messageDef struct {
+	name        string
+	nameExpr    *feel.Expr
+	corrKey     string
+	corrKeyExpr *feel.Expr
+}
+
+// timerDef is a timer event's definition: a static value read at deploy,
+// or a FEEL expression evaluated when the timer is created.
+type timerDef struct {
+	kind  bpmn.TimerType
+	expr  *feel.Expr
+	value timerValue
+}
+
+// timerValue is a timer value read from text or from a FEEL result.
+type timerValue struct {
+	duration  lint.ISODuration
+	interval  lint.ISOInterval
+	date      int64
+	repeating *lint.RepeatingInterval
+	cron      *lint.CronSchedule
+}
+
+// mapping is one input or output mapping. Target may be a path (a.b.c).
+type mapping struct {
+	path   []string
+	source *feel.Expr
+	static any
+}
+
+// ElementCount counts the instances of one element of one process
+// version: how many are active now and how many completed or were
+// terminated so far. Counts of completed instances survive the
+// instances, so that a long replay can report them after their state was
+// dropped.
+type ElementCount struct {
+	BPMNProcessID        string      `json:"bpmnProcessId"`
+	Version              int32       `json:"version"`
+	ProcessDefinitionKey int64       `json:"processDefinitionKey"`
+	ElementID            string      `json:"elementId"`
+	ElementType          ElementType `json:"elementType"`
+	Active               int64       `json:"active"`
+	Completed            int64       `json:"completed"`
+	Terminated           int64       `json:"terminated"`
+}
+
+// waitsForFlow reports whether activating el consumes a taken sequence
+// flow (everything but start and boundary events and the process).
+func (el *element) waitsForFlow() bool {
+	return len(el.in) > 0 && el.typ != ElementStartEvent && el.typ != ElementBoundaryEvent
+}
+
+// waitsForEvent reports whether el waits for its own message or timer
+// when activated: receive tasks and intermediate catch events, except
+// those after an event-based gateway (activated by their event). Start
+// and boundary events are activated by theirs.
+func (el *element) waitsForEvent() bool {
+	if el.typ != ElementReceiveTask && el.typ != ElementIntermediateCatchEvent {
+		return false
+	}
+	return (el.msg != nil || el.timer != nil) && !el.afterEventGateway()
+}
+
+func (el *element) afterEventGateway() bool {
+	return len(el.in) == 1 && el.in[0].src.typ == ElementEventBasedGateway
+}
+
+// inEventSub reports whether el is the start event of an event
+// sub-process.
+func (el *element) inEventSub() bool {
+	return el.typ == ElementStartEvent && el.scope.typ == ElementEventSubProcess
+}
+
+// canInterrupt reports whether el's event interrupts what it is attached
+// to: boundary events and event sub-process start events say so
+// themselves; a catch event's own subscription always closes.
+func (el *element) canInterrupt() bool {
+	if el.typ == ElementBoundaryEvent || el.inEventSub() {
+		return el.interrupting
+	}
+	return true
+}
+
+// hasJob reports whether el's instances work through a job.
+func (el *element) hasJob() bool { return el.job != nil }

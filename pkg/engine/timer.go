@@ -1,0 +1,224 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/wfctl/wfctl/bpmn"
+	"github.com/wfctl/wfctl/pkg/feel"
+)
+
+// Timers fire when the engine clock passes their due date (Tick). A
+// cycle fires again, counted from when it fired, until its repetitions
+// are used up (R3/PT1H fires three times; R/PT1H and cron cycles without
+// end).
+
+// timerDue computes when a timer created now falls due, and its
+// repetitions; a failing expression raises an incident.
+func (e *Engine) timerDue(ei *elementInstance, td *timerDef, now int64) (int64, int32, bool) {
+	v := td.value
+	if td.expr != nil {
+		var err error
+		if v, err = e.evalTimer(ei, td); err != nil {
+			if ei != nil {
+				e.createIncident(ei, ErrorExtractValue, err.Error(), 0)
+			}
+			return 0, 0, false
+		}
+	}
+	due, reps := v.next(td.kind, now)
+	return due, reps, true
+}
+
+// evalTimer evaluates a timer expression: a string is read as the
+// timer's type says; a FEEL duration or date-time is taken as it is.
+func (e *Engine) evalTimer(ei *elementInstance, td *timerDef) (timerValue, error) {
+	var r feel.Value
+	if ei != nil {
+		r, _ = e.eval(ei, td.expr, nil)
+	} else {
+		r, _ = td.expr.Eval(nil, e.feelOpts...)
+	}
+	if s, ok := r.AsString(); ok {
+		v, err := readTimerValue(td.kind, s)
+		if err != nil {
+			return v, fmt.Errorf("Invalid timer %s expression '%s': %v", td.kind, td.expr.Source(), err)
+		}
+		return v, nil
+	}
+	var v timerValue
+	if d, ok := r.AsDuration(); ok && td.kind == bpmn.TimerDuration {
+		v.interval.Duration.Exact = d
+		return v, nil
+	}
+	if m, ok := r.AsMonths(); ok && td.kind == bpmn.TimerDuration {
+		v.interval.Duration.Months = int(m)
+		return v, nil
+	}
+	if t, ok := r.AsTime(); ok && td.kind == bpmn.TimerDate {
+		v.date = t.UnixMilli()
+		return v, nil
+	}
+	want := map[bpmn.TimerType]string{bpmn.TimerDuration: "DURATION, PERIOD, STRING", bpmn.TimerDate: "DATE_TIME, STRING"}[td.kind]
+	if want == "" {
+		want = "STRING"
+	}
+	return v, fmt.Errorf("Expected result of the expression '%s' to be one of '[%s]', but was '%s'.", td.expr.Source(), want, feelTypeName(r))
+}
+
+// next returns the due date (Unix ms) after now and the repetitions.
+func (v timerValue) next(kind bpmn.TimerType, now int64) (int64, int32) {
+	t := time.UnixMilli(now).UTC()
+	switch {
+	case kind == bpmn.TimerDate:
+		return v.date, 1
+	case kind == bpmn.TimerDuration:
+		return intervalDue(v.interval.Start, v.interval.Duration.AddTo, t), 1
+	case v.repeating != nil:
+		iv := v.repeating.Interval
+		return intervalDue(iv.Start, iv.Duration.AddTo, t), int32(v.repeating.Repetitions)
+	case v.cron != nil:
+		n, ok := v.cron.Next(t)
+		if !ok {
+			return now, 1
+		}
+		return n.UnixMilli(), -1
+	}
+	return now, 1
+}
+
+// intervalDue is when an interval starting at start (or now, when it has
+// no start) next ends after now.
+func intervalDue(start time.Time, add func(time.Time) time.Time, now time.Time) int64 {
+	if start.IsZero() {
+		return add(now).UnixMilli()
+	}
+	if start.After(now) {
+		return start.UnixMilli()
+	}
+	t := start
+	for i := 0; !t.After(now) && i < 1_000_000; i++ {
+		n := add(t)
+		if !n.After(t) {
+			break
+		}
+		t = n
+	}
+	return t.UnixMilli()
+}
+
+func (e *Engine) createTimer(ei *elementInstance, el *element, due int64, reps int32) {
+	v := e.arena.timer.get()
+	*v = TimerValue{ElementInstanceKey: -1, ProcessInstanceKey: -1, ProcessDefinitionKey: el.proc.key,
+		TargetElementID: el.id, DueDate: due, Repetitions: reps}
+	if ei != nil {
+		v.ElementInstanceKey, v.ProcessInstanceKey = ei.key, ei.root.key
+	}
+	e.hintEI = ei
+	e.event(ValueTimer, IntentCreated, e.nextKey(), v)
+}
+
+func (e *Engine) timerEvent(in Intent, t *timer) {
+	v := e.arena.timer.get()
+	*v = TimerValue{ElementInstanceKey: -1, ProcessInstanceKey: -1, ProcessDefinitionKey: t.el.proc.key,
+		TargetElementID: t.el.id, DueDate: t.due, Repetitions: t.repetitions}
+	if t.ei != nil {
+		v.ElementInstanceKey, v.ProcessInstanceKey = t.ei.key, t.ei.root.key
+	}
+	e.hintEI = t.ei
+	e.event(ValueTimer, in, t.key, v)
+}
+
+// applyTimer folds a Timer event into the state.
+func (e *Engine) applyTimer(in Intent, key int64, v *TimerValue) {
+	if in == IntentCreated {
+		t := &timer{key: key, due: v.DueDate, repetitions: v.Repetitions}
+		if v.ElementInstanceKey > 0 {
+			t.ei = e.instance(v.ElementInstanceKey, v.ProcessInstanceKey)
+			t.proc = t.ei.el.proc
+		} else {
+			t.proc = e.processes[v.ProcessDefinitionKey]
+		}
+		t.el = t.proc.byID[v.TargetElementID]
+		if t.ei != nil {
+			t.el = elementFor(t.ei, v.TargetElementID)
+		}
+		e.timers[key] = t
+		if t.ei != nil {
+			p := &t.ei.timers
+			for *p != nil {
+				p = &(*p).nextOfEI
+			}
+			*p = t
+		}
+		e.due.push(t.due, key, dueTimer)
+		return
+	}
+	t := e.timers[key]
+	delete(e.timers, key)
+	if t.ei == nil {
+		return
+	}
+	for p := &t.ei.timers; *p != nil; p = &(*p).nextOfEI {
+		if *p == t {
+			*p = t.nextOfEI
+			break
+		}
+	}
+	if in == IntentTriggered && t.el != t.ei.el {
+		x := t.ei.root.extra()
+		x.timedOut = append(x.timedOut, t.el)
+	}
+}
+
+// timerFired runs a due timer.
+func (e *Engine) timerFired(t *timer) {
+	e.timerEvent(IntentTriggered, t)
+	again := t.repetitions < 0 || t.repetitions > 1
+	reps := t.repetitions
+	if reps > 0 {
+		reps--
+	}
+	if t.ei == nil {
+		if again {
+			e.rescheduleStart(t.proc, t.el, reps)
+		}
+		e.enqueue(step{kind: stepStartInstance, key: e.nextKey(), proc: t.proc, el: t.el})
+		return
+	}
+	e.trigger(t.ei, t.el, nil)
+	if again && (t.el.typ == ElementBoundaryEvent || t.el.inEventSub()) && !t.el.interrupting {
+		if due, _, ok := e.timerDue(t.ei, t.el.timer, e.now); ok {
+			e.createTimer(t.ei, t.el, max(due, e.now+1), reps)
+		}
+	}
+}
+
+func (e *Engine) rescheduleStart(p *process, el *element, reps int32) {
+	if due, _, ok := e.timerDue(nil, el.timer, e.now); ok {
+		e.createTimer(nil, el, max(due, e.now+1), reps)
+	}
+}
+
+// startTimers opens a new process version's timer start events and
+// cancels those of the version it replaces.
+func (e *Engine) startTimers(old, p *process) {
+	if old != nil {
+		var ts []*timer
+		for _, t := range e.timers {
+			if t.ei == nil && t.proc == old {
+				ts = append(ts, t)
+			}
+		}
+		slices.SortFunc(ts, func(a, b *timer) int { return cmpInt64(a.key, b.key) })
+		for _, t := range ts {
+			e.timerEvent(IntentCanceled, t)
+		}
+	}
+	for _, el := range p.timerStarts {
+		if due, reps, ok := e.timerDue(nil, el.timer, e.now); ok {
+			e.createTimer(nil, el, due, reps)
+		}
+	}
+}
