@@ -66,6 +66,8 @@ topic's history through the engine to see which business processes stalled.`,
 	root.AddCommand(
 		newValidateCmd(f, g, nil),
 		newFeelCmd(f, g, nil),
+		newTraceCmd(f, g, nil),
+		newDemoCmd(f, g),
 		newVersionCmd(f, g),
 		newCompletionCmd(f),
 	)

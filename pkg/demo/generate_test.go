@@ -3,6 +3,7 @@ package demo
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"testing"
 	"time"
 )
@@ -75,4 +76,14 @@ func TestGenerateTruth(t *testing.T) {
 		t.Errorf("types %v", types)
 	}
 	t.Logf("%+v", truth)
+}
+
+func TestEmbeddedModelIsTheFixture(t *testing.T) {
+	fixture, err := os.ReadFile("../../fixtures/orders/order-fulfillment.bpmn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(fixture, OrderModel) {
+		t.Error("pkg/demo/order-fulfillment.bpmn differs from fixtures/orders/order-fulfillment.bpmn: copy the fixture over")
+	}
 }

@@ -1,0 +1,237 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/wfctl/wfctl/pkg/broker"
+	"github.com/wfctl/wfctl/pkg/demo"
+	"github.com/wfctl/wfctl/pkg/kafka"
+	"github.com/wfctl/wfctl/pkg/trace"
+	"github.com/wfctl/wfctl/pkg/ui"
+	"github.com/wfctl/wfctl/pkg/validate"
+)
+
+// demoOptions are demo's and demo generate's flag values.
+type demoOptions struct {
+	f          *Factory
+	g          *globalOptions
+	Kafka      kafka.Flags
+	Orders     int
+	Seed       uint64
+	Days       int
+	Partitions int
+	Topic      string
+	File       string
+	Limit      int
+}
+
+func newDemoCmd(f *Factory, g *globalOptions) *cobra.Command {
+	opts := &demoOptions{f: f, g: g}
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Trace a generated order history in an in-process Kafka broker, end to end",
+		Long: `Start an in-process Kafka broker, write a realistic, deterministic "orders"
+history to it (by default 200,000 orders over 30 days on 6 partitions, keyed by
+order id, with orders stuck at payment, shipments that time out, double payments
+and events for unknown orders), and run 'wfctl trace' with the order model
+against it over TCP, printing the report.
+
+'wfctl demo generate' writes such a history to a broker or a file.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkOutput(g, "text", "json", "ndjson"); err != nil {
+				return err
+			}
+			return runDemo(cmd.Context(), opts)
+		},
+	}
+	demoFlags(cmd, opts)
+	cmd.Flags().IntVar(&opts.Limit, "limit", 10, "rows per table in text output")
+	cmd.AddCommand(newDemoGenerateCmd(f, g))
+	return cmd
+}
+
+func demoFlags(cmd *cobra.Command, opts *demoOptions) {
+	d := demo.DefaultOptions()
+	fl := cmd.Flags()
+	fl.IntVar(&opts.Orders, "orders", d.Orders, "orders to place")
+	fl.Uint64Var(&opts.Seed, "seed", d.Seed, "random seed: the same seed gives the same history")
+	fl.IntVar(&opts.Days, "days", d.Days, "days the history spans")
+	fl.IntVar(&opts.Partitions, "partitions", d.Partitions, "partitions of the topic")
+	fl.StringVar(&opts.Topic, "topic", d.Topic, "topic to write")
+}
+
+func newDemoGenerateCmd(f *Factory, g *globalOptions) *cobra.Command {
+	opts := &demoOptions{f: f, g: g}
+	cmd := &cobra.Command{
+		Use:   "generate [-b BROKERS | --file OUT.ndjson]",
+		Short: "Write a generated order history to a broker or a kcat -J file",
+		Example: `  wfctl demo generate --orders 1000 --file orders.ndjson
+  wfctl demo generate -b localhost:9092 --seed 7`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runDemoGenerate(cmd.Context(), opts)
+		},
+	}
+	demoFlags(cmd, opts)
+	cmd.Flags().StringVar(&opts.File, "file", "", "write kcat -J envelopes to this file (- for stdout) instead of a broker")
+	kafka.BindFlags(cmd.Flags(), &opts.Kafka)
+	return cmd
+}
+
+func (o *demoOptions) generatorOptions() (demo.Options, error) {
+	d := demo.DefaultOptions()
+	if o.Orders <= 0 || o.Days <= 0 || o.Partitions <= 0 || o.Partitions > 1000 {
+		return d, usageErrorf("--orders and --days must be positive, --partitions between 1 and 1000")
+	}
+	d.Orders, d.Seed, d.Days, d.Partitions, d.Topic = o.Orders, o.Seed, o.Days, o.Partitions, o.Topic
+	return d, nil
+}
+
+func runDemo(ctx context.Context, opts *demoOptions) error {
+	f := opts.f
+	gen, err := opts.generatorOptions()
+	if err != nil {
+		return err
+	}
+	status := func(format string, args ...any) {
+		fmt.Fprintf(f.IO.StyledErr(), "%s %s\n", f.IO.PainterErr().Paint(ui.Cyan, "▸"), fmt.Sprintf(format, args...))
+	}
+	start := time.Now()
+	b, err := broker.Start(ctx, broker.WithListenAddr("127.0.0.1:0"))
+	if err != nil {
+		return &InfraError{Err: err}
+	}
+	defer b.Close()
+	status("in-process Kafka broker on %s", b.Addr())
+	flags := kafka.Flags{Brokers: []string{b.Addr()}}
+	if err := generateToBroker(ctx, f, flags, gen, status); err != nil {
+		return err
+	}
+	tr, err := trace.New(trace.Options{Models: []trace.Model{{Path: demo.OrderModelName, Src: demo.OrderModel}}, AsOfLast: true})
+	if err != nil {
+		return err
+	}
+	cfg, cl, err := kafkaClient(ctx, f, flags)
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	progress := f.IO.NewProgress("replaying")
+	rep, err := tr.RunKafka(ctx, cl, kafka.History{Topics: []string{gen.Topic}}, progress.Update, func(string, ...any) {})
+	progress.Done()
+	if err != nil {
+		return kafkaError(kafka.Classify(err, cfg))
+	}
+	status("traced %d records over TCP in %.1fs; the whole demo took %.1fs", rep.Summary.Records, rep.Summary.ReplaySeconds, time.Since(start).Seconds())
+	topts := &traceOptions{f: f, g: opts.g, Limit: opts.Limit}
+	title := fmt.Sprintf("wfctl trace · topic %s on %s · model %s", gen.Topic, b.Addr(), demo.OrderModelName)
+	if err := writeTraceReport(topts, rep, title); err != nil {
+		return &InfraError{Err: err}
+	}
+	if opts.g.Output == "text" {
+		fmt.Fprintf(f.IO.StyledErr(), "\n%s\n", f.IO.PainterErr().Paint(ui.Faint,
+			"Next: 'wfctl demo generate --file orders.ndjson' and 'wfctl trace --file orders.ndjson --model fixtures/orders/order-fulfillment.bpmn --as-of last'"))
+	}
+	return nil
+}
+
+func runDemoGenerate(ctx context.Context, opts *demoOptions) error {
+	gen, err := opts.generatorOptions()
+	if err != nil {
+		return err
+	}
+	f := opts.f
+	status := func(format string, args ...any) {
+		fmt.Fprintf(f.IO.StyledErr(), "%s\n", fmt.Sprintf(format, args...))
+	}
+	if opts.File != "" {
+		return generateToFile(f, opts.File, gen, status)
+	}
+	return generateToBroker(ctx, f, opts.Kafka, gen, status)
+}
+
+// generateToBroker creates the topic and produces the history.
+func generateToBroker(ctx context.Context, f *Factory, flags kafka.Flags, gen demo.Options, status func(string, ...any)) error {
+	t0 := time.Now()
+	recs, truth := demo.Generate(gen)
+	status("generated %d records for %d orders in %.1fs", len(recs), truth.Orders, time.Since(t0).Seconds())
+	cfg, cl, err := kafkaClient(ctx, f, flags,
+		kgo.RecordPartitioner(kgo.ManualPartitioner()), kgo.ProducerLinger(5*time.Millisecond),
+		kgo.ProducerBatchMaxBytes(1<<20), kgo.MaxBufferedRecords(1<<16))
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	parts, err := kafka.EnsureTopic(ctx, cl, cfg, gen.Topic, int32(gen.Partitions))
+	if err != nil {
+		return kafkaError(err)
+	}
+	if parts != int32(gen.Partitions) {
+		return usageErrorf("topic %s exists with %d partitions, not %d: use --partitions %d or another --topic", gen.Topic, parts, gen.Partitions, parts)
+	}
+	t1 := time.Now()
+	krs := make([]*kgo.Record, len(recs))
+	for i, r := range recs {
+		krs[i] = kafkaRecord(r)
+	}
+	if err := kafka.ProduceAll(ctx, cl, cfg, krs); err != nil {
+		return kafkaError(err)
+	}
+	status("produced them to %s (%d partitions) in %.1fs", gen.Topic, gen.Partitions, time.Since(t1).Seconds())
+	return nil
+}
+
+func generateToFile(f *Factory, path string, gen demo.Options, status func(string, ...any)) error {
+	recs, truth := demo.Generate(gen)
+	out := f.IO.Out
+	if path != validate.Stdin {
+		fh, err := os.Create(validate.Resolve(f.WorkDir, path))
+		if err != nil {
+			return &InfraError{Err: err}
+		}
+		defer fh.Close()
+		out = fh
+	}
+	w := bufio.NewWriterSize(out, 1<<20)
+	ew := kafka.NewEnvelopeWriter(w)
+	offsets := map[int32]int64{}
+	for _, r := range recs {
+		kr := kafkaRecord(r)
+		kr.Offset = offsets[r.Partition]
+		offsets[r.Partition]++
+		if err := ew.Write(kafka.EnvelopeOf(kr)); err != nil {
+			return &InfraError{Err: err}
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return &InfraError{Err: err}
+	}
+	if path != validate.Stdin {
+		status("wrote %d records for %d orders to %s", len(recs), truth.Orders, path)
+	}
+	return nil
+}
+
+// kafkaRecord turns a generated record into a franz-go record, headers in
+// name order so that output is byte for byte the same every time.
+func kafkaRecord(r demo.Record) *kgo.Record {
+	kr := &kgo.Record{Topic: r.Topic, Partition: r.Partition, Timestamp: r.Time, Key: []byte(r.Key), Value: r.Value}
+	names := make([]string, 0, len(r.Headers))
+	for k := range r.Headers {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		kr.Headers = append(kr.Headers, kgo.RecordHeader{Key: k, Value: []byte(r.Headers[k])})
+	}
+	return kr
+}

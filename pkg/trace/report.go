@@ -1,0 +1,220 @@
+package trace
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wfctl/wfctl/pkg/ui"
+)
+
+// Report is what a trace found. Its JSON form is wfctl's stable,
+// documented interface (README: "wfctl trace -o json").
+type Report struct {
+	Summary  Summary    `json:"summary"`
+	StuckAt  []StuckAt  `json:"stuck_at"`
+	Stalled  []Instance `json:"stalled"`
+	TimedOut []Instance `json:"timed_out"`
+	Unfit    []Unfit    `json:"unfit"`
+	// Skipped samples records that could not become messages.
+	Skipped []Unfit `json:"skipped_samples"`
+}
+
+// Summary counts records and instances.
+type Summary struct {
+	Records   int64 `json:"records"`
+	Instances int64 `json:"instances"`
+	Completed int64 `json:"completed"`
+	InFlight  int64 `json:"in_flight"`
+	Stalled   int   `json:"stalled"`
+	TimedOut  int   `json:"timed_out"`
+	Unfit     int   `json:"unfit"`
+	// NotModelled counts records whose message name the model never waits
+	// for (they are not unfit: the model does not claim them).
+	NotModelled int64 `json:"not_modelled"`
+	// Skipped counts records that are not JSON objects or have no name.
+	Skipped int64 `json:"skipped"`
+	// Incidents counts instances that hit an incident (also in Unfit).
+	Incidents int `json:"incidents"`
+	// AsOf is "now" for stall ages.
+	AsOf          time.Time `json:"as_of"`
+	ReplaySeconds float64   `json:"replay_seconds"`
+	RecordsPerSec float64   `json:"records_per_second"`
+}
+
+// StuckAt counts the in-flight instances waiting at one element.
+type StuckAt struct {
+	ElementID   string    `json:"element_id"`
+	ElementName string    `json:"element_name"`
+	Count       int       `json:"count"`
+	Stalled     int       `json:"stalled"`
+	OldestSince time.Time `json:"oldest_since"`
+}
+
+// Instance is a stalled or timed-out process instance.
+type Instance struct {
+	CorrelationKey string    `json:"correlation_key"`
+	InstanceKey    string    `json:"instance_key"`
+	ProcessID      string    `json:"process_id"`
+	ElementID      string    `json:"element_id"`
+	ElementName    string    `json:"element_name"`
+	WaitingSince   time.Time `json:"waiting_since"`
+	AgeSeconds     int64     `json:"age_seconds"`
+	LastRecord     Location  `json:"last_record"`
+}
+
+// Unfit is a record that fit no instance, or an instance's incident.
+type Unfit struct {
+	Location
+	MessageName    string `json:"message_name"`
+	CorrelationKey string `json:"correlation_key"`
+	Reason         string `json:"reason"`
+}
+
+// WriteJSON writes the report as one JSON object.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
+}
+
+// WriteNDJSON writes one stalled instance per line.
+func (r *Report) WriteNDJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, in := range r.Stalled {
+		if err := enc.Encode(in); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteText renders the report for people: a summary, where instances
+// are stuck, and the oldest stalled and timed-out instances (limit rows
+// each) and unfit records.
+func (r *Report) WriteText(w io.Writer, p ui.Painter, title string, limit int) error {
+	var b strings.Builder
+	s := r.Summary
+	b.WriteString(ui.Panel(p, title, [][2]string{
+		{"records", count(s.Records) + replayRate(s)},
+		{"instances", count(s.Instances)},
+		{"completed", count(s.Completed)},
+		{"in flight", count(s.InFlight)},
+		{"stalled", alert(p, s.Stalled, ui.BoldRed)},
+		{"timed out", alert(p, s.TimedOut, ui.Yellow)},
+		{"unfit", alert(p, s.Unfit, ui.Yellow) + unfitDetail(s)},
+		{"as of", s.AsOf.UTC().Format(time.RFC3339)},
+	}))
+	if len(r.StuckAt) > 0 {
+		b.WriteString("\n" + p.Paint(ui.Bold, "Where instances are stuck") + "\n")
+		var rows [][]string
+		for _, st := range r.StuckAt {
+			rows = append(rows, []string{elementLabel(st.ElementID, st.ElementName), count(int64(st.Count)),
+				count(int64(st.Stalled)), age(s.AsOf.Sub(st.OldestSince)), st.OldestSince.UTC().Format(time.RFC3339)})
+		}
+		b.WriteString(ui.Table(p, []string{"ELEMENT", "WAITING", "STALLED", "OLDEST", "SINCE"}, rows, 1, 2, 3))
+	}
+	writeInstances(&b, p, "Oldest stalled instances", r.Stalled, s.Stalled, limit)
+	writeInstances(&b, p, "Timed out (took a timer boundary path)", r.TimedOut, s.TimedOut, limit)
+	if len(r.Unfit) > 0 {
+		b.WriteString("\n" + p.Paint(ui.Bold, "Records that fit no instance, and incidents") + "\n")
+		var rows [][]string
+		for _, u := range r.Unfit[:min(limit, len(r.Unfit))] {
+			rows = append(rows, []string{u.Location.String(), u.MessageName, u.CorrelationKey, u.Reason})
+		}
+		b.WriteString(ui.Table(p, []string{"RECORD", "MESSAGE", "KEY", "REASON"}, rows))
+		b.WriteString(more(p, len(r.Unfit), limit))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeInstances(b *strings.Builder, p ui.Painter, title string, list []Instance, total, limit int) {
+	if len(list) == 0 {
+		return
+	}
+	b.WriteString("\n" + p.Paint(ui.Bold, title) + "\n")
+	var rows [][]string
+	for _, in := range list[:min(limit, len(list))] {
+		rows = append(rows, []string{in.CorrelationKey, elementLabel(in.ElementID, in.ElementName),
+			in.WaitingSince.UTC().Format(time.RFC3339), age(time.Duration(in.AgeSeconds) * time.Second), in.LastRecord.String()})
+	}
+	b.WriteString(ui.Table(p, []string{"KEY", "WAITING AT", "SINCE", "AGE", "LAST RECORD"}, rows, 3))
+	b.WriteString(more(p, total, limit))
+}
+
+func more(p ui.Painter, total, limit int) string {
+	if total <= limit {
+		return ""
+	}
+	return p.Paint(ui.Faint, fmt.Sprintf("… and %s more (--limit, or -o json for all)", count(int64(total-limit)))) + "\n"
+}
+
+func elementLabel(id, name string) string {
+	if name == "" {
+		return id
+	}
+	return name + " (" + id + ")"
+}
+
+// alert styles a count that should catch the eye, unless it is zero.
+func alert(p ui.Painter, n int, st ui.Style) string {
+	if n == 0 {
+		return "0"
+	}
+	return p.Paint(st, count(int64(n)))
+}
+
+func replayRate(s Summary) string {
+	if s.ReplaySeconds <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("  (replayed in %.1f s, %s records/s)", s.ReplaySeconds, count(int64(s.RecordsPerSec)))
+}
+
+func unfitDetail(s Summary) string {
+	var parts []string
+	if s.Incidents > 0 {
+		parts = append(parts, count(int64(s.Incidents))+" incidents")
+	}
+	if s.NotModelled > 0 {
+		parts = append(parts, count(s.NotModelled)+" records the model does not wait for")
+	}
+	if s.Skipped > 0 {
+		parts = append(parts, count(s.Skipped)+" not JSON or unnamed")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "  (" + strings.Join(parts, "; ") + ")"
+}
+
+// count formats n with thousands separators.
+func count(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	if n < 0 {
+		return "-" + count(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// age formats a duration as people read waits: 3d4h, 5h12m, 7m.
+func age(d time.Duration) string {
+	switch {
+	case d >= 24*time.Hour:
+		return fmt.Sprintf("%dd%dh", d/(24*time.Hour), d%(24*time.Hour)/time.Hour)
+	case d >= time.Hour:
+		return fmt.Sprintf("%dh%dm", d/time.Hour, d%time.Hour/time.Minute)
+	case d >= time.Minute:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	}
+	return fmt.Sprintf("%ds", d/time.Second)
+}
