@@ -12,9 +12,10 @@
 package demo
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
-	"sort"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -100,13 +101,13 @@ func Generate(o Options) ([]Record, Truth) {
 	rng := rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15))
 	start := o.End.Add(-time.Duration(o.Days) * 24 * time.Hour)
 	span := o.End.Sub(start)
-	var events []event
+	events := make([]event, 0, o.Orders*5)
 	var truth Truth
 	truth.Orders = o.Orders
 	for i := range o.Orders {
 		id := fmt.Sprintf("o-%07d", i+1)
 		placed := start.Add(time.Duration(rng.Int64N(int64(span))))
-		events = append(events, orderEvents(rng, id, placed, o.End, &truth)...)
+		events = orderEvents(events, rng, id, placed, o.End, &truth)
 	}
 	for i := range max(o.Orders/1000, 1) {
 		at := start.Add(time.Duration(rng.Int64N(int64(span))))
@@ -114,21 +115,33 @@ func Generate(o Options) ([]Record, Truth) {
 		events = append(events, event{at: at, typ: "GoodsShipped", orderID: id, fields: []string{"carrier", `"DHL"`}})
 		truth.UnknownOrders++
 	}
-	sort.SliceStable(events, func(i, j int) bool { return events[i].at.Before(events[j].at) })
+	// Events in generation order break ties, so the sort need not be
+	// stable (a stable sort of a million events is five times slower).
+	order := make([]int32, len(events))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		if c := events[a].at.Compare(events[b].at); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
 	records := make([]Record, 0, len(events))
-	for _, e := range events {
-		records = append(records, toRecord(o, e))
+	for _, i := range order {
+		records = append(records, toRecord(o, events[i]))
 	}
 	truth.Records = len(records)
 	return records, truth
 }
 
-// orderEvents draws one order's fate and the events it leads to, up to end.
-func orderEvents(rng *rand.Rand, id string, placed, end time.Time, truth *Truth) []event {
+// orderEvents draws one order's fate and appends the events it leads to,
+// up to end.
+func orderEvents(evs []event, rng *rand.Rand, id string, placed, end time.Time, truth *Truth) []event {
 	cents := rng.IntN(50_000) + 500
 	amount := strconv.Itoa(cents/100) + "." + strconv.Itoa(cents%100/10) + strconv.Itoa(cents%10)
-	evs := []event{{at: placed, typ: "OrderPlaced", orderID: id, fields: []string{
-		"customer", fmt.Sprintf(`"c-%05d"`, rng.IntN(40_000)), "amount", amount, "items", strconv.Itoa(rng.IntN(5) + 1)}}}
+	evs = append(evs, event{at: placed, typ: "OrderPlaced", orderID: id, fields: []string{
+		"customer", fmt.Sprintf(`"c-%05d"`, rng.IntN(40_000)), "amount", amount, "items", strconv.Itoa(rng.IntN(5) + 1)}})
 	fate := fateNormal
 	switch r := rng.IntN(10_000); {
 	case r < 15:
