@@ -55,8 +55,50 @@ against it over TCP, printing the report.
 	}
 	demoFlags(cmd, opts)
 	cmd.Flags().IntVar(&opts.Limit, "limit", 10, "rows per table in text output")
-	cmd.AddCommand(newDemoGenerateCmd(f, g))
+	cmd.AddCommand(newDemoGenerateCmd(f, g), newDemoServeCmd(f, g))
 	return cmd
+}
+
+func newDemoServeCmd(f *Factory, g *globalOptions) *cobra.Command {
+	opts := &demoOptions{f: f, g: g}
+	var listen string
+	cmd := &cobra.Command{
+		Use:   "serve [--listen 127.0.0.1:9092]",
+		Short: "Run a local broker that holds a generated order history, until interrupted",
+		Long: `Start the in-process Kafka broker on --listen, write a generated order history
+to it, print a readiness line and serve until Ctrl-C: a history to try
+'wfctl trace' on with your own flags, or any Kafka client (kcat, ...).`,
+		Example: `  wfctl demo serve --listen 127.0.0.1:9092 &
+  wfctl trace -b 127.0.0.1:9092 --topic orders --model fixtures/orders/order-fulfillment.bpmn --as-of last`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runDemoServe(cmd.Context(), opts, listen)
+		},
+	}
+	demoFlags(cmd, opts)
+	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:9092", "address to listen on (port 0: any free port)")
+	return cmd
+}
+
+func runDemoServe(ctx context.Context, opts *demoOptions, listen string) error {
+	f := opts.f
+	gen, err := opts.generatorOptions()
+	if err != nil {
+		return err
+	}
+	b, err := broker.Start(ctx, broker.WithListenAddr(listen))
+	if err != nil {
+		return &InfraError{Err: err}
+	}
+	defer b.Close()
+	status := func(format string, args ...any) { fmt.Fprintf(f.IO.ErrOut, format+"\n", args...) }
+	if err := generateToBroker(ctx, f, kafka.Flags{Brokers: []string{b.Addr()}}, gen, status); err != nil {
+		return err
+	}
+	// The readiness line goes to stdout, alone, so scripts can wait for it.
+	fmt.Fprintf(f.IO.Out, "ready %s\n", b.Addr())
+	<-ctx.Done()
+	return nil
 }
 
 func demoFlags(cmd *cobra.Command, opts *demoOptions) {

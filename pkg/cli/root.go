@@ -5,6 +5,8 @@ package cli
 
 import (
 	"context"
+	"os"
+	"runtime/pprof"
 	"errors"
 	"fmt"
 	"slices"
@@ -17,9 +19,10 @@ import (
 
 // globalOptions are the flags every command has.
 type globalOptions struct {
-	Output  string
-	Color   string
-	NoColor bool
+	Output     string
+	Color      string
+	NoColor    bool
+	CPUProfile string
 }
 
 // Main runs wfctl with args (without the program name) and returns the
@@ -51,8 +54,12 @@ topic's history through the engine to see which business processes stalled.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			return applyGlobals(f, g)
+			if err := applyGlobals(f, g); err != nil {
+				return err
+			}
+			return startProfile(g.CPUProfile)
 		},
+		PersistentPostRun: func(cmd *cobra.Command, args []string) { stopProfile() },
 	}
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
@@ -62,6 +69,8 @@ topic's history through the engine to see which business processes stalled.`,
 	pf.StringVarP(&g.Output, "output", "o", "text", "output format: text, json (and per command: sarif, github, ndjson)")
 	pf.StringVar(&g.Color, "color", "auto", "colour: auto (on a terminal, unless NO_COLOR is set), always, never")
 	pf.BoolVar(&g.NoColor, "no-color", false, "no colour (same as --color never)")
+	pf.StringVar(&g.CPUProfile, "cpuprofile", "", "write a Go CPU profile to FILE (for wfctl's developers)")
+	_ = pf.MarkHidden("cpuprofile")
 
 	root.AddCommand(
 		newValidateCmd(f, g, nil),
@@ -93,4 +102,27 @@ func checkOutput(g *globalOptions, formats ...string) error {
 		return nil
 	}
 	return usageErrorf("invalid --output %q: this command supports %s", g.Output, strings.Join(formats, ", "))
+}
+
+var profileFile *os.File
+
+// startProfile starts a CPU profile when --cpuprofile names a file.
+func startProfile(path string) error {
+	if path == "" {
+		return nil
+	}
+	fh, err := os.Create(path)
+	if err != nil {
+		return &InfraError{Err: err}
+	}
+	profileFile = fh
+	return pprof.StartCPUProfile(fh)
+}
+
+func stopProfile() {
+	if profileFile != nil {
+		pprof.StopCPUProfile()
+		profileFile.Close()
+		profileFile = nil
+	}
 }

@@ -96,6 +96,11 @@ type Mapper struct {
 	// messages carry only these (subscriptions evaluate their key in the
 	// instance's variables, so an instance needs them).
 	keyVars []string
+	// keyOnly marks messages whose only key variable is their own
+	// correlation key: merged into an instance it correlated with, it
+	// would change nothing (the subscription matched that very value), so
+	// such messages carry no variables unless they start an instance.
+	keyOnly map[string]bool
 }
 
 // keyExpr is a compiled correlation key expression.
@@ -141,6 +146,13 @@ func NewMapper(defs []*bpmn.Definitions, name, key *Source) (*Mapper, error) {
 		}
 	}
 	sort.Strings(m.keyVars)
+	m.keyOnly = map[string]bool{}
+	starts := startMessageNames(defs)
+	for name, ke := range m.keyExprs {
+		if len(m.keyVars) == 1 && ke.path == m.keyVars[0] && !starts[name] {
+			m.keyOnly[name] = true
+		}
+	}
 	best := ""
 	for src, n := range counts {
 		if n > counts[best] || (n == counts[best] && src < best) {
@@ -193,10 +205,15 @@ func (m *Mapper) Name(r *Record) string {
 // report, when the record is not JSON, has no name, or its correlation
 // key cannot be computed.
 func (m *Mapper) Map(r *Record) (Message, error) {
-	if !gjson.ValidBytes(r.Value) || !isObject(r.Value) {
+	return m.MapNamed(r, m.Name(r))
+}
+
+// MapNamed is Map for a record whose name the caller already read.
+func (m *Mapper) MapNamed(r *Record, name string) (Message, error) {
+	if !isObject(r.Value) || !gjson.ValidBytes(r.Value) {
 		return Message{}, errNotJSON
 	}
-	msg := Message{Name: m.Name(r), Time: r.Time}
+	msg := Message{Name: name, Time: r.Time}
 	if msg.Name == "" {
 		return msg, errNoName
 	}
@@ -205,9 +222,10 @@ func (m *Mapper) Map(r *Record) (Message, error) {
 		return msg, err
 	}
 	msg.CorrelationKey = key
-	if m.needVars {
+	switch {
+	case m.needVars:
 		msg.Variables, err = decodeObject(r.Value)
-	} else if len(m.keyVars) > 0 {
+	case len(m.keyVars) > 0 && !m.keyOnly[name]:
 		msg.Variables = pickVariables(r.Value, m.keyVars)
 	}
 	return msg, err
@@ -374,4 +392,22 @@ func readsVariables(d *bpmn.Definitions) bool {
 		})
 	}
 	return reads
+}
+
+// startMessageNames are the messages of message start events.
+func startMessageNames(defs []*bpmn.Definitions) map[string]bool {
+	names := map[string]bool{}
+	for _, d := range defs {
+		d.FlowNodes(func(n *bpmn.FlowNode) {
+			if n.Kind != bpmn.KindStartEvent {
+				return
+			}
+			for _, ed := range n.EventDefinitions {
+				if ed.Message != nil {
+					names[ed.Message.Name] = true
+				}
+			}
+		})
+	}
+	return names
 }

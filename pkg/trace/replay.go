@@ -2,6 +2,7 @@ package trace
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/wfctl/wfctl/bpmn"
@@ -18,7 +19,9 @@ const maxSamples = 10
 
 // replay runs one ordered stream of records (a partition, or all of them
 // merged) through one engine, and keeps what the report needs about the
-// instances in flight. Completed instances are counted and forgotten.
+// instances in flight. Completed instances are counted and forgotten; the
+// engine writes no records (trace reads its state and the results of
+// each publish instead, which is cheaper).
 type replay struct {
 	eng    *engine.Engine
 	mapper *Mapper
@@ -34,24 +37,24 @@ type replay struct {
 	// record key: then partitions cannot be replayed apart.
 	keyMismatch int64
 
-	live      map[int64]*liveInstance // by process instance key
-	everKeys  map[string]bool         // correlation keys that started an instance
-	unfit     []Unfit
-	unfitN    int
-	samples   []Unfit
-	timedOut  []Instance
-	incidents map[int64]bool
+	// live holds the instances in flight by correlation key (a message
+	// start event starts at most one instance per key at a time).
+	live     map[string]*liveInstance
+	unfit    []Unfit
+	unfitN   int
+	samples  []Unfit
+	timedOut []Instance
 }
 
 // liveInstance is what trace remembers of an instance in flight.
 type liveInstance struct {
+	instance   int64
 	key        string
 	lastRecord Location
 }
 
-func newReplay(eng *engine.Engine, m *Mapper, model *modelInfo) *replay {
-	return &replay{eng: eng, mapper: m, model: model, live: map[int64]*liveInstance{},
-		everKeys: map[string]bool{}, incidents: map[int64]bool{}}
+func newReplay(m *Mapper, model *modelInfo) *replay {
+	return &replay{mapper: m, model: model, live: map[string]*liveInstance{}}
 }
 
 // record replays one record: time passes to its timestamp (timers fire),
@@ -63,14 +66,13 @@ func (r *replay) record(rec *Record) error {
 		if _, err := r.eng.Tick(rec.Time); err != nil {
 			return fmt.Errorf("engine clock at %s: %w", rec.Where(), err)
 		}
-		r.scan(rec)
 	}
 	name := r.mapper.Name(rec)
 	if name != "" && !r.mapper.Known(name) {
 		r.notModelled++
 		return nil
 	}
-	msg, err := r.mapper.Map(rec)
+	msg, err := r.mapper.MapNamed(rec, name)
 	if err != nil {
 		r.skip(rec, msg, err)
 		return nil
@@ -79,92 +81,62 @@ func (r *replay) record(rec *Record) error {
 		r.keyMismatch++
 	}
 	res, err := r.eng.PublishMessage(engine.Message{Name: msg.Name, CorrelationKey: msg.CorrelationKey, Variables: msg.Variables})
-	if err != nil {
+	switch {
+	case err != nil:
 		// A rejected publish (for example a duplicate message id) is a
 		// record that does not fit, not a failed trace.
 		r.addUnfit(rec, msg, "rejected by the engine: "+err.Error())
-		return nil
-	}
-	if res.Started > 0 {
+	case res.Started > 0:
 		r.started += int64(res.Started)
-		r.everKeys[msg.CorrelationKey] = true
-	}
-	r.scan(rec)
-	if !res.Matched() {
+		if _, ok := r.eng.Instance(res.StartedInstance); ok {
+			r.live[msg.CorrelationKey] = &liveInstance{instance: res.StartedInstance, key: msg.CorrelationKey, lastRecord: rec.Where()}
+		}
+	case res.Correlated > 0:
+		if in := r.live[msg.CorrelationKey]; in != nil {
+			in.lastRecord = rec.Where()
+		}
+	case !res.Matched():
 		r.addUnfit(rec, msg, r.whyUnmatched(msg))
 	}
 	return nil
 }
 
-// scan reads the records the engine just wrote: instances that started or
-// ended, timers that fired, messages that reached an instance, incidents.
-func (r *replay) scan(rec *Record) {
-	for i := range r.eng.LastRecords() {
-		er := &r.eng.LastRecords()[i]
-		if !er.IsEvent() {
-			continue
-		}
-		switch v := er.Value.(type) {
-		case *engine.ProcessInstanceValue:
-			r.processInstance(er, v, rec)
-		case *engine.MessageSubscriptionValue:
-			if er.Intent == engine.IntentCorrelated {
-				if in := r.live[v.ProcessInstanceKey]; in != nil {
-					in.lastRecord = rec.Where()
-				}
-			}
-		case *engine.TimerValue:
-			if er.Intent == engine.IntentTriggered {
-				r.timerFired(er, v)
-			}
-		case *engine.IncidentValue:
-			if er.Intent == engine.IntentCreated && !r.incidents[v.ProcessInstanceKey] {
-				r.incidents[v.ProcessInstanceKey] = true
-				msgName, key := "", ""
-				if in := r.live[v.ProcessInstanceKey]; in != nil {
-					key = in.key
-				}
-				r.addUnfit(rec, Message{Name: msgName, CorrelationKey: key}, "incident at "+v.ElementID+": "+v.ErrorMessage)
-			}
-		}
+// ended is the engine's word that an instance completed or was
+// terminated: count it, note a timeout path, forget it.
+func (r *replay) ended(end engine.InstanceEnd) {
+	r.completed++
+	in := r.live[end.StartCorrelationKey]
+	if in == nil || in.instance != end.Key {
+		in = &liveInstance{instance: end.Key, key: end.StartCorrelationKey}
+	} else {
+		delete(r.live, end.StartCorrelationKey)
+	}
+	if t, ok := r.timedOutAt(end.InstanceInfo, in, end.EndedAt); ok {
+		r.timedOut = append(r.timedOut, t)
 	}
 }
 
-func (r *replay) processInstance(er *engine.Record, v *engine.ProcessInstanceValue, rec *Record) {
-	if v.BPMNElementType != engine.ElementProcess {
-		return
-	}
-	switch er.Intent {
-	case engine.IntentElementActivated:
-		key := ""
-		if info, ok := r.eng.Instance(v.ProcessInstanceKey); ok {
-			key = info.StartCorrelationKey
+// timedOutAt describes an instance that went down a timer boundary path:
+// the activity it waited at, since when (the timer fired at firedBy; when
+// that is unknown, zero, the instance's start stands in), and for how
+// long. ok is false when no boundary timer fired.
+func (r *replay) timedOutAt(info engine.InstanceInfo, in *liveInstance, firedBy time.Time) (Instance, bool) {
+	for _, id := range info.TimedOut {
+		b := r.model.boundaries[id]
+		if b == nil {
+			continue // a timer catch event or gateway branch: not a timeout
 		}
-		r.live[v.ProcessInstanceKey] = &liveInstance{key: key, lastRecord: rec.Where()}
-	case engine.IntentElementCompleted, engine.IntentElementTerminated:
-		delete(r.live, v.ProcessInstanceKey)
-		delete(r.incidents, v.ProcessInstanceKey)
-		r.completed++
+		since := info.StartedAt
+		if !firedBy.IsZero() {
+			since = firedBy.Add(-b.after)
+		}
+		return Instance{
+			CorrelationKey: in.key, InstanceKey: strconv.FormatInt(info.Key, 10), ProcessID: b.processID,
+			ElementID: b.attachedID, ElementName: b.attachedName, WaitingSince: since,
+			AgeSeconds: int64(b.after / time.Second), LastRecord: in.lastRecord,
+		}, true
 	}
-}
-
-// timerFired notes an instance that went down a timer boundary path: the
-// activity it waited at, since when, and for how long.
-func (r *replay) timerFired(er *engine.Record, v *engine.TimerValue) {
-	b := r.model.boundaries[v.TargetElementID]
-	if b == nil {
-		return // a timer catch or start event: not a timeout
-	}
-	in := r.live[v.ProcessInstanceKey]
-	if in == nil {
-		return
-	}
-	since := time.UnixMilli(v.DueDate).UTC().Add(-b.after)
-	r.timedOut = append(r.timedOut, Instance{
-		CorrelationKey: in.key, InstanceKey: fmt.Sprint(v.ProcessInstanceKey), ProcessID: b.processID,
-		ElementID: b.attachedID, ElementName: b.attachedName, WaitingSince: since,
-		AgeSeconds: int64(b.after / time.Second), LastRecord: in.lastRecord,
-	})
+	return Instance{}, false
 }
 
 // whyUnmatched says why a message reached no instance, as precisely as
@@ -173,10 +145,10 @@ func (r *replay) whyUnmatched(msg Message) string {
 	switch {
 	case r.model.startMessages[msg.Name]:
 		return fmt.Sprintf("an instance for key %q is already running; %s starts at most one per key", msg.CorrelationKey, msg.Name)
-	case r.everKeys[msg.CorrelationKey]:
-		return fmt.Sprintf("the instance for key %q is not waiting for %s (a duplicate, out of order, or after its path ended)", msg.CorrelationKey, msg.Name)
+	case r.live[msg.CorrelationKey] != nil:
+		return fmt.Sprintf("the instance for key %q is not waiting for %s now (a duplicate, or out of order)", msg.CorrelationKey, msg.Name)
 	}
-	return fmt.Sprintf("no instance for key %q: %s for an order the trace never saw start", msg.CorrelationKey, msg.Name)
+	return fmt.Sprintf("no instance in flight for key %q: it ended already, or never started in this history", msg.CorrelationKey)
 }
 
 func (r *replay) addUnfit(rec *Record, msg Message, reason string) {

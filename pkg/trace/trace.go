@@ -95,8 +95,8 @@ type DeployError struct{ Err error }
 func (e *DeployError) Error() string { return "the engine rejects the model: " + e.Err.Error() }
 func (e *DeployError) Unwrap() error { return e.Err }
 
-func (t *Tracer) newEngine(partition int32) (*engine.Engine, error) {
-	opts := []engine.Option{engine.WithPartition(partition + 1), engine.WithStartTime(time.Unix(0, 0))}
+func (t *Tracer) newEngine(partition int32, extra ...engine.Option) (*engine.Engine, error) {
+	opts := append([]engine.Option{engine.WithPartition(partition + 1), engine.WithStartTime(time.Unix(0, 0))}, extra...)
 	if t.opts.Lint != nil {
 		opts = append(opts, engine.WithLintConfig(t.opts.Lint))
 	}
@@ -135,11 +135,12 @@ func (r *run) replayFor(topic string, partition int32) (*replay, error) {
 	if rp := r.replays[id]; rp != nil {
 		return rp, nil
 	}
-	eng, err := r.t.newEngine(int32(len(r.replays)))
+	rp := newReplay(r.t.mapper, r.t.model)
+	eng, err := r.t.newEngine(int32(len(r.replays)), engine.WithoutRecords(), engine.WithInstanceEnded(rp.ended))
 	if err != nil {
 		return nil, err
 	}
-	rp := newReplay(eng, r.t.mapper, r.t.model)
+	rp.eng = eng
 	r.replays[id] = rp
 	return rp, nil
 }
@@ -181,7 +182,6 @@ func (r *run) report(elapsed time.Duration) *Report {
 		s.NotModelled += rp.notModelled
 		s.Skipped += rp.skipped
 		s.Unfit += rp.unfitN
-		s.Incidents += len(rp.incidents)
 		rep.Unfit = append(rep.Unfit, rp.unfit...)
 		rep.TimedOut = append(rep.TimedOut, rp.timedOut...)
 		if len(rep.Skipped) < maxSamples {
@@ -209,6 +209,22 @@ func (r *run) report(elapsed time.Duration) *Report {
 // threshold.
 func (t *Tracer) waiting(rp *replay, asOf time.Time, stuck map[string]*StuckAt, rep *Report) {
 	for _, info := range rp.eng.Instances() {
+		live := rp.live[info.StartCorrelationKey]
+		if live == nil || live.instance != info.Key {
+			live = &liveInstance{instance: info.Key, key: info.StartCorrelationKey}
+		}
+		// Still in flight after a timeout path (one that waits again).
+		if t, ok := rp.timedOutAt(info, live, time.Time{}); ok {
+			rep.TimedOut = append(rep.TimedOut, t)
+		}
+		if info.Incidents > 0 {
+			rep.Summary.Incidents++
+			for _, inc := range rp.eng.InstanceIncidents(info.Key) {
+				rep.Unfit = append(rep.Unfit, Unfit{Location: live.lastRecord, CorrelationKey: live.key,
+					Reason: "incident at " + inc.ElementID + ": " + inc.ErrorMessage})
+				rep.Summary.Unfit++
+			}
+		}
 		el, ok := oldestWaiting(rp.eng.ActiveElements(info.Key))
 		if !ok {
 			continue
@@ -228,11 +244,9 @@ func (t *Tracer) waiting(rp *replay, asOf time.Time, stuck map[string]*StuckAt, 
 		st.Stalled++
 		in := Instance{InstanceKey: strconv.FormatInt(info.Key, 10), ProcessID: info.BPMNProcessID, CorrelationKey: info.StartCorrelationKey,
 			ElementID: el.ElementID, ElementName: el.ElementName, WaitingSince: el.Since, AgeSeconds: int64(asOf.Sub(el.Since) / time.Second)}
-		if live := rp.live[info.Key]; live != nil {
-			in.LastRecord = live.lastRecord
-			if in.CorrelationKey == "" {
-				in.CorrelationKey = live.key
-			}
+		in.LastRecord = live.lastRecord
+		if in.CorrelationKey == "" {
+			in.CorrelationKey = live.key
 		}
 		rep.Stalled = append(rep.Stalled, in)
 	}
