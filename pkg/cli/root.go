@@ -5,10 +5,10 @@ package cli
 
 import (
 	"context"
-	"os"
-	"runtime/pprof"
 	"errors"
 	"fmt"
+	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 
