@@ -1,15 +1,23 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/wfctl/wfctl/pkg/broker"
+	"github.com/wfctl/wfctl/pkg/kafka"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden output in testdata/script with what wfctl prints now")
@@ -50,6 +58,8 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exitcode": cmdExitCode,
+			"broker":   cmdBroker,
+			"produce":  cmdProduce,
 		},
 	})
 }
@@ -75,5 +85,64 @@ func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got != want {
 		ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
+	}
+}
+
+// cmdBroker starts a Kafka broker (kfake) inside the test process, on a
+// free loopback port, sets $BROKER to its address and stops it when the
+// script ends:
+//
+//	broker
+func cmdBroker(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: broker")
+	}
+	b, err := broker.Start(context.Background(), broker.WithListenAddr("127.0.0.1:0"))
+	if err != nil {
+		ts.Fatalf("broker: %v", err)
+	}
+	ts.Defer(func() { b.Close() })
+	ts.Setenv("BROKER", b.Addr())
+}
+
+// cmdProduce creates a topic with PARTITIONS partitions on $BROKER and
+// produces the records of a kcat -J file to it, each to the partition
+// its envelope names:
+//
+//	produce TOPIC PARTITIONS FILE
+func cmdProduce(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: produce TOPIC PARTITIONS FILE")
+	}
+	parts, err := strconv.Atoi(args[1])
+	if err != nil {
+		ts.Fatalf("produce: %v", err)
+	}
+	ctx := context.Background()
+	cfg := &kafka.Config{Brokers: []string{ts.Getenv("BROKER")}, DialTimeout: 3 * time.Second}
+	cl, err := kafka.NewClient(ctx, cfg, kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	if err != nil {
+		ts.Fatalf("produce: %v", err)
+	}
+	defer cl.Close()
+	if _, err := kafka.EnsureTopic(ctx, cl, cfg, args[0], int32(parts)); err != nil {
+		ts.Fatalf("produce: %v", err)
+	}
+	er := kafka.NewEnvelopeReader(strings.NewReader(ts.ReadFile(args[2])), args[2])
+	var recs []*kgo.Record
+	for {
+		env, err := er.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			ts.Fatalf("produce: %v", err)
+		}
+		r := env.Record()
+		r.Topic = args[0]
+		recs = append(recs, r)
+	}
+	if err := kafka.ProduceAll(ctx, cl, cfg, recs); err != nil {
+		ts.Fatalf("produce: %v", err)
 	}
 }

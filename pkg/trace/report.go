@@ -101,7 +101,7 @@ func (r *Report) WriteText(w io.Writer, p ui.Painter, title string, limit int) e
 	var b strings.Builder
 	s := r.Summary
 	b.WriteString(ui.Panel(p, title, [][2]string{
-		{"records", count(s.Records) + replayRate(s)},
+		{"records", count(s.Records)},
 		{"instances", count(s.Instances)},
 		{"completed", count(s.Completed)},
 		{"in flight", count(s.InFlight)},
@@ -109,6 +109,7 @@ func (r *Report) WriteText(w io.Writer, p ui.Painter, title string, limit int) e
 		{"timed out", alert(p, s.TimedOut, ui.Yellow)},
 		{"unfit", alert(p, s.Unfit, ui.Yellow) + unfitDetail(s)},
 		{"as of", s.AsOf.UTC().Format(time.RFC3339)},
+		{"replay", replayRate(s)},
 	}))
 	if len(r.StuckAt) > 0 {
 		b.WriteString("\n" + p.Paint(ui.Bold, "Where instances are stuck") + "\n")
@@ -174,7 +175,7 @@ func replayRate(s Summary) string {
 	if s.ReplaySeconds <= 0 {
 		return ""
 	}
-	return fmt.Sprintf("  (replayed in %.1f s, %s records/s)", s.ReplaySeconds, count(int64(s.RecordsPerSec)))
+	return fmt.Sprintf("%.1f s, %s records/s", s.ReplaySeconds, count(int64(s.RecordsPerSec)))
 }
 
 func unfitDetail(s Summary) string {
@@ -183,7 +184,7 @@ func unfitDetail(s Summary) string {
 		parts = append(parts, count(int64(s.Incidents))+" incidents")
 	}
 	if s.NotModelled > 0 {
-		parts = append(parts, count(s.NotModelled)+" records the model does not wait for")
+		parts = append(parts, plural(s.NotModelled, "record", "records")+" the model does not wait for")
 	}
 	if s.Skipped > 0 {
 		parts = append(parts, count(s.Skipped)+" not JSON or unnamed")
@@ -217,4 +218,11 @@ func age(d time.Duration) string {
 		return fmt.Sprintf("%dm", d/time.Minute)
 	}
 	return fmt.Sprintf("%ds", d/time.Second)
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return count(n) + " " + many
 }

@@ -136,7 +136,11 @@ func (r *run) replayFor(topic string, partition int32) (*replay, error) {
 		return rp, nil
 	}
 	rp := newReplay(r.t.mapper, r.t.model)
-	eng, err := r.t.newEngine(int32(len(r.replays)), engine.WithoutRecords(), engine.WithInstanceEnded(rp.ended))
+	// The engine's partition follows the Kafka partition, so instance keys
+	// are the same however the records arrive (broker or file). Topics
+	// with the same partition numbers may repeat keys; reports name the
+	// topic with every instance.
+	eng, err := r.t.newEngine(partition, engine.WithoutRecords(), engine.WithInstanceEnded(rp.ended))
 	if err != nil {
 		return nil, err
 	}
