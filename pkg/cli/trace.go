@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -100,6 +101,9 @@ func runTrace(ctx context.Context, opts *traceOptions) error {
 	tr, err := trace.New(topts)
 	if err != nil {
 		return traceModelError(err)
+	}
+	if opts.Follow {
+		return followTrace(ctx, opts, tr)
 	}
 	rep, err := replayHistory(ctx, opts, tr)
 	if err != nil {
@@ -284,6 +288,54 @@ func failOn(kinds []string, rep *trace.Report) error {
 			(k == "timed-out" && rep.Summary.TimedOut > 0) {
 			return &ExitError{Code: ExitFindings}
 		}
+	}
+	return nil
+}
+
+// followTrace reports the history, then instances as they stall, until
+// interrupted.
+func followTrace(ctx context.Context, opts *traceOptions, tr *trace.Tracer) error {
+	f := opts.f
+	if opts.File != "" {
+		return usageErrorf("--follow reads a broker, not a --file")
+	}
+	cfg, cl, err := kafkaClient(ctx, f, opts.Kafka)
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	h, err := historyOf(opts, f.Now())
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(f.IO.Out)
+	enc.SetEscapeHTML(false)
+	paint := f.IO.PainterOut()
+	event := func(kind string, in trace.Instance) {
+		if opts.g.Output != "text" {
+			_ = enc.Encode(struct {
+				Event string `json:"event"`
+				trace.Instance
+			}{kind, in})
+			return
+		}
+		fmt.Fprintf(f.IO.StyledOut(), "%s  %s  %s  since %s  (last %s)\n", paint.Paint(ui.BoldRed, kind), in.CorrelationKey,
+			in.ElementName+" ("+in.ElementID+")", in.WaitingSince.UTC().Format(time.RFC3339), in.LastRecord)
+	}
+	progress := f.IO.NewProgress("replaying")
+	err = tr.Follow(ctx, cl, h, trace.FollowHandlers{
+		CaughtUp: func(rep *trace.Report) {
+			progress.Done()
+			if err := writeTraceReport(opts, rep, traceTitle(opts)); err == nil && opts.g.Output == "text" {
+				fmt.Fprintln(f.IO.StyledErr(), f.IO.PainterErr().Paint(ui.Faint, "\nfollowing: instances appear below as they stall (Ctrl-C to stop)"))
+			}
+		},
+		Stalled:  func(in trace.Instance) { event("stalled", in) },
+		TimedOut: func(in trace.Instance) { event("timed-out", in) },
+		Now:      f.Now,
+	}, progress.Update)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return kafkaError(kafka.Classify(err, cfg))
 	}
 	return nil
 }

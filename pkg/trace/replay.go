@@ -3,6 +3,7 @@ package trace
 import (
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/wfctl/wfctl/bpmn"
@@ -23,6 +24,9 @@ const maxSamples = 10
 // engine writes no records (trace reads its state and the results of
 // each publish instead, which is cheaper).
 type replay struct {
+	// mu guards the replay when a followed trace checks it while records
+	// still arrive.
+	mu     sync.Mutex
 	eng    *engine.Engine
 	mapper *Mapper
 	model  *modelInfo

@@ -62,6 +62,8 @@ type partitionFeed struct {
 	total     int64
 	progress  Progress
 	rec       Record
+	// caughtUp, when set, is told that the partition reached its end.
+	caughtUp func()
 }
 
 func (f *partitionFeed) Record(kr *kgo.Record) error {
@@ -79,7 +81,10 @@ func (f *partitionFeed) Record(kr *kgo.Record) error {
 	for _, h := range kr.Headers {
 		f.rec.Headers = append(f.rec.Headers, Header{Key: h.Key, Value: h.Value})
 	}
-	if err := rp.record(&f.rec); err != nil {
+	rp.mu.Lock()
+	err := rp.record(&f.rec)
+	rp.mu.Unlock()
+	if err != nil {
 		return err
 	}
 	if n := f.read.Add(1); f.progress != nil && n%4096 == 0 {
@@ -88,7 +93,12 @@ func (f *partitionFeed) Record(kr *kgo.Record) error {
 	return nil
 }
 
-func (f *partitionFeed) CaughtUp() error { return nil }
+func (f *partitionFeed) CaughtUp() error {
+	if f.caughtUp != nil {
+		f.caughtUp()
+	}
+	return nil
+}
 
 // RunFile replays records from a kcat -J file (one envelope per line).
 // Partitions are replayed apart, as from a broker, so both give the same
