@@ -40,6 +40,13 @@ type InfraError struct{ Err error }
 func (e *InfraError) Error() string { return e.Err.Error() }
 func (e *InfraError) Unwrap() error { return e.Err }
 
+// FindingError is a finding reported as an error message, exit 1 (a
+// command the engine rejected, a deployment that does not validate).
+type FindingError struct{ Err error }
+
+func (e *FindingError) Error() string { return e.Err.Error() }
+func (e *FindingError) Unwrap() error { return e.Err }
+
 // ExitError ends the command with a code after it has reported what it
 // found; it prints nothing more.
 type ExitError struct{ Code int }
@@ -51,11 +58,14 @@ func exitCode(err error) int {
 	var ee *ExitError
 	var ue *UsageError
 	var ie *InfraError
+	var fe *FindingError
 	switch {
 	case err == nil:
 		return ExitOK
 	case errors.As(err, &ee):
 		return ee.Code
+	case errors.As(err, &fe):
+		return ExitFindings
 	case errors.As(err, &ue):
 		return ExitUsage
 	case errors.As(err, &ie):

@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wfctl/wfctl/bpmn/lint"
+	"github.com/wfctl/wfctl/pkg/devclient"
+	"github.com/wfctl/wfctl/pkg/engine"
+	"github.com/wfctl/wfctl/pkg/ui"
+	"github.com/wfctl/wfctl/pkg/validate"
+)
+
+// deployOptions are deploy's dependencies and flag values.
+type deployOptions struct {
+	f      *Factory
+	g      *globalOptions
+	engine engineFlags
+	Args   []string
+	Config string
+	NoLint bool
+}
+
+func newDeployCmd(f *Factory, g *globalOptions) *cobra.Command {
+	opts := &deployOptions{f: f, g: g}
+	cmd := &cobra.Command{
+		Use:   "deploy FILE|DIR...",
+		Short: "Validate models, then deploy them to a wfctl engine (wfctl dev)",
+		Long: `Validate the models with the project's .bpmnlintrc, then deploy them to the
+wfctl engine on -b (default localhost:9092) in one deployment. Errors of the
+engine rules (wfctl/...) and files that do not parse always block; other lint
+errors block unless --no-lint; warnings are printed. A file equal to its
+process's latest version is not deployed again: it is shown as unchanged.`,
+		Example: `  wfctl deploy order.bpmn
+  wfctl deploy models/ -o json`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkOutput(g, "text", "json"); err != nil {
+				return err
+			}
+			opts.Args = args
+			return runDeploy(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.Config, "config", "c", "", "rule config (default: the nearest .bpmnlintrc)")
+	cmd.Flags().BoolVar(&opts.NoLint, "no-lint", false, "deploy despite lint errors (engine-rule errors still block)")
+	opts.engine.bind(cmd)
+	return cmd
+}
+
+// deployed is one row of deploy's output.
+type deployed struct {
+	ProcessID string `json:"processId"`
+	Version   int32  `json:"version"`
+	Key       int64  `json:"processDefinitionKey"`
+	File      string `json:"file"`
+	Unchanged bool   `json:"unchanged"`
+}
+
+func runDeploy(ctx context.Context, opts *deployOptions) error {
+	f := opts.f
+	files, err := validate.Expand(f.WorkDir, opts.Args)
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+	if err := lintBeforeDeploy(opts, files); err != nil {
+		return err
+	}
+	var resources []engine.Resource
+	for _, file := range files {
+		src, err := os.ReadFile(validate.Resolve(f.WorkDir, file))
+		if err != nil {
+			return &InfraError{Err: err}
+		}
+		resources = append(resources, engine.Resource{Name: file, Content: src})
+	}
+	return withEngine(ctx, f, opts.engine, func(c *devclient.Client) error {
+		resp, err := do(ctx, c, engine.Command{ValueType: engine.ValueDeployment, Intent: engine.IntentCreate, Key: -1,
+			Value: &engine.DeploymentValue{Resources: resources}}, "deploy")
+		if err != nil {
+			return err
+		}
+		v, _, ok := eventValue[*engine.DeploymentValue](resp, engine.ValueDeployment, engine.IntentCreated)
+		if !ok {
+			return errors.New("the engine answered without a deployment record")
+		}
+		var rows []deployed
+		for _, p := range v.Processes {
+			rows = append(rows, deployed{ProcessID: p.BPMNProcessID, Version: p.Version, Key: p.ProcessDefinitionKey, File: p.ResourceName, Unchanged: p.Duplicate})
+		}
+		return writeDeployed(f, opts.g.Output, rows)
+	})
+}
+
+// lintBeforeDeploy validates the files and refuses what must not deploy.
+func lintBeforeDeploy(opts *deployOptions, files []string) error {
+	f := opts.f
+	cfg, err := loadLintConfig(f, opts.Config)
+	if err != nil {
+		return err
+	}
+	res, err := validate.Run(validate.Options{Dir: f.WorkDir, Files: files, Config: cfg})
+	if err != nil {
+		return &InfraError{Err: err}
+	}
+	blocking := 0
+	for _, file := range res.Files {
+		kept := file.Problems[:0]
+		for _, p := range file.Problems {
+			engineRule := strings.HasPrefix(p.Rule, "wfctl/") || p.Rule == validate.RuleParseError
+			if p.Severity == lint.Error && (engineRule || !opts.NoLint) {
+				blocking++
+			}
+			if p.Severity >= lint.Warn || engineRule {
+				kept = append(kept, p)
+			}
+		}
+		file.Problems = kept
+	}
+	if res.Summary().Errors+res.Summary().Warnings > 0 {
+		_ = validate.Write(f.IO.StyledErr(), "text", res, f.Build.Version, f.IO.PainterErr())
+	}
+	if blocking > 0 {
+		return &FindingError{Err: fmt.Errorf("not deployed: %d blocking problem(s); fix them, or use --no-lint for lint errors", blocking)}
+	}
+	return nil
+}
+
+func writeDeployed(f *Factory, output string, rows []deployed) error {
+	if output == "json" {
+		return writeJSON(f.IO.Out, rows)
+	}
+	var table [][]string
+	for _, r := range rows {
+		version := strconv.Itoa(int(r.Version))
+		if r.Unchanged {
+			version += " (unchanged)"
+		}
+		table = append(table, []string{r.ProcessID, version, strconv.FormatInt(r.Key, 10), r.File})
+	}
+	_, err := fmt.Fprint(f.IO.StyledOut(), ui.Table(f.IO.PainterOut(), []string{"PROCESS ID", "VERSION", "KEY", "FILE"}, table))
+	return err
+}

@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wfctl/wfctl/pkg/devclient"
+	"github.com/wfctl/wfctl/pkg/engine"
+	"github.com/wfctl/wfctl/pkg/kafka"
+)
+
+// engineFlags are the flags of every command that talks to a wfctl
+// engine (wfctl dev) over Kafka.
+type engineFlags struct {
+	Kafka kafka.Flags
+}
+
+func (e *engineFlags) bind(cmd *cobra.Command) {
+	kafka.BindFlags(cmd.Flags(), &e.Kafka)
+}
+
+// withEngine connects to the broker and runs fn with a client of the
+// engine, mapping errors to exit codes.
+func withEngine(ctx context.Context, f *Factory, flags engineFlags, fn func(*devclient.Client) error) error {
+	_, cl, err := kafkaClient(ctx, f, flags.Kafka)
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	cfg, _ := kafka.Load(flags.Kafka, f.Getenv)
+	err = fn(devclient.New(cl, cfg))
+	if errors.Is(err, devclient.ErrNoEngine) {
+		return &InfraError{Err: err}
+	}
+	return kafkaError(err)
+}
+
+// do sends a command and turns a rejection into an error (exit 1, with
+// the engine's reason).
+func do(ctx context.Context, c *devclient.Client, cmd engine.Command, routingKey string) (*devclient.Response, error) {
+	resp, err := c.Do(ctx, cmd, routingKey)
+	if err != nil {
+		return nil, err
+	}
+	if resp.Rejected {
+		return resp, &FindingError{Err: errors.New("the engine rejected the command: " + resp.Reason)}
+	}
+	return resp, nil
+}
+
+// eventValue returns the value of the first event of the given type and
+// intent among a response's records.
+func eventValue[T engine.Value](resp *devclient.Response, vt engine.ValueType, in engine.Intent) (T, int64, bool) {
+	var zero T
+	for _, r := range resp.Records {
+		if r.IsEvent() && r.ValueType == vt && r.Intent == in {
+			if v, ok := r.Value.(T); ok {
+				return v, r.Key, true
+			}
+		}
+	}
+	return zero, 0, false
+}
+
+// writeJSON prints v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

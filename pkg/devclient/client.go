@@ -1,0 +1,219 @@
+// Package devclient is the client side of `wfctl dev`: it sends engine
+// commands to wfctl.commands and reads their outcome from wfctl.records
+// (see pkg/dev for the protocol), and folds wfctl.records into a local
+// engine to answer questions about instances.
+package devclient
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/wfctl/wfctl/pkg/dev"
+	"github.com/wfctl/wfctl/pkg/engine"
+	"github.com/wfctl/wfctl/pkg/kafka"
+)
+
+// Client talks to a wfctl engine through its Kafka topics.
+type Client struct {
+	cl  *kgo.Client
+	cfg *kafka.Config
+	// Timeout bounds the wait for a command's outcome.
+	Timeout time.Duration
+}
+
+// New wraps a connected client.
+func New(cl *kgo.Client, cfg *kafka.Config) *Client {
+	return &Client{cl: cl, cfg: cfg, Timeout: 30 * time.Second}
+}
+
+// Response is what a command caused.
+type Response struct {
+	Request  string
+	Records  []engine.Record
+	Rejected bool
+	// Reason explains a rejection.
+	Reason string
+}
+
+// ErrNoEngine is returned when no engine answers: wfctl dev is not
+// running on the broker, or its topics do not exist.
+var ErrNoEngine = errors.New("no wfctl engine answered")
+
+// Do sends a command and waits for the records it caused.
+func (c *Client) Do(ctx context.Context, cmd engine.Command, routingKey string) (*Response, error) {
+	start, err := c.end(ctx, dev.TopicRecords)
+	if err != nil {
+		return nil, err
+	}
+	req, err := c.Send(ctx, cmd, routingKey)
+	if err != nil {
+		return nil, err
+	}
+	resp := &Response{Request: req}
+	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
+	defer cancel()
+	err = c.read(ctx, start, false, func(r *kgo.Record) (bool, error) {
+		if header(r, dev.HeaderRequest) != req {
+			return false, nil
+		}
+		if done := header(r, dev.HeaderDone); done != "" {
+			resp.Rejected = done == dev.DoneRejected
+			return true, nil
+		}
+		var rec engine.Record
+		if err := json.Unmarshal(r.Value, &rec); err != nil {
+			return false, fmt.Errorf("%s@%d: %w", dev.TopicRecords, r.Offset, err)
+		}
+		if rec.RecordType == engine.RecordRejection {
+			resp.Reason = rec.RejectionReason
+		}
+		resp.Records = append(resp.Records, rec)
+		return false, nil
+	})
+	if errors.Is(err, context.DeadlineExceeded) {
+		return nil, fmt.Errorf("%w within %s (request %s): is `wfctl dev` running on %v?", ErrNoEngine, c.Timeout, req, c.cfg.Brokers)
+	}
+	return resp, err
+}
+
+// Send produces a command without waiting for its outcome and returns
+// its request id.
+func (c *Client) Send(ctx context.Context, cmd engine.Command, routingKey string) (string, error) {
+	req := newRequestID()
+	value, err := json.Marshal(cmd)
+	if err != nil {
+		return "", err
+	}
+	rec := &kgo.Record{Topic: dev.TopicCommands, Key: []byte(routingKey), Value: value,
+		Headers: []kgo.RecordHeader{{Key: dev.HeaderRequest, Value: []byte(req)}}}
+	if err := c.cl.ProduceSync(ctx, rec).FirstErr(); err != nil {
+		return "", kafka.Classify(fmt.Errorf("send command: %w", err), c.cfg)
+	}
+	return req, nil
+}
+
+// Records reads wfctl.records from the beginning (or, with follow, on and
+// on) and hands every record with its headers to fn until it returns
+// true, or the history ends.
+func (c *Client) Records(ctx context.Context, follow bool, fn func(rec engine.Record, r *kgo.Record) (bool, error)) error {
+	return c.read(ctx, 0, !follow, func(r *kgo.Record) (bool, error) {
+		if header(r, dev.HeaderDone) != "" || header(r, dev.HeaderCheckpoint) != "" {
+			return false, nil
+		}
+		var rec engine.Record
+		if err := json.Unmarshal(r.Value, &rec); err != nil {
+			return false, fmt.Errorf("%s@%d: %w", dev.TopicRecords, r.Offset, err)
+		}
+		return fn(rec, r)
+	})
+}
+
+// State folds every event of wfctl.records into a fresh engine: the
+// engine's state as of now, to query.
+func (c *Client) State(ctx context.Context) (*engine.Engine, error) {
+	eng := engine.New(engine.WithoutRecords())
+	err := c.Records(ctx, false, func(rec engine.Record, _ *kgo.Record) (bool, error) {
+		if rec.IsEvent() {
+			if err := eng.Apply(rec); err != nil {
+				return false, fmt.Errorf("fold record %d: %w", rec.Position, err)
+			}
+		}
+		return false, nil
+	})
+	return eng, err
+}
+
+// read consumes wfctl.records (one partition) from offset from; with
+// toEnd it stops at the end offset taken first.
+func (c *Client) read(ctx context.Context, from int64, toEnd bool, fn func(*kgo.Record) (bool, error)) error {
+	end := int64(-1)
+	if toEnd {
+		var err error
+		if end, err = c.end(ctx, dev.TopicRecords); err != nil {
+			return err
+		}
+		if end <= from {
+			return nil
+		}
+	}
+	cl, err := kafka.NewClient(ctx, c.cfg, kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{
+		dev.TopicRecords: {0: kgo.NewOffset().At(from)}}), kgo.FetchIsolationLevel(kgo.ReadCommitted()))
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	for {
+		fs := cl.PollFetches(ctx)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := fs.Err0(); err != nil {
+			return kafka.Classify(err, c.cfg)
+		}
+		var stop bool
+		var ferr error
+		fs.EachRecord(func(r *kgo.Record) {
+			if stop || ferr != nil {
+				return
+			}
+			stop, ferr = fn(r)
+			if end >= 0 && r.Offset+1 >= end {
+				stop = true
+			}
+		})
+		if ferr != nil || stop {
+			return ferr
+		}
+		if end >= 0 && caughtUp(fs, end) {
+			return nil
+		}
+	}
+}
+
+// caughtUp reports whether a fetch says the partition reached end even
+// without records (control markers at the end of the log).
+func caughtUp(fs kgo.Fetches, end int64) bool {
+	done := false
+	fs.EachPartition(func(p kgo.FetchTopicPartition) {
+		if p.LastStableOffset >= 0 && p.LastStableOffset <= end && len(p.Records) == 0 && p.HighWatermark <= end {
+			done = true
+		}
+	})
+	return done
+}
+
+// end returns the end (last stable) offset of a topic's partition 0.
+func (c *Client) end(ctx context.Context, topic string) (int64, error) {
+	offs, err := kadm.NewClient(c.cl).ListCommittedOffsets(ctx, topic)
+	if err != nil {
+		return 0, kafka.Classify(err, c.cfg)
+	}
+	o, ok := offs.Lookup(topic, 0)
+	if !ok || o.Err != nil {
+		return 0, fmt.Errorf("%w: topic %s does not exist on %v: start `wfctl dev` first", ErrNoEngine, topic, c.cfg.Brokers)
+	}
+	return o.Offset, nil
+}
+
+func header(r *kgo.Record, key string) string {
+	for _, h := range r.Headers {
+		if h.Key == key {
+			return string(h.Value)
+		}
+	}
+	return ""
+}
+
+func newRequestID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b) // crypto/rand never fails on supported systems
+	return hex.EncodeToString(b)
+}
