@@ -46,20 +46,23 @@ func newMessagePublishCmd(f *Factory, g *globalOptions) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				correlated := 0
+				correlated, started := 0, 0
 				var msgKey int64
 				for _, r := range resp.Records {
 					if r.IsEvent() && r.ValueType == engine.ValueMessageSubscription && r.Intent == engine.IntentCorrelated {
 						correlated++
+					}
+					if v, ok := r.Value.(*engine.ProcessInstanceValue); ok && r.IsEvent() && r.Intent == engine.IntentElementActivated && v.BPMNElementType == engine.ElementProcess {
+						started++
 					}
 					if r.IsEvent() && r.ValueType == engine.ValueMessage && r.Intent == engine.IntentPublished {
 						msgKey = r.Key
 					}
 				}
 				if g.Output == "json" {
-					return writeJSON(f.IO.Out, map[string]any{"messageKey": msgKey, "correlated": correlated})
+					return writeJSON(f.IO.Out, map[string]any{"messageKey": msgKey, "correlated": correlated, "started": started})
 				}
-				fmt.Fprintf(f.IO.Out, "published message %d (%s, key %q): correlated to %d instance(s)\n", msgKey, args[0], key, correlated)
+				fmt.Fprintf(f.IO.Out, "published message %d (%s, key %q): correlated to %d waiting instance(s), started %d\n", msgKey, args[0], key, correlated, started)
 				return nil
 			})
 		},

@@ -58,14 +58,15 @@ func (c *Client) Do(ctx context.Context, cmd engine.Command, routingKey string) 
 		return nil, err
 	}
 	resp := &Response{Request: req}
+	finished := false
 	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
-	err = c.read(ctx, start, false, func(r *kgo.Record) (bool, error) {
+	err = c.read(ctx, start, true, func(r *kgo.Record) (bool, error) {
 		if header(r, dev.HeaderRequest) != req {
 			return false, nil
 		}
 		if done := header(r, dev.HeaderDone); done != "" {
-			resp.Rejected = done == dev.DoneRejected
+			resp.Rejected, finished = done == dev.DoneRejected, true
 			return true, nil
 		}
 		var rec engine.Record
@@ -78,7 +79,7 @@ func (c *Client) Do(ctx context.Context, cmd engine.Command, routingKey string) 
 		resp.Records = append(resp.Records, rec)
 		return false, nil
 	})
-	if errors.Is(err, context.DeadlineExceeded) {
+	if err == nil && !finished || errors.Is(err, context.DeadlineExceeded) {
 		return nil, fmt.Errorf("%w within %s (request %s): is `wfctl dev` running on %v?", ErrNoEngine, c.Timeout, req, c.cfg.Brokers)
 	}
 	return resp, err
@@ -104,8 +105,8 @@ func (c *Client) Send(ctx context.Context, cmd engine.Command, routingKey string
 // on) and hands every record with its headers to fn until it returns
 // true, or the history ends.
 func (c *Client) Records(ctx context.Context, follow bool, fn func(rec engine.Record, r *kgo.Record) (bool, error)) error {
-	return c.read(ctx, 0, !follow, func(r *kgo.Record) (bool, error) {
-		if header(r, dev.HeaderDone) != "" || header(r, dev.HeaderCheckpoint) != "" {
+	return c.read(ctx, 0, follow, func(r *kgo.Record) (bool, error) {
+		if hasHeader(r, dev.HeaderDone) || hasHeader(r, dev.HeaderCheckpoint) {
 			return false, nil
 		}
 		var rec engine.Record
@@ -131,63 +132,24 @@ func (c *Client) State(ctx context.Context) (*engine.Engine, error) {
 	return eng, err
 }
 
-// read consumes wfctl.records (one partition) from offset from; with
-// toEnd it stops at the end offset taken first.
-func (c *Client) read(ctx context.Context, from int64, toEnd bool, fn func(*kgo.Record) (bool, error)) error {
-	end := int64(-1)
-	if toEnd {
-		var err error
-		if end, err = c.end(ctx, dev.TopicRecords); err != nil {
-			return err
-		}
-		if end <= from {
-			return nil
-		}
-	}
-	cl, err := kafka.NewClient(ctx, c.cfg, kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{
-		dev.TopicRecords: {0: kgo.NewOffset().At(from)}}), kgo.FetchIsolationLevel(kgo.ReadCommitted()))
-	if err != nil {
-		return err
-	}
-	defer cl.Close()
-	for {
-		fs := cl.PollFetches(ctx)
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := fs.Err0(); err != nil {
-			return kafka.Classify(err, c.cfg)
-		}
-		var stop bool
-		var ferr error
-		fs.EachRecord(func(r *kgo.Record) {
-			if stop || ferr != nil {
-				return
-			}
-			stop, ferr = fn(r)
-			if end >= 0 && r.Offset+1 >= end {
-				stop = true
-			}
-		})
-		if ferr != nil || stop {
-			return ferr
-		}
-		if end >= 0 && caughtUp(fs, end) {
-			return nil
-		}
-	}
-}
+// errStop ends a read early.
+var errStop = errors.New("stop")
 
-// caughtUp reports whether a fetch says the partition reached end even
-// without records (control markers at the end of the log).
-func caughtUp(fs kgo.Fetches, end int64) bool {
-	done := false
-	fs.EachPartition(func(p kgo.FetchTopicPartition) {
-		if p.LastStableOffset >= 0 && p.LastStableOffset <= end && len(p.Records) == 0 && p.HighWatermark <= end {
-			done = true
+// read consumes wfctl.records from offset from, up to the end offsets
+// taken first or, with follow, on and on, until fn returns true.
+func (c *Client) read(ctx context.Context, from int64, follow bool, fn func(*kgo.Record) (bool, error)) error {
+	h := kafka.History{Topics: []string{dev.TopicRecords}, From: kafka.AtOffset(from), Follow: follow}
+	_, err := kafka.ReadHistory(ctx, c.cl, h, func(r *kgo.Record) error {
+		stop, err := fn(r)
+		if err == nil && stop {
+			return errStop
 		}
+		return err
 	})
-	return done
+	if errors.Is(err, errStop) {
+		return nil
+	}
+	return err
 }
 
 // end returns the end (last stable) offset of a topic's partition 0.
@@ -210,6 +172,15 @@ func header(r *kgo.Record, key string) string {
 		}
 	}
 	return ""
+}
+
+func hasHeader(r *kgo.Record, key string) bool {
+	for _, h := range r.Headers {
+		if h.Key == key {
+			return true
+		}
+	}
+	return false
 }
 
 func newRequestID() string {
