@@ -13,8 +13,7 @@ func (e *Engine) activate(s step) {
 	if s.el.joins && !joinReady(scope, s.el) {
 		return
 	}
-	e.piEvent(IntentElementActivating, s.key, s.el, scope.key, scope.root.key)
-	ei := e.hintEI
+	ei := e.activating(s.key, s.el, scope, nil)
 	switch {
 	case s.el.typ == ElementEventSubProcess:
 		e.espVars = s.vars // for its start event
@@ -30,8 +29,8 @@ func (e *Engine) activateStopped(s step) {
 	if s.scope.state != stateActivated {
 		return
 	}
-	e.piEvent(IntentElementActivating, s.key, s.el, s.scope.key, s.scope.root.key)
-	e.createIncident(e.hintEI, ErrorUnknown, fmt.Sprintf("The process instance activated more than %d elements in one command without waiting: "+
+	ei := e.activating(s.key, s.el, s.scope, nil)
+	e.createIncident(ei, ErrorUnknown, fmt.Sprintf("The process instance activated more than %d elements in one command without waiting: "+
 		"an endless loop of elements that do not wait? Resolve the incident to let it go on.", guardSteps), 0)
 }
 
@@ -67,9 +66,9 @@ func (e *Engine) onActivate(ei *elementInstance) {
 		e.lifecycle(ei, IntentElementActivated)
 		e.complete(ei, nil, nil)
 	case el.typ == ElementEventBasedGateway:
-		e.activateWaiting(ei, el.targets)
+		e.activateWaiting(ei)
 	case el.typ == ElementSubProcess:
-		if e.subscribeScope(ei, el.boundaries) {
+		if e.subscribeScope(ei) {
 			e.lifecycle(ei, IntentElementActivated)
 			e.enqueueActivate(el.start, ei, nil)
 		}
@@ -84,7 +83,7 @@ func (e *Engine) onActivate(ei *elementInstance) {
 	case el.hasJob():
 		e.activateJobElement(ei)
 	case el.waitsForEvent():
-		e.activateWaiting(ei, []*element{el})
+		e.activateWaiting(ei)
 	case el.typ == ElementEndEvent && el.evt == EventError:
 		e.throwError(ei, ei.parent, el.errorCode, "", nil)
 	case el.script != nil:
@@ -110,9 +109,8 @@ func (e *Engine) passThrough(ei *elementInstance) {
 // activateWaiting opens the subscriptions and timers an element waits
 // for (its own event and its boundary events, or an event-based gateway's
 // targets) and marks it activated.
-func (e *Engine) activateWaiting(ei *elementInstance, events []*element) {
-	events = append(events, ei.el.boundaries...)
-	if !e.subscribe(ei, events) {
+func (e *Engine) activateWaiting(ei *elementInstance) {
+	if !e.subscribe(ei, ei.el.waits) {
 		return
 	}
 	e.lifecycle(ei, IntentElementActivated)
@@ -123,11 +121,8 @@ func (e *Engine) activateWaiting(ei *elementInstance, events []*element) {
 
 // subscribeScope opens what a process or sub-process instance waits for:
 // its boundary events and its event sub-processes' start events.
-func (e *Engine) subscribeScope(ei *elementInstance, boundaries []*element) bool {
-	events := boundaries
-	if len(ei.el.eventStarts) > 0 {
-		events = append(append([]*element(nil), boundaries...), ei.el.eventStarts...)
-	}
+func (e *Engine) subscribeScope(ei *elementInstance) bool {
+	events := ei.el.scopeEvents
 	if len(events) == 0 {
 		return true
 	}

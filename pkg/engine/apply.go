@@ -69,54 +69,74 @@ func (e *Engine) applyProcessInstance(in Intent, key int64, v *ProcessInstanceVa
 	switch in {
 	case IntentElementActivating:
 		e.applyActivating(key, v)
-	case IntentElementActivated:
-		e.instance(key, v.ProcessInstanceKey).state = stateActivated
-	case IntentElementCompleting:
-		e.instance(key, v.ProcessInstanceKey).state = stateCompleting
-	case IntentElementTerminating:
-		e.instance(key, v.ProcessInstanceKey).state = stateTerminating
-	case IntentElementCompleted:
-		e.removeInstance(e.instance(key, v.ProcessInstanceKey), true)
-	case IntentElementTerminated:
-		e.removeInstance(e.instance(key, v.ProcessInstanceKey), false)
 	case IntentSequenceFlowTaken:
 		scope := e.instance(v.FlowScopeKey, v.ProcessInstanceKey)
-		fl := e.processes[v.ProcessDefinitionKey].flowsByID[v.ElementID]
-		scope.flows++
-		if fl.dst.joins {
-			x := scope.extra()
-			if x.joined == nil {
-				x.joined = map[int]int32{}
-			}
-			x.joined[fl.idx]++
+		e.flowTaken(scope, e.processes[v.ProcessDefinitionKey].flowsByID[v.ElementID])
+	default:
+		e.changeState(e.instance(key, v.ProcessInstanceKey), in)
+	}
+}
+
+// changeState applies a lifecycle event after ELEMENT_ACTIVATING.
+func (e *Engine) changeState(ei *elementInstance, in Intent) {
+	switch in {
+	case IntentElementActivated:
+		ei.state = stateActivated
+	case IntentElementCompleting:
+		ei.state = stateCompleting
+	case IntentElementTerminating:
+		ei.state = stateTerminating
+	case IntentElementCompleted:
+		e.removeInstance(ei, true)
+	case IntentElementTerminated:
+		e.removeInstance(ei, false)
+	}
+}
+
+// flowTaken applies SEQUENCE_FLOW_TAKEN: a token waits in scope for the
+// flow's target to consume it.
+func (e *Engine) flowTaken(scope *elementInstance, fl *flow) {
+	scope.flows++
+	if fl.dst.joins {
+		x := scope.extra()
+		if x.joined == nil {
+			x.joined = map[int]int32{}
 		}
+		x.joined[fl.idx]++
 	}
 }
 
 func (e *Engine) applyActivating(key int64, v *ProcessInstanceValue) {
-	var parent *elementInstance
+	var parent, caller *elementInstance
 	if v.FlowScopeKey > 0 {
 		parent = e.instance(v.FlowScopeKey, v.ProcessInstanceKey)
 	}
-	el := e.hintEl
-	if el == nil || el.id != v.ElementID || el.typ != v.BPMNElementType || el.proc.key != v.ProcessDefinitionKey {
-		el = e.elementOf(v.ProcessDefinitionKey, v.ElementID, v.BPMNElementType)
+	if v.ParentElementInstanceKey > 0 {
+		caller = e.instance(v.ParentElementInstanceKey, v.ParentProcessInstanceKey)
 	}
-	ei := e.newInstance()
-	*ei = elementInstance{key: key, el: el, parent: parent, state: stateActivating, activatedAt: e.now}
+	e.addInstance(key, e.elementOf(v.ProcessDefinitionKey, v.ElementID, v.BPMNElementType), parent, caller)
+}
+
+// addInstance applies ELEMENT_ACTIVATING: a new instance of el, in
+// parent's flow scope or (parent nil) a process instance, started by
+// caller if a call activity started it.
+func (e *Engine) addInstance(key int64, el *element, parent, caller *elementInstance) *elementInstance {
+	ei := e.newInstance(el)
+	*ei = elementInstance{key: key, el: el, parent: parent, state: stateActivating, activatedAt: e.now, sub0: ei.sub0}
 	if parent == nil {
-		e.addRoot(ei, v)
+		e.addRoot(ei, caller)
 	} else {
 		e.addChild(parent, ei)
 	}
 	el.proc.counts[el.idx].Active++
 	e.hintEI = ei
+	return ei
 }
 
 // addRoot indexes a new process instance with what waited for it: the
 // variables written before it, its call activity, the correlation key of
 // the message that started it.
-func (e *Engine) addRoot(ei *elementInstance, v *ProcessInstanceValue) {
+func (e *Engine) addRoot(ei *elementInstance, caller *elementInstance) {
 	ei.root, ei.fresh = ei, true
 	e.fresh[ei.key] = ei
 	e.stats.Created++
@@ -125,13 +145,12 @@ func (e *Engine) addRoot(ei *elementInstance, v *ProcessInstanceValue) {
 		ei.vars = vars
 		delete(e.rootVars, ei.key)
 	}
-	if v.ParentElementInstanceKey > 0 {
-		caller := e.instance(v.ParentElementInstanceKey, v.ParentProcessInstanceKey)
+	if caller != nil {
 		ei.extra().caller = caller
 		caller.extra().child = ei
 	}
 	if e.pendingStart.piKey == ei.key {
-		ei.extra().startCorrelationKey = e.pendingStart.corrKey
+		ei.startCorrelationKey = e.pendingStart.corrKey
 		e.pendingStart = pendingStart{}
 	}
 }
@@ -208,6 +227,7 @@ func (e *Engine) removeInstance(ei *elementInstance, completed bool) {
 	} else {
 		e.removeRoot(ei, completed)
 	}
+	e.releaseVars(ei.vars)
 	ei.state, ei.vars = 0, nil
 	if e.hintEI == ei {
 		e.hintEI = nil
@@ -225,8 +245,8 @@ func (e *Engine) removeRoot(ei *elementInstance, completed bool) {
 	} else {
 		e.stats.Terminated++
 	}
-	if ei.x != nil && ei.x.startCorrelationKey != "" {
-		delete(e.startKeys, startKey{ei.el.proc.id, ei.x.startCorrelationKey})
+	if ei.startCorrelationKey != "" {
+		delete(e.startKeys, startKey{ei.el.proc.id, ei.startCorrelationKey})
 	}
 }
 
@@ -238,16 +258,24 @@ func (e *Engine) applyVariable(key int64, v *VariableValue) {
 		scope = e.find(v.ScopeKey, v.ProcessInstanceKey)
 	}
 	if scope == nil && v.ScopeKey == v.ProcessInstanceKey {
-		if e.rootVars == nil {
-			e.rootVars = map[int64][]variable{}
-		}
-		e.rootVars[key0(v)] = append(e.rootVars[key0(v)], variable{name: v.Name, value: v.Value, key: key})
+		e.addRootVariable(v.ScopeKey, variable{name: v.Name, value: v.Value, key: key})
 		return
 	}
 	e.setVariable(scope, v.Name, v.Value, key)
 }
 
-func key0(v *VariableValue) int64 { return v.ScopeKey }
+// addRootVariable keeps a variable of a process instance about to be
+// activated until it is.
+func (e *Engine) addRootVariable(piKey int64, v variable) {
+	if e.rootVars == nil {
+		e.rootVars = map[int64][]variable{}
+	}
+	vars := e.rootVars[piKey]
+	if vars == nil {
+		vars = e.newVars()
+	}
+	e.rootVars[piKey] = append(vars, v)
+}
 
 // setVariable sets a variable of a scope, creating or replacing it.
 func (e *Engine) setVariable(scope *elementInstance, name string, value any, key int64) {
@@ -258,7 +286,7 @@ func (e *Engine) setVariable(scope *elementInstance, name string, value any, key
 		}
 	}
 	if scope.vars == nil {
-		scope.vars = make([]variable, 0, 1)
+		scope.vars = e.newVars()
 	}
 	scope.vars = append(scope.vars, variable{name: name, value: value, key: key})
 }

@@ -38,15 +38,20 @@ func (a *arena) reset() {
 // the records that point into it.
 type slab[T any] struct{ items []T }
 
+// get returns a zero T.
 func (s *slab[T]) get() *T {
+	var zero T
+	return s.put(zero)
+}
+
+// put returns a copy of v: get for a value built whole, which saves
+// zeroing it first.
+func (s *slab[T]) put(v T) *T {
 	if len(s.items) == cap(s.items) {
 		s.items = make([]T, 0, max(16, 2*cap(s.items)))
 	}
-	s.items = s.items[:len(s.items)+1]
-	p := &s.items[len(s.items)-1]
-	var zero T
-	*p = zero
-	return p
+	s.items = append(s.items, v)
+	return &s.items[len(s.items)-1]
 }
 
 func (s *slab[T]) reset() { s.items = s.items[:0] }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/wfctl/wfctl/bpmn"
@@ -108,7 +109,32 @@ func (c *compiler) link(ct *bpmn.Container) {
 	ct.Walk(func(n *bpmn.FlowNode) { c.linkNode(n) })
 	if len(c.errs) == 0 {
 		c.linkStarts()
+		c.linkWaits()
 	}
+}
+
+// linkWaits lists, per element, the events its instances wait for.
+func (c *compiler) linkWaits() {
+	for _, el := range c.p.elements {
+		var own []*element
+		switch {
+		case el.typ == ElementEventBasedGateway:
+			own = el.targets
+		case el.waitsForEvent():
+			own = []*element{el}
+		}
+		if own != nil {
+			el.waits = append(append([]*element(nil), own...), el.boundaries...)
+		}
+		if el.typ == ElementProcess || el.typ == ElementSubProcess {
+			el.scopeEvents = append(append([]*element(nil), el.boundaries...), el.eventStarts...)
+		}
+		el.opensSubs = anyMessage(el.waits) || anyMessage(el.scopeEvents) || anyMessage(el.boundaries)
+	}
+}
+
+func anyMessage(events []*element) bool {
+	return slices.ContainsFunc(events, func(ev *element) bool { return ev.msg != nil })
 }
 
 func (c *compiler) linkNode(n *bpmn.FlowNode) {

@@ -149,6 +149,20 @@ func (c *compiler) messageDef(n *bpmn.FlowNode, m *bpmn.Message) *messageDef {
 		if md.corrKeyExpr, md.corrKey, err = c.stringExpr(s.CorrelationKey); err != nil {
 			c.errorf(n, "correlation key: %v", err)
 		}
+		md.corrKeyVar = plainName(md.corrKeyExpr)
 	}
 	return md
+}
+
+// plainName returns the variable an expression consists of, or "" when
+// it is anything else.
+func plainName(x *feel.Expr) string {
+	if x == nil {
+		return ""
+	}
+	names := feel.Names(x)
+	if len(names) != 1 || strings.TrimSpace(x.Source()) != names[0] {
+		return ""
+	}
+	return names[0]
 }

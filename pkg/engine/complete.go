@@ -58,18 +58,25 @@ func (e *Engine) onComplete(ei *elementInstance, taken []*flow, vars map[string]
 // takeFlow writes SEQUENCE_FLOW_TAKEN and schedules the activation of the
 // flow's target (a joining gateway once all its incoming flows were taken).
 func (e *Engine) takeFlow(f *flow, scope *elementInstance, vars map[string]any) {
-	v := e.arena.pi.get()
-	p := f.src.proc
-	*v = ProcessInstanceValue{BPMNProcessID: p.id, Version: p.version, ProcessDefinitionKey: p.key,
-		ProcessInstanceKey: scope.root.key, ElementID: f.id, FlowScopeKey: scope.key,
-		BPMNElementType: ElementSequenceFlow, BPMNEventType: EventUnspecified,
-		ParentProcessInstanceKey: -1, ParentElementInstanceKey: -1}
-	e.hintEI = scope
-	e.event(ValueProcessInstance, IntentSequenceFlowTaken, e.nextKey(), v)
+	e.note(ValueProcessInstance, IntentSequenceFlowTaken, e.nextKey(), e.flowRecord(f, scope))
+	e.flowTaken(scope, f)
 	if f.dst.joins && !joinReady(scope, f.dst) {
 		return
 	}
 	e.enqueueActivate(f.dst, scope, vars)
+}
+
+// flowRecord returns the value of the SEQUENCE_FLOW_TAKEN record of f in
+// scope, or nil when records are not kept.
+func (e *Engine) flowRecord(f *flow, scope *elementInstance) *ProcessInstanceValue {
+	if !e.recording {
+		return nil
+	}
+	p := f.src.proc
+	return e.arena.pi.put(ProcessInstanceValue{BPMNProcessID: p.id, Version: p.version, ProcessDefinitionKey: p.key,
+		ProcessInstanceKey: scope.root.key, ElementID: f.id, FlowScopeKey: scope.key,
+		BPMNElementType: ElementSequenceFlow, BPMNEventType: EventUnspecified,
+		ParentProcessInstanceKey: -1, ParentElementInstanceKey: -1})
 }
 
 // pathEnded runs when an element without outgoing flows completed: its

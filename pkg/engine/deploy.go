@@ -100,7 +100,7 @@ func (e *Engine) replaceStartEvents(old, p *process) {
 	for _, el := range p.msgStarts {
 		e.startSubEvent(IntentCreated, e.nextKey(), p, el)
 	}
-	e.startTimers(old, p)
+	e.replaceStartTimers(old, p)
 }
 
 func (e *Engine) startSubEvent(in Intent, key int64, p *process, el *element) {

@@ -3,13 +3,17 @@ package engine
 // The due list orders everything that happens with time: timers, job
 // deadlines and back-offs, message expiry. Entries are not removed when
 // what they are about goes away (a timer cancelled, a job completed);
-// they are checked when they come up, and the list is rebuilt from the
-// state when stale entries outnumber live ones.
+// they are checked when they come up, and dropped when stale entries
+// outnumber live ones.
 
+// dueItem is an entry of the due list. A timer's entry points at the
+// timer: timers of element instances are not indexed by key (they hang
+// off their instance), which saves a map insert and delete per timer.
 type dueItem struct {
-	at   int64
-	key  int64
-	kind dueKind
+	at    int64
+	key   int64
+	kind  dueKind
+	timer *timer
 }
 
 type dueHeap []dueItem
@@ -25,8 +29,16 @@ func (h dueHeap) less(i, j int) bool {
 	return a.kind < b.kind
 }
 
-func (h *dueHeap) push(at, key int64, kind dueKind) {
-	*h = append(*h, dueItem{at, key, kind})
+// push adds an entry about a job or a message, by key.
+func (h *dueHeap) push(at, key int64, kind dueKind) { h.add(dueItem{at: at, key: key, kind: kind}) }
+
+// pushTimer adds a timer's entry.
+func (h *dueHeap) pushTimer(t *timer) {
+	h.add(dueItem{at: t.due, key: t.key, kind: dueTimer, timer: t})
+}
+
+func (h *dueHeap) add(it dueItem) {
+	*h = append(*h, it)
 	s := *h
 	for i := len(s) - 1; i > 0; {
 		p := (i - 1) / 2
@@ -43,23 +55,28 @@ func (h *dueHeap) pop() dueItem {
 	top := s[0]
 	last := len(s) - 1
 	s[0] = s[last]
+	s[last] = dueItem{}
 	s = s[:last]
-	for i := 0; ; {
+	s.down(0)
+	*h = s
+	return top
+}
+
+func (h dueHeap) down(i int) {
+	for {
 		l, r, m := 2*i+1, 2*i+2, i
-		if l < len(s) && s.less(l, m) {
+		if l < len(h) && h.less(l, m) {
 			m = l
 		}
-		if r < len(s) && s.less(r, m) {
+		if r < len(h) && h.less(r, m) {
 			m = r
 		}
 		if m == i {
-			break
+			return
 		}
-		s[i], s[m] = s[m], s[i]
+		h[i], h[m] = h[m], h[i]
 		i = m
 	}
-	*h = s
-	return top
 }
 
 // tick moves the clock to t, running due work in time order; each piece
@@ -77,17 +94,37 @@ func (e *Engine) tick(t int64) error {
 	if t > e.now {
 		e.now = t
 	}
-	v := e.arena.clock.get()
-	v.Time = e.now
-	e.event(ValueClock, IntentTicked, -1, v)
+	var v *ClockValue
+	if e.recording {
+		v = e.arena.clock.get()
+		v.Time = e.now
+	}
+	e.note(ValueClock, IntentTicked, -1, v) // changes no state but the clock
 	return nil
+}
+
+// idleTick is Tick when no records are kept and nothing falls due by t:
+// the command and its TICKED event would only take their positions and
+// move the clock, so that is all it does. A replay ticks before every
+// message, mostly with nothing due.
+func (e *Engine) idleTick(t int64) bool {
+	if e.recording {
+		return false
+	}
+	e.compactDue()
+	if len(e.due) > 0 && e.due[0].at <= t {
+		return false
+	}
+	e.position += 2
+	e.now = max(e.now, t)
+	return true
 }
 
 func (e *Engine) runDue(it dueItem) {
 	switch it.kind {
 	case dueTimer:
-		if t := e.timers[it.key]; t != nil && t.due == it.at {
-			e.timerFired(t)
+		if e.timerLive(it) {
+			e.timerFired(it.timer)
 		}
 	case dueJobDeadline, dueJobBackoff:
 		e.jobDue(it.key, it.at, it.kind)
@@ -96,21 +133,56 @@ func (e *Engine) runDue(it dueItem) {
 	}
 }
 
-// compactDue rebuilds the due list from the state when most entries are
-// stale.
+// timerLive reports whether a timer entry is not stale: its timer was
+// neither triggered nor cancelled (nor, removed, reused for another).
+func (e *Engine) timerLive(it dueItem) bool {
+	t := it.timer
+	return t.live && t.key == it.key && t.due == it.at
+}
+
+// compactDue drops the stale entries when they outnumber live ones.
 func (e *Engine) compactDue() {
-	live := len(e.timers) + len(e.messages) + len(e.jobs)
+	live := e.timerCount + len(e.messages) + len(e.jobs)
 	if len(e.due) <= 2*live+1024 {
 		return
 	}
-	e.rebuildDue()
+	kept := e.due[:0]
+	for _, it := range e.due {
+		if e.dueLive(it) {
+			kept = append(kept, it)
+		}
+	}
+	clear(e.due[len(kept):]) // let go of the timers they point at
+	e.due = kept
+	for i := len(kept)/2 - 1; i >= 0; i-- {
+		kept.down(i)
+	}
 }
 
+// dueLive reports whether an entry would still do something when it
+// comes up (what runDue checks).
+func (e *Engine) dueLive(it dueItem) bool {
+	switch it.kind {
+	case dueTimer:
+		return e.timerLive(it)
+	case dueMessage:
+		m := e.messages[it.key]
+		return m != nil && m.deadline == it.at
+	}
+	j := e.jobs[it.key]
+	switch {
+	case j == nil:
+		return false
+	case it.kind == dueJobDeadline:
+		return j.state == jobActivated && j.deadline == it.at
+	}
+	return j.state == jobFailed && j.recurAt == it.at
+}
+
+// rebuildDue builds the due list from the state (after a restore).
 func (e *Engine) rebuildDue() {
 	e.due = e.due[:0]
-	for k, t := range e.timers {
-		e.due.push(t.due, k, dueTimer)
-	}
+	e.eachTimer(func(t *timer) { e.due.pushTimer(t) })
 	for k, m := range e.messages {
 		e.due.push(m.deadline, k, dueMessage)
 	}

@@ -18,27 +18,29 @@ type Engine struct {
 	recording bool
 	linter    *lint.Linter
 
-	// The state: changed only by applying events (apply*.go).
-	now        int64
-	keyCounter int64
-	position   int64
-	processes  map[int64]*process
-	versions   map[string][]*process
-	roots      map[int64]*elementInstance // process instances
-	fresh      map[int64]*elementInstance // process instances created in this command
-	jobs       map[int64]*job
-	jobQueues  map[string]*jobQueue
-	timers     map[int64]*timer
-	subIndex   map[corrKey]*subscription
-	subCount   int
-	startSubs  map[string][]*startSub
-	startKeys  map[startKey]int64
-	messages   map[int64]*message
-	msgIndex   map[corrKey]*message
-	msgIDs     map[[3]string]*message
-	incidents  map[int64]*incident
-	due        dueHeap
-	stats      Stats
+	// The state: changed only by applying events, the functions that
+	// apply* call once they have decoded a record (see note).
+	now         int64
+	keyCounter  int64
+	position    int64
+	processes   map[int64]*process
+	versions    map[string][]*process
+	roots       map[int64]*elementInstance // process instances
+	fresh       map[int64]*elementInstance // process instances created in this command
+	jobs        map[int64]*job
+	jobQueues   map[string]*jobQueue
+	startTimers map[int64]*timer      // timers of timer start events; others hang off their instance
+	timerCount  int                   // pending timers, all of them
+	subIndex    map[string]*subBucket // by message name
+	subCount    int
+	startSubs   map[string][]*startSub
+	startKeys   map[startKey]int64
+	messages    map[int64]*message
+	msgIndex    map[corrKey]*message
+	msgIDs      map[[3]string]*message
+	incidents   map[int64]*incident
+	due         dueHeap
+	stats       Stats
 
 	// Processing scratch, reused across commands.
 	records      []Record
@@ -47,22 +49,26 @@ type Engine struct {
 	arena        arena
 	vars         scopeVars
 	hintEI       *elementInstance
-	hintEl       *element
 	compiled     map[int64]*process // deploy: processes compiled before their CREATED event
 	published    PublishResult
 	pendingStart pendingStart
 	rootVars     map[int64][]variable // variables of process instances about to be activated
-	caller       *elementInstance     // the call activity of the process instance being written
 	espVars      map[string]any       // the event of an event sub-process being activated
 	names        []string
 	pending      []pendingEvent
 	feelOpts     []feel.Option
 	deadEIs      []*elementInstance // removed during this command: reused after it
 	freeEIs      []*elementInstance
+	freeWaiting  []*elementInstance // allocated as waitingInstance
+	deadVars     [][]variable       // variables of scopes removed during this command
+	freeVars     [][]variable
 	deadJobs     []*job
 	freeJobs     []*job
+	deadSubs     []*subscription
+	freeSubs     []*subscription
+	deadTimers   []*timer
+	freeTimers   []*timer
 	peakRoots    int
-	peakSubs     int
 	steps        int
 	guard        map[*elementInstance]int
 	lastCreated  int64
@@ -127,8 +133,8 @@ func (e *Engine) initState() {
 	e.fresh = map[int64]*elementInstance{}
 	e.jobs = map[int64]*job{}
 	e.jobQueues = map[string]*jobQueue{}
-	e.timers = map[int64]*timer{}
-	e.subIndex = map[corrKey]*subscription{}
+	e.startTimers = map[int64]*timer{}
+	e.subIndex = map[string]*subBucket{}
 	e.startSubs = map[string][]*startSub{}
 	e.startKeys = map[startKey]int64{}
 	e.messages = map[int64]*message{}

@@ -49,10 +49,7 @@ func (e *Engine) closeEventStarts(scope *elementInstance) {
 	for s := scope.subs; s != nil; {
 		next := s.nextOfEI
 		if s.el.inEventSub() {
-			v := e.arena.sub.get()
-			e.fillSub(v, s)
-			e.hintEI = scope
-			e.event(ValueMessageSubscription, IntentDeleted, s.key, v)
+			e.deleteSubscription(s)
 		}
 		s = next
 	}

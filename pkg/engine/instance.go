@@ -13,25 +13,30 @@ func (e *Engine) createInstanceCommand(v *ProcessInstanceCreationValue) error {
 		return reject(InvalidArgument, "Expected to create an instance of process '%s' with a none start event, but it has none (it starts by message or timer)", p.id)
 	}
 	key := e.nextKey()
-	c := e.arena.creation.get()
-	*c = ProcessInstanceCreationValue{BPMNProcessID: p.id, Version: p.version, ProcessDefinitionKey: p.key,
-		ProcessInstanceKey: key, Variables: v.Variables}
 	e.createVariables(key, p, v.Variables)
-	e.event(ValueProcessInstanceCreation, IntentCreated, key, c)
+	e.note(ValueProcessInstanceCreation, IntentCreated, key, e.creationRecord(key, p, v.Variables)) // changes no state
 	e.lastCreated = key
 	e.enqueue(step{kind: stepStartInstance, key: key, proc: p, el: p.root.start})
 	return nil
+}
+
+// creationRecord returns the value of ProcessInstanceCreation CREATED,
+// or nil when records are not kept.
+func (e *Engine) creationRecord(key int64, p *process, vars map[string]any) *ProcessInstanceCreationValue {
+	if !e.recording {
+		return nil
+	}
+	return e.arena.creation.put(ProcessInstanceCreationValue{BPMNProcessID: p.id, Version: p.version,
+		ProcessDefinitionKey: p.key, ProcessInstanceKey: key, Variables: vars})
 }
 
 // createVariables writes the variables of a process instance being
 // created, before it is activated, as Zeebe does.
 func (e *Engine) createVariables(piKey int64, p *process, vars map[string]any) {
 	for _, name := range e.sortedNames(vars) {
-		v := e.arena.variable.get()
-		*v = VariableValue{Name: name, Value: vars[name], ScopeKey: piKey, ProcessInstanceKey: piKey,
-			ProcessDefinitionKey: p.key, BPMNProcessID: p.id}
-		e.hintEI = nil
-		e.event(ValueVariable, IntentCreated, e.nextKey(), v)
+		key, value := e.nextKey(), vars[name]
+		e.note(ValueVariable, IntentCreated, key, e.variableRecord(name, value, piKey, piKey, p))
+		e.addRootVariable(piKey, variable{name: name, value: value, key: key})
 	}
 }
 
@@ -66,17 +71,15 @@ func (e *Engine) startInstance(key int64, p *process, start *element, startVars 
 	if caller != nil && caller.state != stateActivated {
 		return // the call activity was terminated before its process started
 	}
-	e.caller = caller
-	e.piEvent(IntentElementActivating, key, p.root, -1, key)
-	e.caller = nil
-	e.activateRoot(e.root(key), start, startVars)
+	root := e.activating(key, p.root, nil, caller)
+	e.activateRoot(root, start, startVars)
 }
 
 // activateRoot opens the process's event sub-process start events and
 // activates the start event. (When an incident stopped it, resolving
 // retries it from the none start event.)
 func (e *Engine) activateRoot(root *elementInstance, start *element, startVars map[string]any) {
-	if !e.subscribeScope(root, nil) {
+	if !e.subscribeScope(root) {
 		return
 	}
 	e.lifecycle(root, IntentElementActivated)
@@ -119,10 +122,7 @@ func WithInstanceEnded(fn func(InstanceEnd)) Option { return func(e *Engine) { e
 
 // endOf captures what rootDone needs before the instance's state goes.
 func (e *Engine) endOf(root *elementInstance, completed bool) instanceEnd {
-	end := instanceEnd{proc: root.el.proc, completed: completed}
-	if root.x != nil {
-		end.corrKey = root.x.startCorrelationKey
-	}
+	end := instanceEnd{proc: root.el.proc, corrKey: root.startCorrelationKey, completed: completed}
 	if e.onEnded != nil {
 		end.info = e.instanceInfo(root)
 	}
@@ -149,28 +149,54 @@ func (e *Engine) rootDone(end instanceEnd) {
 	}
 }
 
-// piEvent writes a ProcessInstance event about element el.
-func (e *Engine) piEvent(in Intent, key int64, el *element, scopeKey, piKey int64) {
-	e.hintEl = el
-	v := e.arena.pi.get()
-	p := el.proc
-	*v = ProcessInstanceValue{BPMNProcessID: p.id, Version: p.version, ProcessDefinitionKey: p.key,
-		ProcessInstanceKey: piKey, ElementID: el.id, FlowScopeKey: scopeKey, BPMNElementType: el.typ, BPMNEventType: el.evt,
-		ParentProcessInstanceKey: -1, ParentElementInstanceKey: -1}
-	if el.typ == ElementProcess && e.caller != nil {
-		v.ParentProcessInstanceKey, v.ParentElementInstanceKey = e.caller.root.key, e.caller.key
-	}
-	e.event(ValueProcessInstance, in, key, v)
+// activating writes ELEMENT_ACTIVATING of a new instance of el in scope
+// and returns the instance. A process instance has no scope; caller is
+// the call activity that started it, if any.
+func (e *Engine) activating(key int64, el *element, scope, caller *elementInstance) *elementInstance {
+	e.note(ValueProcessInstance, IntentElementActivating, key, e.piRecord(el, key, scope, caller))
+	return e.addInstance(key, el, scope, caller)
 }
 
 // lifecycle writes a lifecycle event of an existing element instance.
 func (e *Engine) lifecycle(ei *elementInstance, in Intent) {
-	e.hintEI = ei
-	if ei.parent == nil && ei.x != nil {
-		e.caller = ei.x.caller
+	e.note(ValueProcessInstance, in, ei.key, e.lifecycleRecord(ei))
+	e.changeState(ei, in)
+}
+
+// lifecycleRecord returns the value of a lifecycle record of ei, or nil
+// when records are not kept. (Without records, nothing here is read: the
+// process instance, another cache miss, is not touched.)
+func (e *Engine) lifecycleRecord(ei *elementInstance) *ProcessInstanceValue {
+	if !e.recording {
+		return nil
 	}
-	e.piEvent(in, ei.key, ei.el, scopeKey(ei), ei.root.key)
-	e.caller = nil
+	var caller *elementInstance
+	if ei.parent == nil && ei.x != nil {
+		caller = ei.x.caller
+	}
+	return e.piRecord(ei.el, ei.key, ei.parent, caller)
+}
+
+// piRecord returns the value of a ProcessInstance record about the
+// instance key of el in scope (nil for a process instance, which the
+// call activity caller may have started), or nil when records are not
+// kept.
+func (e *Engine) piRecord(el *element, key int64, scope, caller *elementInstance) *ProcessInstanceValue {
+	if !e.recording {
+		return nil
+	}
+	scopeKey, piKey := int64(-1), key
+	if scope != nil {
+		scopeKey, piKey = scope.key, scope.root.key
+	}
+	p := el.proc
+	v := e.arena.pi.put(ProcessInstanceValue{BPMNProcessID: p.id, Version: p.version, ProcessDefinitionKey: p.key,
+		ProcessInstanceKey: piKey, ElementID: el.id, FlowScopeKey: scopeKey, BPMNElementType: el.typ, BPMNEventType: el.evt,
+		ParentProcessInstanceKey: -1, ParentElementInstanceKey: -1})
+	if el.typ == ElementProcess && caller != nil {
+		v.ParentProcessInstanceKey, v.ParentElementInstanceKey = caller.root.key, caller.key
+	}
+	return v
 }
 
 func scopeKey(ei *elementInstance) int64 {

@@ -36,10 +36,13 @@ func (e *Engine) activateJobElement(ei *elementInstance) {
 	if !ok || !e.subscribeBoundaries(ei) {
 		return
 	}
-	v := e.arena.job.get()
-	e.fillJob(v, ei, typ, retries, headers)
-	e.hintEI = ei
-	e.event(ValueJob, IntentCreated, e.nextKey(), v)
+	key := e.nextKey()
+	var v *JobValue
+	if e.recording {
+		v = e.arena.job.put(jobValue(ei, typ, retries, headers))
+	}
+	e.note(ValueJob, IntentCreated, key, v)
+	e.addJob(key, ei, typ, retries, headers)
 	e.lifecycle(ei, IntentElementActivated)
 }
 
@@ -76,9 +79,10 @@ func (e *Engine) jobHeaders(ei *elementInstance, jd *jobDef) (map[string]string,
 	return h, true
 }
 
-func (e *Engine) fillJob(v *JobValue, ei *elementInstance, typ string, retries int32, headers map[string]string) {
+// jobValue returns the value of a Job record about a job of ei.
+func jobValue(ei *elementInstance, typ string, retries int32, headers map[string]string) JobValue {
 	p := ei.el.proc
-	*v = JobValue{Type: typ, Retries: retries, Deadline: -1, CustomHeaders: headers, ElementID: ei.el.id,
+	return JobValue{Type: typ, Retries: retries, Deadline: -1, CustomHeaders: headers, ElementID: ei.el.id,
 		ElementInstanceKey: ei.key, BPMNProcessID: p.id, ProcessDefinitionVersion: p.version,
 		ProcessDefinitionKey: p.key, ProcessInstanceKey: ei.root.key}
 }
@@ -86,8 +90,7 @@ func (e *Engine) fillJob(v *JobValue, ei *elementInstance, typ string, retries i
 // jobEvent writes an event about an existing job; cmd supplies the
 // command's fields (variables, error code, retries) where it has them.
 func (e *Engine) jobEvent(in Intent, j *job, cmd *JobValue) {
-	v := e.arena.job.get()
-	e.fillJob(v, j.ei, j.typ, j.retries, j.headers)
+	v := e.arena.job.put(jobValue(j.ei, j.typ, j.retries, j.headers))
 	v.Worker, v.ErrorMessage = j.worker, j.errorMessage
 	if j.state == jobActivated {
 		v.Deadline = j.deadline
@@ -101,8 +104,8 @@ func (e *Engine) jobEvent(in Intent, j *job, cmd *JobValue) {
 			v.ErrorMessage = cmd.ErrorMessage
 		}
 	}
-	e.hintEI = j.ei
-	e.event(ValueJob, in, j.key, v)
+	e.note(ValueJob, in, j.key, v)
+	e.jobChanged(in, j, v)
 }
 
 func (e *Engine) jobCommand(in Intent, key int64, v *JobValue) error {
@@ -186,15 +189,24 @@ func (e *Engine) throwJobError(j *job, v *JobValue) error {
 // applyJob folds a Job event into the state.
 func (e *Engine) applyJob(in Intent, key int64, v *JobValue) {
 	if in == IntentCreated {
-		ei := e.instance(v.ElementInstanceKey, v.ProcessInstanceKey)
-		j := e.newJob()
-		*j = job{key: key, ei: ei, typ: v.Type, retries: v.Retries, headers: v.CustomHeaders}
-		ei.job = j
-		e.jobs[key] = j
-		e.makeActivatable(j)
+		e.addJob(key, e.instance(v.ElementInstanceKey, v.ProcessInstanceKey), v.Type, v.Retries, v.CustomHeaders)
 		return
 	}
-	j := e.jobs[key]
+	e.jobChanged(in, e.jobs[key], v)
+}
+
+// addJob applies Job CREATED.
+func (e *Engine) addJob(key int64, ei *elementInstance, typ string, retries int32, headers map[string]string) {
+	j := e.newJob()
+	*j = job{key: key, ei: ei, typ: typ, retries: retries, headers: headers}
+	ei.job = j
+	e.jobs[key] = j
+	e.makeActivatable(j)
+}
+
+// jobChanged applies the Job events after CREATED, with the record's
+// value v.
+func (e *Engine) jobChanged(in Intent, j *job, v *JobValue) {
 	switch in {
 	case IntentCompleted, IntentCanceled:
 		e.removeJob(j)
@@ -209,7 +221,7 @@ func (e *Engine) applyJob(in Intent, key int64, v *JobValue) {
 		switch {
 		case v.Retries > 0 && v.RetryBackoff > 0:
 			j.recurAt = e.now + v.RetryBackoff
-			e.due.push(j.recurAt, key, dueJobBackoff)
+			e.due.push(j.recurAt, j.key, dueJobBackoff)
 		case v.Retries > 0:
 			e.makeActivatable(j)
 		}
@@ -305,8 +317,7 @@ func (e *Engine) activateJobs(v *JobBatchValue) error {
 	if q := e.jobQueues[v.Type]; q != nil {
 		for j := q.head; j != nil && len(out.JobKeys) < int(v.MaxJobsToActivate); j = j.next {
 			out.JobKeys = append(out.JobKeys, j.key)
-			jv := JobValue{}
-			e.fillJob(&jv, j.ei, j.typ, j.retries, j.headers)
+			jv := jobValue(j.ei, j.typ, j.retries, j.headers)
 			jv.Worker, jv.Deadline, jv.Variables = v.Worker, e.now+v.Timeout, visibleDocument(j.ei)
 			out.Jobs = append(out.Jobs, jv)
 		}

@@ -30,41 +30,53 @@ func (e *Engine) publish(v *MessageValue) error {
 	if v.Name == "" {
 		return reject(InvalidArgument, "Expected to publish a message with a name, but the name is empty")
 	}
-	ids := [3]string{v.Name, v.CorrelationKey, v.MessageID}
-	if v.MessageID != "" && e.msgIDs[ids] != nil {
+	if v.MessageID != "" && e.msgIDs[[3]string{v.Name, v.CorrelationKey, v.MessageID}] != nil {
 		return reject(AlreadyExists, "Expected to publish a new message with id '%s', but a message with that id was already published", v.MessageID)
 	}
 	key := e.nextKey()
-	out := e.arena.msg.get()
-	*out = *v
-	out.Deadline = e.now + max(v.TimeToLive, 0)
-	e.event(ValueMessage, IntentPublished, key, out)
+	deadline := e.now + max(v.TimeToLive, 0)
+	rec := e.messageRecord(v, deadline)
+	e.note(ValueMessage, IntentPublished, key, rec)
+	var m *message // the buffered message, if it has a time to live
+	if v.TimeToLive > 0 {
+		m = e.addMessage(key, v, deadline)
+	}
 	e.published = PublishResult{MessageKey: key, Buffered: v.TimeToLive > 0}
-	var reached []string
-	for s := e.subIndex[corrKey{v.Name, v.CorrelationKey}]; s != nil; {
+	var reachedBuf [4]string
+	reached := reachedBuf[:0]
+	for s := e.firstSub(v.Name, v.CorrelationKey); s != nil; {
 		next := s.next
-		if id := s.ei.root.el.proc.id; !slices.Contains(reached, id) {
-			e.correlate(s, key, v.Variables)
+		if id := s.el.proc.id; !slices.Contains(reached, id) { // s.el.proc: the model is hot in cache, the instance is not
+			e.correlate(s, m, key, v.Variables)
 			reached = append(reached, id)
 			e.published.Correlated++
 		}
 		s = next
 	}
-	e.startByMessage(key, v, reached)
+	e.startByMessage(m, key, v, reached)
 	if v.TimeToLive <= 0 {
-		e.event(ValueMessage, IntentExpired, key, out)
+		e.note(ValueMessage, IntentExpired, key, rec) // never buffered: nothing to remove
 	}
 	return nil
 }
 
-// correlate hands a message to a subscription and schedules what follows.
-func (e *Engine) correlate(s *subscription, msgKey int64, vars map[string]any) {
+// messageRecord returns the value of the Message records of a published
+// message, or nil when records are not kept.
+func (e *Engine) messageRecord(v *MessageValue, deadline int64) *MessageValue {
+	if !e.recording {
+		return nil
+	}
+	out := e.arena.msg.put(*v)
+	out.Deadline = deadline
+	return out
+}
+
+// correlate hands a message (m when it is buffered) to a subscription
+// and schedules what follows.
+func (e *Engine) correlate(s *subscription, m *message, msgKey int64, vars map[string]any) {
 	ei, el := s.ei, s.el
-	v := e.arena.sub.get()
-	e.fillSub(v, s)
-	v.MessageKey, v.Variables = msgKey, vars
-	e.hintEI = ei
-	e.event(ValueMessageSubscription, IntentCorrelated, s.key, v)
+	e.note(ValueMessageSubscription, IntentCorrelated, s.key, e.subRecord(s, msgKey, vars))
+	e.subCorrelated(s, m, vars)
 	e.trigger(ei, el, vars)
 }
 
@@ -95,30 +107,37 @@ func flowTo(src, dst *element) *flow {
 	return nil
 }
 
-func (e *Engine) fillSub(v *MessageSubscriptionValue, s *subscription) {
-	*v = MessageSubscriptionValue{BPMNProcessID: s.ei.el.proc.id, ProcessInstanceKey: s.ei.root.key,
+// subRecord returns the value of a MessageSubscription record about s,
+// or nil when records are not kept.
+func (e *Engine) subRecord(s *subscription, msgKey int64, vars map[string]any) *MessageSubscriptionValue {
+	if !e.recording {
+		return nil
+	}
+	return e.arena.sub.put(MessageSubscriptionValue{BPMNProcessID: s.ei.el.proc.id, ProcessInstanceKey: s.ei.root.key,
 		ElementInstanceKey: s.ei.key, ElementID: s.el.id, MessageName: s.name, CorrelationKey: s.corrKey,
-		Interrupting: s.interrupting}
+		MessageKey: msgKey, Interrupting: s.interrupting, Variables: vars})
 }
 
 // openSubscription makes ei wait for a message for el.
 func (e *Engine) openSubscription(ei *elementInstance, el *element, name, corr string) {
-	s := subscription{ei: ei, el: el, name: name, corrKey: corr, interrupting: el.canInterrupt()}
-	v := e.arena.sub.get()
-	e.fillSub(v, &s)
-	e.hintEI = ei
-	e.event(ValueMessageSubscription, IntentCreated, e.nextKey(), v)
+	s := e.newSubFor(ei)
+	*s = subscription{key: e.nextKey(), ei: ei, el: el, name: name, corrKey: corr, interrupting: el.canInterrupt()}
+	e.note(ValueMessageSubscription, IntentCreated, s.key, e.subRecord(s, 0, nil))
+	e.addSub(s)
 }
 
 // correlateBuffered gives the subscriptions ei just opened the oldest
 // buffered message each can take.
 func (e *Engine) correlateBuffered(ei *elementInstance) {
+	if len(e.messages) == 0 {
+		return // nothing is buffered (every message had TTL 0)
+	}
 	for s := ei.subs; s != nil && ei.state == stateActivated; s = s.nextOfEI {
 		m := e.bufferedFor(s.name, s.corrKey, ei.root.el.proc.id)
 		if m == nil {
 			continue
 		}
-		e.correlate(s, m.key, m.vars)
+		e.correlate(s, m, m.key, m.vars)
 		if s.interrupting {
 			return
 		}
@@ -137,8 +156,9 @@ func (e *Engine) bufferedFor(name, corr, id string) *message {
 }
 
 // startByMessage starts instances of processes whose message start event
-// the message names, except those reached already.
-func (e *Engine) startByMessage(msgKey int64, v *MessageValue, reached []string) {
+// the message (m when it is buffered) names, except those reached
+// already.
+func (e *Engine) startByMessage(m *message, msgKey int64, v *MessageValue, reached []string) {
 	for _, ss := range e.startSubs[v.Name] {
 		id := ss.proc.id
 		if slices.Contains(reached, id) {
@@ -147,22 +167,25 @@ func (e *Engine) startByMessage(msgKey int64, v *MessageValue, reached []string)
 		if _, active := e.startKeys[startKey{id, v.CorrelationKey}]; active && v.CorrelationKey != "" {
 			continue
 		}
-		e.startWith(ss, msgKey, v.CorrelationKey, v.Variables)
+		e.startWith(ss, m, msgKey, v.CorrelationKey, v.Variables)
 		e.published.Started++
 		reached = append(reached, id)
 	}
 }
 
-func (e *Engine) startWith(ss *startSub, msgKey int64, corr string, vars map[string]any) {
+func (e *Engine) startWith(ss *startSub, m *message, msgKey int64, corr string, vars map[string]any) {
 	piKey := e.nextKey()
 	if e.published.StartedInstance == 0 {
 		e.published.StartedInstance = piKey
 	}
-	sv := e.arena.start.get()
-	*sv = MessageStartEventSubscriptionValue{ProcessDefinitionKey: ss.proc.key, BPMNProcessID: ss.proc.id,
-		StartEventID: ss.el.id, MessageName: ss.name, CorrelationKey: corr, MessageKey: msgKey,
-		ProcessInstanceKey: piKey, Variables: vars}
-	e.event(ValueMessageStartEventSubscription, IntentCorrelated, ss.key, sv)
+	var sv *MessageStartEventSubscriptionValue
+	if e.recording {
+		sv = e.arena.start.put(MessageStartEventSubscriptionValue{ProcessDefinitionKey: ss.proc.key,
+			BPMNProcessID: ss.proc.id, StartEventID: ss.el.id, MessageName: ss.name, CorrelationKey: corr,
+			MessageKey: msgKey, ProcessInstanceKey: piKey, Variables: vars})
+	}
+	e.note(ValueMessageStartEventSubscription, IntentCorrelated, ss.key, sv)
+	e.startCorrelated(m, ss.proc.id, corr, piKey)
 	e.enqueue(step{kind: stepStartInstance, key: piKey, proc: ss.proc, el: ss.el, vars: vars})
 }
 
@@ -188,6 +211,6 @@ func (e *Engine) startBuffered(p *process, corr string) {
 		}
 	}
 	if best != nil {
-		e.startWith(bestSub, best.key, corr, best.vars)
+		e.startWith(bestSub, best, best.key, corr, best.vars)
 	}
 }

@@ -52,6 +52,15 @@ type element struct {
 	interrupting bool       // boundary events (and start events)
 	// targets are the events an event-based gateway waits for.
 	targets []*element
+	// waits are the events an instance waiting at el subscribes to: its
+	// own event (or an event-based gateway's targets), then its boundary
+	// events. scopeEvents are those of a process or sub-process instance:
+	// boundary events, then event sub-process starts. Both are computed
+	// once at compile time so that activation allocates nothing.
+	waits, scopeEvents []*element
+	// opensSubs is set when el's instances open message subscriptions
+	// (see waitingInstance).
+	opensSubs bool
 	// call is set on a call activity.
 	call *callDef
 	// mi is set on a multi-instance body; body on the activity it runs.
@@ -104,6 +113,10 @@ type messageDef struct {
 	nameExpr    *feel.Expr
 	corrKey     string
 	corrKeyExpr *feel.Expr
+	// corrKeyVar is set when corrKeyExpr is a plain variable name (the
+	// usual "=orderId"): its value, when it is a string, is the key
+	// without evaluating FEEL.
+	corrKeyVar string
 }
 
 // timerDef is a timer event's definition: a static value read at deploy,

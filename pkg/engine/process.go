@@ -104,7 +104,9 @@ func (e *Engine) write(rt RecordType, vt ValueType, in Intent, key int64, v Valu
 	return e.position
 }
 
-// event writes an event record and applies it to the state.
+// event writes an event record and applies it to the state the way
+// Apply does, by decoding it. Rare events go this way; frequent ones use
+// note.
 func (e *Engine) event(vt ValueType, in Intent, key int64, v Value) {
 	e.position++
 	r := Record{Position: e.position, SourceRecordPosition: e.cmdPos, Key: key, Timestamp: e.now,
@@ -112,6 +114,22 @@ func (e *Engine) event(vt ValueType, in Intent, key int64, v Value) {
 	e.apply(&r)
 	if e.recording {
 		e.records = append(e.records, r)
+	}
+}
+
+// note writes an event that its caller then applies itself, with the
+// same state change Apply makes once it has decoded the record (the
+// functions apply*.go call after their lookups). The caller holds the
+// instance, subscription or timer the event is about, so finding them
+// again by key and element id, as decoding does, would be wasted work on
+// the engine's hottest path. v is nil when records are not kept
+// (WithoutRecords): the ...Record helpers build a value only for a
+// record to carry.
+func (e *Engine) note(vt ValueType, in Intent, key int64, v Value) {
+	e.position++
+	if e.recording {
+		e.records = append(e.records, Record{Position: e.position, SourceRecordPosition: e.cmdPos, Key: key,
+			Timestamp: e.now, PartitionID: e.partition, RecordType: RecordEvent, ValueType: vt, Intent: in, Value: v})
 	}
 }
 
@@ -164,6 +182,9 @@ func (e *Engine) dispatch(cmd Command) error {
 // expire.
 func (e *Engine) Tick(now time.Time) ([]Record, error) {
 	e.begin()
+	if e.idleTick(now.UnixMilli()) {
+		return e.records, nil
+	}
 	v := e.arena.clock.get()
 	v.Time = now.UnixMilli()
 	return e.process(Command{ValueType: ValueClock, Intent: IntentTick, Key: -1, Value: v})

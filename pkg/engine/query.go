@@ -123,12 +123,11 @@ func (e *Engine) Instance(key int64) (InstanceInfo, bool) {
 func (e *Engine) instanceInfo(ei *elementInstance) InstanceInfo {
 	p := ei.el.proc
 	info := InstanceInfo{Key: ei.key, BPMNProcessID: p.id, Version: p.version, ProcessDefinitionKey: p.key,
-		StartedAt: msTime(ei.activatedAt), Terminating: ei.state == stateTerminating}
+		StartedAt: msTime(ei.activatedAt), Terminating: ei.state == stateTerminating, StartCorrelationKey: ei.startCorrelationKey}
 	if ei.x != nil {
 		for _, el := range ei.x.timedOut {
 			info.TimedOut = append(info.TimedOut, el.id)
 		}
-		info.StartCorrelationKey = ei.x.startCorrelationKey
 		if ei.x.caller != nil {
 			info.ParentElementInstanceKey = ei.x.caller.key
 		}
@@ -268,10 +267,8 @@ func (e *Engine) Subscriptions(processInstanceKey int64) []SubscriptionInfo {
 func (e *Engine) Timers(processInstanceKey int64) []TimerInfo {
 	var out []TimerInfo
 	if processInstanceKey == -1 {
-		for _, t := range e.timers {
-			if t.ei == nil {
-				out = append(out, timerInfo(t))
-			}
+		for _, t := range e.startTimers {
+			out = append(out, timerInfo(t))
 		}
 	}
 	e.eachElement(processInstanceKey, func(ei *elementInstance) {

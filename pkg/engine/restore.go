@@ -62,9 +62,13 @@ func (e *Engine) restoreInstance(si snapInstance, byKey map[int64]*elementInstan
 	for _, v := range si.Vars {
 		ei.vars = append(ei.vars, variable{name: v.Name, value: v.Value, key: v.Key})
 	}
-	if si.HasTrigger || len(si.Joined) > 0 || len(si.TimedOut) > 0 || si.StartCorr != "" || si.TerminateEnd {
+	if si.StartCorr != "" {
+		ei.startCorrelationKey = si.StartCorr
+		e.startKeys[startKey{p.id, si.StartCorr}] = ei.key
+	}
+	if si.HasTrigger || len(si.Joined) > 0 || len(si.TimedOut) > 0 || si.TerminateEnd {
 		x := ei.extra()
-		x.trigger, x.hasTrigger, x.startCorrelationKey, x.terminateEnd = si.Trigger, si.HasTrigger, si.StartCorr, si.TerminateEnd
+		x.trigger, x.hasTrigger, x.terminateEnd = si.Trigger, si.HasTrigger, si.TerminateEnd
 		for id, n := range si.Joined {
 			if x.joined == nil {
 				x.joined = map[int]int32{}
@@ -73,9 +77,6 @@ func (e *Engine) restoreInstance(si snapInstance, byKey map[int64]*elementInstan
 		}
 		for _, id := range si.TimedOut {
 			x.timedOut = append(x.timedOut, p.byID[id])
-		}
-		if si.StartCorr != "" {
-			e.startKeys[startKey{p.id, si.StartCorr}] = ei.key
 		}
 	}
 	byKey[ei.key] = ei
@@ -91,13 +92,8 @@ func (e *Engine) restoreWaits(s *snapshot, byKey map[int64]*elementInstance) {
 		if st.Instance > 0 {
 			t.ei = byKey[st.Instance]
 			t.el = elementFor(t.ei, st.Element)
-			p := &t.ei.timers
-			for *p != nil {
-				p = &(*p).nextOfEI
-			}
-			*p = t
 		}
-		e.timers[t.key] = t
+		e.linkTimer(t) // the due list is built after
 	}
 	for _, ss := range s.Subs {
 		ei := byKey[ss.Instance]

@@ -163,12 +163,12 @@ func (e *Engine) allInstances() []*elementInstance {
 
 func snapInstanceOf(ei *elementInstance) snapInstance {
 	si := snapInstance{Key: ei.key, Process: ei.el.proc.key, Element: ei.el.id, Parent: scopeKey(ei),
-		State: ei.state, ActivatedAt: ei.activatedAt, Flows: ei.flows, Loop: ei.loop}
+		State: ei.state, ActivatedAt: ei.activatedAt, Flows: ei.flows, Loop: ei.loop, StartCorr: ei.startCorrelationKey}
 	for _, v := range ei.vars {
 		si.Vars = append(si.Vars, snapVar{Name: v.name, Key: v.key, Value: v.value})
 	}
 	if x := ei.x; x != nil {
-		si.Trigger, si.HasTrigger, si.StartCorr, si.TerminateEnd = x.trigger, x.hasTrigger, x.startCorrelationKey, x.terminateEnd
+		si.Trigger, si.HasTrigger, si.TerminateEnd = x.trigger, x.hasTrigger, x.terminateEnd
 		for idx, n := range x.joined {
 			if n > 0 {
 				if si.Joined == nil {
@@ -197,14 +197,14 @@ func flowByIndex(p *process, idx int) *flow {
 }
 
 func (e *Engine) snapshotWaits(s *snapshot) {
-	for _, k := range slices.Sorted(maps.Keys(e.timers)) {
-		t := e.timers[k]
-		st := snapTimer{Key: k, Instance: -1, Process: t.proc.key, Element: t.el.id, Due: t.due, Repetitions: t.repetitions}
+	e.eachTimer(func(t *timer) {
+		st := snapTimer{Key: t.key, Instance: -1, Process: t.proc.key, Element: t.el.id, Due: t.due, Repetitions: t.repetitions}
 		if t.ei != nil {
 			st.Instance = t.ei.key
 		}
 		s.Timers = append(s.Timers, st)
-	}
+	})
+	slices.SortFunc(s.Timers, func(a, b snapTimer) int { return cmpInt64(a.Key, b.Key) })
 	for _, ei := range e.allInstances() {
 		for sub := ei.subs; sub != nil; sub = sub.nextOfEI {
 			s.Subs = append(s.Subs, snapSub{Key: sub.key, Instance: ei.key, Element: sub.el.id, Name: sub.name,

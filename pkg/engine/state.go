@@ -36,7 +36,13 @@ type elementInstance struct {
 	job         *job
 	subs        *subscription // chained by nextOfEI
 	timers      *timer        // chained by nextOfEI
+	sub0        *subscription // allocated with it, for its first subscription (see waitingInstance)
 	x           *eiExtra
+	// startCorrelationKey is the correlation key of the message that
+	// started a process instance, if any. (Not in eiExtra: wfctl trace
+	// starts every instance so, and an eiExtra more per instance costs
+	// more memory and time than the field in each.)
+	startCorrelationKey string
 	// firstChild, prevSib and nextSib link a flow scope's active
 	// children, newest first.
 	firstChild, prevSib, nextSib *elementInstance
@@ -56,9 +62,6 @@ type eiExtra struct {
 	// timedOut lists timer events an instance went through (on the
 	// process instance only).
 	timedOut []*element
-	// startCorrelationKey is the correlation key of the message that
-	// started the process instance, if any.
-	startCorrelationKey string
 	// terminateEnd is set on a flow scope whose terminate end event was
 	// reached: it completes once its other children are terminated.
 	terminateEnd bool
@@ -133,6 +136,7 @@ type timer struct {
 	proc        *process
 	due         int64
 	repetitions int32
+	live        bool // until triggered or cancelled (the due list checks it)
 	nextOfEI    *timer
 }
 
@@ -145,7 +149,8 @@ type subscription struct {
 	corrKey      string
 	interrupting bool
 	nextOfEI     *subscription
-	prev, next   *subscription // in the (name, correlation key) bucket
+	prev, next   *subscription // in the (name, correlation key) list
+	bucket       *subBucket    // the index of its name
 }
 
 // corrKey indexes subscriptions and messages by name and correlation key.

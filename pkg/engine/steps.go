@@ -62,10 +62,9 @@ func (e *Engine) guarded(s step) bool {
 
 func (e *Engine) drain() {
 	for i := 0; i < len(e.queue); i++ {
-		s := e.queue[i]
-		e.queue[i] = step{}
-		e.runStep(s)
+		e.runStep(e.queue[i])
 	}
+	clear(e.queue) // let go of what the steps point at
 	e.queue = e.queue[:0]
 }
 

@@ -56,9 +56,27 @@ func (e *Engine) evalMessage(ei *elementInstance, md *messageDef) (name, corr st
 		}
 	}
 	if md.corrKeyExpr != nil {
+		if s, isString := stringVariable(ei, md.corrKeyVar); isString {
+			return name, s, true // what FEEL would give, without evaluating it
+		}
 		corr, ok = e.evalCorrelationKey(ei, md.corrKeyExpr)
 	}
 	return
+}
+
+// stringVariable returns the value of the variable name as seen from ei
+// when it is a string.
+func stringVariable(ei *elementInstance, name string) (string, bool) {
+	if name == "" {
+		return "", false
+	}
+	for s := ei; s != nil; s = s.parent {
+		if i := s.local(name); i >= 0 {
+			str, ok := s.vars[i].value.(string)
+			return str, ok
+		}
+	}
+	return "", false
 }
 
 // unsubscribe closes everything ei waits for: timers, then message
@@ -68,12 +86,14 @@ func (e *Engine) unsubscribe(ei *elementInstance) {
 		e.timerEvent(IntentCanceled, ei.timers)
 	}
 	for ei.subs != nil {
-		s := ei.subs
-		v := e.arena.sub.get()
-		e.fillSub(v, s)
-		e.hintEI = ei
-		e.event(ValueMessageSubscription, IntentDeleted, s.key, v)
+		e.deleteSubscription(ei.subs)
 	}
+}
+
+// deleteSubscription writes MessageSubscription DELETED.
+func (e *Engine) deleteSubscription(s *subscription) {
+	e.note(ValueMessageSubscription, IntentDeleted, s.key, e.subRecord(s, 0, nil))
+	e.removeSub(s)
 }
 
 // applySubscription folds a MessageSubscription event into the state.
@@ -81,28 +101,42 @@ func (e *Engine) applySubscription(in Intent, key int64, v *MessageSubscriptionV
 	ei := e.instance(v.ElementInstanceKey, v.ProcessInstanceKey)
 	switch in {
 	case IntentCreated:
-		s := &subscription{key: key, ei: ei, el: elementFor(ei, v.ElementID), name: v.MessageName,
+		s := e.newSubFor(ei)
+		*s = subscription{key: key, ei: ei, el: elementFor(ei, v.ElementID), name: v.MessageName,
 			corrKey: v.CorrelationKey, interrupting: v.Interrupting}
-		e.indexSub(s)
-		p := &ei.subs
-		for *p != nil {
-			p = &(*p).nextOfEI
-		}
-		*p = s
+		e.addSub(s)
 	case IntentCorrelated:
-		s := e.findSub(ei, key)
-		if m := e.messages[v.MessageKey]; m != nil {
-			m.correlated = append(m.correlated, ei.root.el.proc.id)
-		}
-		if s.el == ei.el && len(v.Variables) > 0 {
-			x := ei.extra()
-			x.trigger, x.hasTrigger = v.Variables, true
-		}
-		if s.interrupting {
-			e.removeSub(s)
-		}
+		e.subCorrelated(e.findSub(ei, key), e.messages[v.MessageKey], v.Variables)
 	case IntentDeleted:
 		e.removeSub(e.findSub(ei, key))
+	}
+}
+
+// addSub applies MessageSubscription CREATED.
+func (e *Engine) addSub(s *subscription) {
+	e.indexSub(s)
+	p := &s.ei.subs
+	for *p != nil {
+		p = &(*p).nextOfEI
+	}
+	*p = s
+}
+
+// subCorrelated applies MessageSubscription CORRELATED: the message (m,
+// when it is buffered) is marked as correlated to the process, the
+// variables wait for the element's completion, and an interrupting
+// subscription closes.
+func (e *Engine) subCorrelated(s *subscription, m *message, vars map[string]any) {
+	ei := s.ei
+	if m != nil {
+		m.correlated = append(m.correlated, ei.root.el.proc.id)
+	}
+	if s.el == ei.el && len(vars) > 0 {
+		x := ei.extra()
+		x.trigger, x.hasTrigger = vars, true
+	}
+	if s.interrupting {
+		e.removeSub(s)
 	}
 }
 
@@ -115,6 +149,8 @@ func (e *Engine) findSub(ei *elementInstance, key int64) *subscription {
 	panic("no message subscription with that key")
 }
 
+// removeSub applies MessageSubscription DELETED (and the CORRELATED of an
+// interrupting one).
 func (e *Engine) removeSub(s *subscription) {
 	for p := &s.ei.subs; *p != nil; p = &(*p).nextOfEI {
 		if *p == s {
@@ -123,69 +159,43 @@ func (e *Engine) removeSub(s *subscription) {
 		}
 	}
 	e.unindexSub(s)
-}
-
-// Subscriptions with the same name and key form a list in creation
-// order; the head's prev points to the tail.
-func (e *Engine) indexSub(s *subscription) {
-	k := corrKey{s.name, s.corrKey}
-	e.subCount++
-	head := e.subIndex[k]
-	if head == nil {
-		s.prev, s.next = s, nil
-		e.subIndex[k] = s
-		return
-	}
-	tail := head.prev
-	tail.next, s.prev, s.next, head.prev = s, tail, nil, s
-}
-
-func (e *Engine) unindexSub(s *subscription) {
-	k := corrKey{s.name, s.corrKey}
-	e.subCount--
-	head := e.subIndex[k]
-	switch {
-	case s == head && s.next == nil:
-		delete(e.subIndex, k)
-	case s == head:
-		s.next.prev = s.prev
-		e.subIndex[k] = s.next
-	default:
-		s.prev.next = s.next
-		if s.next != nil {
-			s.next.prev = s.prev
-		} else {
-			head.prev = s.prev
-		}
-	}
-	s.prev, s.next = nil, nil
+	e.releaseSub(s)
 }
 
 // applyMessage folds a Message event into the state.
 func (e *Engine) applyMessage(in Intent, key int64, v *MessageValue) {
 	switch in {
 	case IntentPublished:
-		if v.TimeToLive <= 0 {
-			return
+		if v.TimeToLive > 0 {
+			e.addMessage(key, v, v.Deadline)
 		}
-		m := &message{key: key, name: v.Name, corrKey: v.CorrelationKey, id: v.MessageID, vars: v.Variables,
-			ttl: v.TimeToLive, deadline: v.Deadline}
-		e.messages[key] = m
-		e.indexMessage(m)
-		if m.id != "" {
-			e.msgIDs[[3]string{m.name, m.corrKey, m.id}] = m
-		}
-		e.due.push(m.deadline, key, dueMessage)
 	case IntentExpired:
-		m := e.messages[key]
-		if m == nil {
-			return
+		if m := e.messages[key]; m != nil {
+			e.removeMessage(m)
 		}
-		delete(e.messages, key)
-		e.unindexMessage(m)
-		if m.id != "" {
-			delete(e.msgIDs, [3]string{m.name, m.corrKey, m.id})
-		}
+	}
+}
+
+// addMessage applies Message PUBLISHED of a message with a time to live:
+// it is buffered until its deadline.
+func (e *Engine) addMessage(key int64, v *MessageValue, deadline int64) *message {
+	m := &message{key: key, name: v.Name, corrKey: v.CorrelationKey, id: v.MessageID, vars: v.Variables,
+		ttl: v.TimeToLive, deadline: deadline}
+	e.messages[key] = m
+	e.indexMessage(m)
+	if m.id != "" {
+		e.msgIDs[[3]string{m.name, m.corrKey, m.id}] = m
+	}
+	e.due.push(m.deadline, key, dueMessage)
+	return m
+}
+
+// removeMessage applies Message EXPIRED of a buffered message.
+func (e *Engine) removeMessage(m *message) {
+	delete(e.messages, m.key)
+	e.unindexMessage(m)
+	if m.id != "" {
+		delete(e.msgIDs, [3]string{m.name, m.corrKey, m.id})
 	}
 }
 
@@ -223,10 +233,14 @@ func (e *Engine) unindexMessage(m *message) {
 
 func (e *Engine) messageDue(key, at int64) {
 	if m := e.messages[key]; m != nil && m.deadline == at {
-		v := e.arena.msg.get()
-		*v = MessageValue{Name: m.name, CorrelationKey: m.corrKey, MessageID: m.id, TimeToLive: m.ttl,
-			Deadline: m.deadline, Variables: m.vars}
-		e.event(ValueMessage, IntentExpired, key, v)
+		var v *MessageValue
+		if e.recording {
+			v = e.arena.msg.get()
+			*v = MessageValue{Name: m.name, CorrelationKey: m.corrKey, MessageID: m.id, TimeToLive: m.ttl,
+				Deadline: m.deadline, Variables: m.vars}
+		}
+		e.note(ValueMessage, IntentExpired, key, v)
+		e.removeMessage(m)
 	}
 }
 
@@ -248,13 +262,20 @@ func (e *Engine) applyStartSubscription(in Intent, key int64, v *MessageStartEve
 			e.startSubs[v.MessageName] = list
 		}
 	case IntentCorrelated:
-		if m := e.messages[v.MessageKey]; m != nil {
-			m.correlated = append(m.correlated, v.BPMNProcessID)
-		}
-		if v.CorrelationKey != "" {
-			e.startKeys[startKey{v.BPMNProcessID, v.CorrelationKey}] = v.ProcessInstanceKey
-			e.pendingStart = pendingStart{v.ProcessInstanceKey, v.CorrelationKey}
-		}
+		e.startCorrelated(e.messages[v.MessageKey], v.BPMNProcessID, v.CorrelationKey, v.ProcessInstanceKey)
+	}
+}
+
+// startCorrelated applies MessageStartEventSubscription CORRELATED: a
+// message (m, when buffered) starts instance piKey of process id. A
+// correlation key is taken until that instance ends.
+func (e *Engine) startCorrelated(m *message, id, corr string, piKey int64) {
+	if m != nil {
+		m.correlated = append(m.correlated, id)
+	}
+	if corr != "" {
+		e.startKeys[startKey{id, corr}] = piKey
+		e.pendingStart = pendingStart{piKey, corr}
 	}
 }
 

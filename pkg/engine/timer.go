@@ -109,55 +109,96 @@ func intervalDue(start time.Time, add func(time.Time) time.Time, now time.Time) 
 }
 
 func (e *Engine) createTimer(ei *elementInstance, el *element, due int64, reps int32) {
-	v := e.arena.timer.get()
-	*v = TimerValue{ElementInstanceKey: -1, ProcessInstanceKey: -1, ProcessDefinitionKey: el.proc.key,
-		TargetElementID: el.id, DueDate: due, Repetitions: reps}
-	if ei != nil {
-		v.ElementInstanceKey, v.ProcessInstanceKey = ei.key, ei.root.key
-	}
-	e.hintEI = ei
-	e.event(ValueTimer, IntentCreated, e.nextKey(), v)
+	t := e.newTimer()
+	*t = timer{key: e.nextKey(), ei: ei, el: el, proc: el.proc, due: due, repetitions: reps}
+	e.note(ValueTimer, IntentCreated, t.key, e.timerRecord(t))
+	e.addTimer(t)
 }
 
+// timerEvent writes TRIGGERED or CANCELED: the timer is gone.
 func (e *Engine) timerEvent(in Intent, t *timer) {
-	v := e.arena.timer.get()
-	*v = TimerValue{ElementInstanceKey: -1, ProcessInstanceKey: -1, ProcessDefinitionKey: t.el.proc.key,
-		TargetElementID: t.el.id, DueDate: t.due, Repetitions: t.repetitions}
+	e.note(ValueTimer, in, t.key, e.timerRecord(t))
+	e.timerDone(t, in)
+}
+
+// timerRecord returns the value of a Timer record about t, or nil when
+// records are not kept.
+func (e *Engine) timerRecord(t *timer) *TimerValue {
+	if !e.recording {
+		return nil
+	}
+	v := e.arena.timer.put(TimerValue{ElementInstanceKey: -1, ProcessInstanceKey: -1, ProcessDefinitionKey: t.el.proc.key,
+		TargetElementID: t.el.id, DueDate: t.due, Repetitions: t.repetitions})
 	if t.ei != nil {
 		v.ElementInstanceKey, v.ProcessInstanceKey = t.ei.key, t.ei.root.key
 	}
-	e.hintEI = t.ei
-	e.event(ValueTimer, in, t.key, v)
+	return v
 }
 
 // applyTimer folds a Timer event into the state.
 func (e *Engine) applyTimer(in Intent, key int64, v *TimerValue) {
-	if in == IntentCreated {
-		t := &timer{key: key, due: v.DueDate, repetitions: v.Repetitions}
-		if v.ElementInstanceKey > 0 {
-			t.ei = e.instance(v.ElementInstanceKey, v.ProcessInstanceKey)
-			t.proc = t.ei.el.proc
-		} else {
-			t.proc = e.processes[v.ProcessDefinitionKey]
-		}
-		t.el = t.proc.byID[v.TargetElementID]
-		if t.ei != nil {
-			t.el = elementFor(t.ei, v.TargetElementID)
-		}
-		e.timers[key] = t
-		if t.ei != nil {
-			p := &t.ei.timers
-			for *p != nil {
-				p = &(*p).nextOfEI
-			}
-			*p = t
-		}
-		e.due.push(t.due, key, dueTimer)
+	if in != IntentCreated {
+		e.timerDone(e.findTimer(key, v.ElementInstanceKey, v.ProcessInstanceKey), in)
 		return
 	}
-	t := e.timers[key]
-	delete(e.timers, key)
+	t := e.newTimer()
+	*t = timer{key: key, due: v.DueDate, repetitions: v.Repetitions}
+	if v.ElementInstanceKey > 0 {
+		t.ei = e.instance(v.ElementInstanceKey, v.ProcessInstanceKey)
+		t.proc = t.ei.el.proc
+		t.el = elementFor(t.ei, v.TargetElementID)
+	} else {
+		t.proc = e.processes[v.ProcessDefinitionKey]
+		t.el = t.proc.byID[v.TargetElementID]
+	}
+	e.addTimer(t)
+}
+
+// findTimer returns the timer key of element instance eiKey (-1 for a
+// timer start event's).
+func (e *Engine) findTimer(key, eiKey, piKey int64) *timer {
+	if eiKey <= 0 {
+		return e.startTimers[key]
+	}
+	for t := e.instance(eiKey, piKey).timers; t != nil; t = t.nextOfEI {
+		if t.key == key {
+			return t
+		}
+	}
+	panic("no timer with that key")
+}
+
+// addTimer applies Timer CREATED.
+func (e *Engine) addTimer(t *timer) {
+	e.linkTimer(t)
+	e.due.pushTimer(t)
+}
+
+// linkTimer adds a timer to the state: to its element instance's, or
+// to the timer start events'.
+func (e *Engine) linkTimer(t *timer) {
+	t.live = true
+	e.timerCount++
 	if t.ei == nil {
+		e.startTimers[t.key] = t
+		return
+	}
+	p := &t.ei.timers
+	for *p != nil {
+		p = &(*p).nextOfEI
+	}
+	*p = t
+}
+
+// timerDone applies Timer TRIGGERED and CANCELED. A timer that fired a
+// boundary event (or an event-based gateway's branch) is remembered on
+// its process instance (InstanceInfo.TimedOut).
+func (e *Engine) timerDone(t *timer, in Intent) {
+	t.live = false
+	e.timerCount--
+	e.deadTimers = append(e.deadTimers, t)
+	if t.ei == nil {
+		delete(e.startTimers, t.key)
 		return
 	}
 	for p := &t.ei.timers; *p != nil; p = &(*p).nextOfEI {
@@ -169,6 +210,28 @@ func (e *Engine) applyTimer(in Intent, key int64, v *TimerValue) {
 	if in == IntentTriggered && t.el != t.ei.el {
 		x := t.ei.root.extra()
 		x.timedOut = append(x.timedOut, t.el)
+	}
+}
+
+// eachTimer calls fn for every pending timer, in no particular order.
+func (e *Engine) eachTimer(fn func(*timer)) {
+	for _, t := range e.startTimers {
+		fn(t)
+	}
+	for _, r := range e.roots {
+		eachInTree(r, func(ei *elementInstance) {
+			for t := ei.timers; t != nil; t = t.nextOfEI {
+				fn(t)
+			}
+		})
+	}
+}
+
+// eachInTree calls fn for ei and its descendants, in no particular order.
+func eachInTree(ei *elementInstance, fn func(*elementInstance)) {
+	fn(ei)
+	for c := ei.firstChild; c != nil; c = c.nextSib {
+		eachInTree(c, fn)
 	}
 }
 
@@ -201,13 +264,13 @@ func (e *Engine) rescheduleStart(p *process, el *element, reps int32) {
 	}
 }
 
-// startTimers opens a new process version's timer start events and
+// replaceStartTimers opens a new process version's timer start events and
 // cancels those of the version it replaces.
-func (e *Engine) startTimers(old, p *process) {
+func (e *Engine) replaceStartTimers(old, p *process) {
 	if old != nil {
 		var ts []*timer
-		for _, t := range e.timers {
-			if t.ei == nil && t.proc == old {
+		for _, t := range e.startTimers {
+			if t.proc == old {
 				ts = append(ts, t)
 			}
 		}

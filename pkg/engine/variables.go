@@ -72,12 +72,26 @@ func (e *Engine) writeVariable(scope *elementInstance, name string, value any) {
 	} else {
 		key = e.nextKey()
 	}
-	v := e.arena.variable.get()
-	p := scope.el.proc
-	*v = VariableValue{Name: name, Value: value, ScopeKey: scope.key, ProcessInstanceKey: scope.root.key,
-		ProcessDefinitionKey: p.key, BPMNProcessID: p.id}
-	e.hintEI = scope
-	e.event(ValueVariable, in, key, v)
+	e.note(ValueVariable, in, key, e.scopeVariableRecord(name, value, scope))
+	e.setVariable(scope, name, value, key)
+}
+
+// scopeVariableRecord is variableRecord for a variable of scope.
+func (e *Engine) scopeVariableRecord(name string, value any, scope *elementInstance) *VariableValue {
+	if !e.recording {
+		return nil
+	}
+	return e.variableRecord(name, value, scope.key, scope.root.key, scope.el.proc)
+}
+
+// variableRecord returns the value of a Variable record, or nil when
+// records are not kept.
+func (e *Engine) variableRecord(name string, value any, scopeKey, piKey int64, p *process) *VariableValue {
+	if !e.recording {
+		return nil
+	}
+	return e.arena.variable.put(VariableValue{Name: name, Value: value, ScopeKey: scopeKey, ProcessInstanceKey: piKey,
+		ProcessDefinitionKey: p.key, BPMNProcessID: p.id})
 }
 
 // sameValue reports whether two variable values are equal as JSON.
@@ -156,10 +170,26 @@ func (e *Engine) applyOutputs(ei *elementInstance) bool {
 			e.mergeDocument(ei.parent, map[string]any{el.mi.outputCollection: ei.vars[i].value})
 		}
 	case len(ei.vars) > 0 && passesLocals(ei):
-		e.mergeDocument(ei.parent, localDocument(ei))
+		e.passLocals(ei)
 	}
 	return true
 }
+
+// passLocals merges ei's local variables into its flow scope, in name
+// order: mergeDocument(ei.parent, localDocument(ei)) without building
+// the document (an event's variables, as a message start event passes
+// them to its process instance).
+func (e *Engine) passLocals(ei *elementInstance) {
+	vars := ei.vars
+	if !slices.IsSortedFunc(vars, byName) { // written by one merge, they are sorted
+		vars = slices.SortedFunc(slices.Values(vars), byName)
+	}
+	for _, v := range vars {
+		e.writeVariable(owner(ei.parent, v.name), v.name, v.value)
+	}
+}
+
+func byName(a, b variable) int { return cmpString(a.name, b.name) }
 
 func passesLocals(ei *elementInstance) bool {
 	el := ei.el
