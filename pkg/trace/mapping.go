@@ -153,9 +153,13 @@ func NewMapper(defs []*bpmn.Definitions, name, key *Source) (*Mapper, error) {
 			m.keyOnly[name] = true
 		}
 	}
+	// Start messages carry no key of their own: use the expression most
+	// messages correlate by, preferring a plain variable path on a tie.
 	best := ""
+	plain := func(src string) bool { return plainPath.MatchString(strings.TrimPrefix(strings.TrimSpace(src), "=")) }
 	for src, n := range counts {
-		if n > counts[best] || (n == counts[best] && src < best) {
+		better := n > counts[best] || (n == counts[best] && (plain(src) && !plain(best) || plain(src) == plain(best) && src < best))
+		if best == "" || better {
 			best = src
 		}
 	}
@@ -226,9 +230,32 @@ func (m *Mapper) MapNamed(r *Record, name string) (Message, error) {
 	case m.needVars:
 		msg.Variables, err = decodeObject(r.Value)
 	case len(m.keyVars) > 0 && !m.keyOnly[name]:
-		msg.Variables = pickVariables(r.Value, m.keyVars)
+		if ke := m.keyExprFor(name); len(m.keyVars) == 1 && ke != nil && ke.path == m.keyVars[0] && m.key == nil {
+			// The only variable keys read is this message's own key,
+			// already extracted: no second pass over the JSON.
+			msg.Variables = map[string]any{ke.path: keyValue(key, r.Value, ke.path)}
+		} else {
+			msg.Variables = pickVariables(r.Value, m.keyVars)
+		}
 	}
 	return msg, err
+}
+
+// keyExprFor is the key expression messages of this name correlate by.
+func (m *Mapper) keyExprFor(name string) *keyExpr {
+	if ke := m.keyExprs[name]; ke != nil {
+		return ke
+	}
+	return m.startKey
+}
+
+// keyValue is a key as the variable it came from: a string, or for a
+// number its exact text as json.Number.
+func keyValue(key string, value []byte, path string) any {
+	if len(key) > 0 && (key[0] == '-' || (key[0] >= '0' && key[0] <= '9')) && gjson.GetBytes(value, path).Type == gjson.Number {
+		return json.Number(key)
+	}
+	return key
 }
 
 // roots are the top-level variable names a key expression reads.
@@ -280,10 +307,7 @@ func (m *Mapper) correlationKey(r *Record, name string) (string, error) {
 		}
 		return k, nil
 	}
-	ke := m.keyExprs[name]
-	if ke == nil {
-		ke = m.startKey
-	}
+	ke := m.keyExprFor(name)
 	if ke == nil {
 		if len(r.Key) == 0 {
 			return "", fmt.Errorf("the model gives no correlation key for %q and the record has no key", name)
