@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -54,12 +55,18 @@ func TestScripts(t *testing.T) {
 				_, err := os.Stat(corpus)
 				return err == nil, nil
 			}
+			if tool, ok := strings.CutPrefix(cond, "have:"); ok {
+				_, err := exec.LookPath(tool)
+				return err == nil, nil
+			}
 			return false, errors.New("unknown condition " + cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exitcode": cmdExitCode,
-			"broker":   cmdBroker,
-			"produce":  cmdProduce,
+			"exitcode":   cmdExitCode,
+			"broker":     cmdBroker,
+			"produce":    cmdProduce,
+			"freeport":   cmdFreePort,
+			"eventually": cmdEventually,
 		},
 	})
 }
@@ -144,5 +151,42 @@ func cmdProduce(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if err := kafka.ProduceAll(ctx, cl, cfg, recs); err != nil {
 		ts.Fatalf("produce: %v", err)
+	}
+}
+
+// cmdFreePort sets VAR to a free loopback TCP port:
+//
+//	freeport VAR
+func cmdFreePort(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: freeport VAR")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		ts.Fatalf("freeport: %v", err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	ts.Setenv(args[0], strconv.Itoa(port))
+}
+
+// cmdEventually runs a command until it succeeds, for at most 30 seconds
+// (the condition a script waits for, never a fixed sleep):
+//
+//	eventually wfctl instance list -b $B --state completed
+func cmdEventually(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: eventually COMMAND [ARGS...]")
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		err := ts.Exec(args[0], args[1:]...)
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("%s did not succeed within 30s: %v", args[0], err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

@@ -82,6 +82,7 @@ topic's history through the engine to see which business processes stalled.`,
 		newMessageCmd(f, g),
 		newJobCmd(f, g),
 		newRecordsCmd(f, g),
+		newDevCmd(f, g, nil),
 		newVersionCmd(f, g),
 		newCompletionCmd(f),
 	)

@@ -28,6 +28,96 @@
 //   - domain topics (--topics, or a zeebe:property wfctl.topic in a
 //     model): their records become messages exactly as `wfctl trace` maps
 //     them.
+//
+// # The server
+//
+// [Start] runs `wfctl dev`: the broker of package broker (on-disk log with
+// synced writes in the data folder, which it locks), the protocol's
+// topics (one partition each, so that the commands have one total order;
+// wfctl.deployments compacted; nothing deleted by time), and the engine,
+// on one goroutine. It consumes wfctl.commands and the domain topics,
+// read committed, from the last checkpoint's offsets (a partition never
+// read before from its beginning). Each poll batch (at most [MaxBatch]
+// records) is processed in order within each partition: a command is
+// decoded and run with engine.Process; a domain record becomes a message
+// (name, correlation key and variables as trace.Mapper maps them, time to
+// live 0: it reaches the instances waiting now or starts one, and is not
+// buffered for instances that start waiting later, which is what the
+// record meant and what `wfctl trace` does with the same topic). Before
+// the batch's inputs the engine's clock is ticked to the wall clock.
+//
+// A command whose wfctl-request id was run recently (the last 131,072
+// request ids, across restarts) is not run again: its Done marker says
+// DuplicateOf. Clients may retry with the same id; and kfake, which does
+// not keep a producer's sequence numbers across a crash, may write a
+// client's retried produce twice after `wfctl dev` was killed.
+//
+// # Transactions and checkpoints
+//
+// A batch's records on wfctl.records (the engine's records with the
+// input's headers, a Done marker after each command, the activation of
+// the jobs that became activatable, and last a checkpoint with the
+// offsets consumed and the engine clock) are written in one Kafka
+// transaction; the jobs pushed to wfctl.jobs and the process versions
+// written to wfctl.deployments follow in a second. Two, not one, because
+// kfake writes a transaction's markers partition by partition and aborts
+// what has no marker when it restarts: one transaction over several
+// partitions could be committed in one and aborted in another by a crash.
+// The state lives in wfctl.records alone; the other two are derived from
+// it. Batches are pipelined: the engine processes the next batch while
+// the last one commits, and hands it over once that commit succeeded. A
+// failed commit stops the server (the engine has moved on in memory);
+// starting it again recovers what was committed.
+//
+// The producer's transactional id is [TransactionalIDPrefix] and the end
+// offset of wfctl.records at start, new for each incarnation (see there
+// why not fixed); the data folder's lock keeps out a second server.
+//
+// # Recovery
+//
+// At start the server first writes an aborted transaction to its topics
+// (a fence: it leaves an abort marker after whatever a crashed incarnation
+// left open, which kfake aborts without a marker), then reads
+// wfctl.records from the beginning to its end offset, read committed,
+// and folds every record into a fresh engine with engine.Apply
+// (decoding on every core, applying in order). Every transaction ends
+// with a checkpoint and only committed transactions are read, so the
+// folded state and the checkpoint's offsets belong together: a batch a
+// crash interrupted is consumed and processed again, a committed one is
+// not. The last batch's jobs and deployments are published again when
+// the ends of wfctl.jobs and wfctl.deployments show that their
+// transaction did not commit (so a job may reach workers twice after a
+// crash, never not at all). `kill -9` at any moment loses nothing the
+// broker acknowledged and applies nothing twice.
+//
+// # Time
+//
+// The engine's clock follows the wall clock ([Options].Now). Besides the
+// tick before each batch, the server checks every [TickEvery] whether
+// anything fell due (timers, job deadlines, back-offs of failed jobs,
+// buffered messages' expiry), as announced by the events, and ticks only
+// then: an idle server writes nothing.
+//
+// # Jobs for Kafka workers
+//
+// When jobs become activatable (created, timed out, back from a back-off,
+// failed with retries left, their incident resolved), the server
+// activates them for worker [Worker] with timeout [JobTimeout] and writes
+// each as a [Job] to wfctl.jobs, keyed by job type. Any Kafka client is a
+// worker: it reads wfctl.jobs (read committed), does the work, and
+// produces {"valueType":"JOB","intent":"COMPLETE","key":JOBKEY,
+// "value":{"variables":{...}}} to wfctl.commands (or FAIL with "retries"
+// and "errorMessage", or THROW_ERROR with "errorCode"). A job not
+// completed within JobTimeout is pushed again.
+//
+// # Models
+//
+// With [Options].ModelsDir, every *.bpmn file under the folder is deployed
+// at start, each as its own deployment, and again when it changes (the
+// folder is polled; a file is deployed once it has been still for
+// [ModelsDebounce]). A rejected model is reported (a [Notice] with the
+// validator's diagnostics) and the watch goes on; a model deployed
+// unchanged is a duplicate, no new version.
 package dev
 
 import (
@@ -124,6 +214,11 @@ type Done struct {
 	// (COMMAND, then events or a COMMAND_REJECTION); 0 when the command
 	// could not be decoded and the engine never saw it.
 	Position int64 `json:"position,omitempty"`
+	// DuplicateOf is set when the command repeats the request id of a
+	// command run before (a client's retry, or the broker writing a
+	// produce twice after a crash): it was not run again; Status and
+	// Position are the first one's, and DuplicateOf is where it was read.
+	DuplicateOf string `json:"duplicateOf,omitempty"`
 }
 
 // TopicProperty is the zeebe:property that names a model's domain topics:
@@ -136,7 +231,13 @@ const TopicProperty = "wfctl.topic"
 // to wfctl.jobs (the Job records' "worker").
 const Worker = "kafka"
 
-// TransactionalID is the Kafka transactional id of the server's producer:
-// fixed, so that a new server fences any previous incarnation still
-// writing.
-const TransactionalID = "wfctl-dev"
+// TransactionalIDPrefix starts the Kafka transactional id of the server's
+// producer: "wfctl-dev-" and the end offset of wfctl.records when the
+// server started, so each incarnation has its own. A fixed id would fence
+// a previous incarnation, but with kfake a crash then spoils the log for
+// readers: kfake aborts a crashed transaction without writing its marker,
+// and a read-committed consumer (franz-go's, Kafka's) then takes the next
+// aborted transaction of the same producer id as covering the committed
+// ones after it. The data folder's lock keeps a previous incarnation out
+// instead.
+const TransactionalIDPrefix = "wfctl-dev-"

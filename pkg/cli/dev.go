@@ -1,0 +1,307 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wfctl/wfctl/pkg/broker"
+	"github.com/wfctl/wfctl/pkg/dev"
+	"github.com/wfctl/wfctl/pkg/ui"
+	"github.com/wfctl/wfctl/pkg/validate"
+)
+
+// devOptions are dev's dependencies and flag values.
+type devOptions struct {
+	f          *Factory
+	g          *globalOptions
+	Port       int
+	Listen     string
+	Advertise  string
+	DataDir    string
+	InMemory   bool
+	Models     string
+	Topics     []string
+	Partitions int
+
+	portSet, dataDirSet bool
+}
+
+func newDevCmd(f *Factory, g *globalOptions, runF func(context.Context, *devOptions) error) *cobra.Command {
+	opts := &devOptions{f: f, g: g}
+	cmd := &cobra.Command{
+		Use:   "dev [--port 9092] [--data-dir .wfctl/dev | --in-memory] [--models DIR] [--topics orders,...]",
+		Short: "Run a local Kafka broker with the workflow engine attached",
+		Long: `Start a Kafka-compatible broker in this process, with the workflow engine
+attached to it through topics any Kafka client can use:
+
+  wfctl.commands     engine commands in JSON (deploy, create instance, publish
+                     message, complete job, ...), processed in order
+  wfctl.records      every record the engine writes, in JSON, with the request
+                     id of the command that caused it and a done marker per command
+  wfctl.deployments  each deployed process version (compacted, key = process id)
+  wfctl.jobs         jobs for workers, keyed by job type: complete one by writing
+                     a COMPLETE command to wfctl.commands
+  domain topics      --topics, or a model's zeebe:property wfctl.topic: their
+                     records become messages, mapped as 'wfctl trace' maps them
+
+The broker listens on 127.0.0.1 only, unless --listen says otherwise. State is
+kept in --data-dir (every write synced to disk): stop or kill wfctl dev at any
+moment and start it again, and every deployment, instance, job, timer and
+variable is back. --models deploys a folder's models at start and again when
+they change.
+
+When the broker accepts connections and the engine is running, a line
+"ready HOST:PORT" is printed on standard output, alone, for scripts to wait
+for (with -o json, one JSON object with "ready" instead). The rest (banner,
+deployments, diagnostics) goes to standard error. Ctrl-C stops it cleanly.
+Exit code 3 when the port is taken or the data folder is in use.`,
+		Example: `  wfctl dev
+  wfctl dev --models models/ --topics orders
+  wfctl dev --port 0 --data-dir /tmp/wfctl-dev      # any free port, printed in the ready line
+  wfctl dev --listen 0.0.0.0 --advertise kafka:9092  # in a container`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkOutput(g, "text", "json"); err != nil {
+				return err
+			}
+			opts.portSet, opts.dataDirSet = cmd.Flags().Changed("port"), cmd.Flags().Changed("data-dir")
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runDev(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.IntVar(&opts.Port, "port", 9092, "port to listen on (0: any free port)")
+	fl.StringVar(&opts.Listen, "listen", "", "host or host:port to listen on (default 127.0.0.1: this machine only)")
+	fl.StringVar(&opts.Advertise, "advertise", "", "host:port clients are told to connect to, when not the listen address")
+	fl.StringVar(&opts.DataDir, "data-dir", ".wfctl/dev", "folder that keeps the broker's log and with it the engine's state")
+	fl.BoolVar(&opts.InMemory, "in-memory", false, "keep nothing on disk: the state is lost when wfctl dev stops")
+	fl.StringVar(&opts.Models, "models", "", "deploy the models (*.bpmn) in this folder, and again when they change")
+	fl.StringSliceVar(&opts.Topics, "topics", nil, "domain topics whose records become messages (comma-separated)")
+	fl.IntVar(&opts.Partitions, "partitions", dev.DefaultPartitions, "partitions of a domain topic wfctl dev creates")
+	return cmd
+}
+
+// serverOptions checks the flags and turns them into the server's options.
+func (o *devOptions) serverOptions() (dev.Options, error) {
+	var so dev.Options
+	listen, err := o.listenAddr()
+	if err != nil {
+		return so, err
+	}
+	if o.InMemory && o.dataDirSet {
+		return so, usageErrorf("--in-memory and --data-dir exclude each other: state is kept in a folder, or in memory")
+	}
+	if o.Partitions < 1 || o.Partitions > 10000 {
+		return so, usageErrorf("--partitions %d: want 1 to 10000", o.Partitions)
+	}
+	so = dev.Options{Listen: listen, Advertise: o.Advertise, Topics: o.Topics, Partitions: o.Partitions, Now: o.f.Now}
+	if !o.InMemory {
+		so.DataDir = validate.Resolve(o.f.WorkDir, o.DataDir)
+	}
+	if o.Models != "" {
+		so.ModelsDir = validate.Resolve(o.f.WorkDir, o.Models)
+		if st, err := os.Stat(so.ModelsDir); err != nil || !st.IsDir() {
+			return so, usageErrorf("--models %s: no such folder", o.Models)
+		}
+	}
+	return so, nil
+}
+
+// listenAddr is --listen (a host, or host:port) with --port.
+func (o *devOptions) listenAddr() (string, error) {
+	if o.Port < 0 || o.Port > 65535 {
+		return "", usageErrorf("--port %d: want 0 to 65535 (0: any free port)", o.Port)
+	}
+	if _, _, err := net.SplitHostPort(o.Listen); err == nil {
+		if o.portSet {
+			return "", usageErrorf("--listen %s already has a port: leave out --port", o.Listen)
+		}
+		return o.Listen, nil
+	}
+	host := strings.Trim(o.Listen, "[]")
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	if strings.Contains(host, ":") && net.ParseIP(host) == nil {
+		return "", usageErrorf("--listen %q: want a host, or host:port", o.Listen)
+	}
+	return net.JoinHostPort(host, strconv.Itoa(o.Port)), nil
+}
+
+func runDev(ctx context.Context, opts *devOptions) error {
+	so, err := opts.serverOptions()
+	if err != nil {
+		return err
+	}
+	f := opts.f
+	var started atomic.Bool
+	so.Notify = func(n dev.Notice) { printNotice(f, n, started.Load()) }
+	t0 := f.Now()
+	s, err := dev.Start(ctx, so)
+	if err != nil {
+		return devStartError(err)
+	}
+	started.Store(true)
+	if err := printReady(opts, s, f.Now().Sub(t0)); err != nil {
+		s.Close()
+		return &InfraError{Err: err}
+	}
+	select {
+	case <-ctx.Done():
+	case <-s.Done():
+	}
+	if err := s.Close(); err != nil {
+		where := "restart it to recover what was committed"
+		if s.DataDir() != "" {
+			where = "its state is safe in " + s.DataDir() + ": start wfctl dev again"
+		}
+		return &InfraError{Err: fmt.Errorf("wfctl dev stopped: %w; %s", err, where)}
+	}
+	fmt.Fprintln(f.IO.ErrOut, "wfctl dev stopped")
+	return nil
+}
+
+// devStartError maps the server's start errors to exit codes: a flag
+// the broker cannot use is a usage error, anything else (a taken port, a
+// locked data folder) an infrastructure error.
+func devStartError(err error) error {
+	var oe *dev.OptionError
+	var boe *broker.OptionError
+	switch {
+	case errors.As(err, &oe):
+		return usageErrorf("--%s", oe)
+	case errors.As(err, &boe):
+		return &UsageError{Err: err}
+	case errors.Is(err, context.Canceled):
+		return &InfraError{Err: errors.New("interrupted")}
+	}
+	return &InfraError{Err: err}
+}
+
+// printReady prints the banner on stderr, then the ready line on stdout.
+func printReady(opts *devOptions, s *dev.Server, took time.Duration) error {
+	f := opts.f
+	fmt.Fprint(f.IO.StyledErr(), devBanner(f.IO.PainterErr(), s, opts.Models, took))
+	if opts.g.Output == "json" {
+		return json.NewEncoder(f.IO.Out).Encode(map[string]any{"ready": s.Addr(), "listen": s.ListenAddr(),
+			"dataDir": s.DataDir(), "persistent": s.DataDir() != "", "domainTopics": nonNil(s.DomainTopics())})
+	}
+	_, err := fmt.Fprintf(f.IO.Out, "ready %s\n", s.Addr())
+	return err
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func printNotice(f *Factory, n dev.Notice, started bool) {
+	p := f.IO.PainterErr()
+	w := f.IO.StyledErr()
+	switch n.Kind {
+	case dev.ModelDeployed, dev.ModelUnchanged:
+		var procs []string
+		for _, pm := range n.Processes {
+			procs = append(procs, fmt.Sprintf("%s v%d", pm.BPMNProcessID, pm.Version))
+		}
+		verb := p.Paint(ui.Green, "deployed")
+		if n.Kind == dev.ModelUnchanged {
+			verb = p.Paint(ui.Faint, "unchanged")
+		}
+		fmt.Fprintf(w, "%s %s: %s\n", verb, n.Model, strings.Join(procs, ", "))
+	case dev.ModelRejected:
+		fmt.Fprintf(w, "%s %s was not deployed:\n%s\n", p.Paint(ui.BoldRed, "error:"), n.Model, indent(n.Message))
+	case dev.ModelUnreadable:
+		fmt.Fprintf(w, "%s %s: %s\n", p.Paint(ui.BoldRed, "error:"), n.Model, n.Message)
+	case dev.TopicInvalid:
+		fmt.Fprintf(w, "%s topic %s\n", p.Paint(ui.Yellow, "warning:"), n.Message)
+	case dev.TopicAdded:
+		if started { // before, the banner lists them
+			fmt.Fprintf(w, "consuming topic %s\n", n.Topic)
+		}
+	}
+}
+
+func indent(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return "  " + strings.Join(lines, "\n  ")
+}
+
+// devBanner tells what runs where, and how to try it.
+func devBanner(p ui.Painter, s *dev.Server, models string, took time.Duration) string {
+	addr := s.Addr()
+	where := "this machine only"
+	if host, _, _ := net.SplitHostPort(s.ListenAddr()); !net.ParseIP(host).IsLoopback() {
+		where = "listening on " + s.ListenAddr()
+	}
+	state := "in memory: lost when wfctl dev stops"
+	if s.DataDir() != "" {
+		rec := s.Recovered()
+		state = s.DataDir() + ": kept across restarts"
+		if rec.Checkpoints > 0 {
+			state += fmt.Sprintf(" (recovered %d records, %d instances in flight)", rec.Records, rec.Active)
+		}
+	}
+	domain := strings.Join(s.DomainTopics(), ", ")
+	if domain == "" {
+		domain = "none yet: --topics, or zeebe:property wfctl.topic in a model"
+	}
+	pairs := [][2]string{
+		{"broker", addr + " (" + where + ")"},
+		{"state", state},
+		{"topics", strings.Join([]string{dev.TopicCommands, dev.TopicRecords, dev.TopicDeployments, dev.TopicJobs}, ", ")},
+		{"domain", domain},
+	}
+	if models != "" {
+		pairs = append(pairs, [2]string{"models", models + " (watched: changed models are deployed again)"})
+	}
+	var b strings.Builder
+	b.WriteString(ui.Panel(p, fmt.Sprintf("wfctl dev · a Kafka broker with the workflow engine attached · ready in %d ms", took.Milliseconds()), pairs))
+	b.WriteString("\n" + p.Paint(ui.Bold, "Try it, from another terminal:") + "\n")
+	writeExamples(&b, p, s)
+	b.WriteString(p.Paint(ui.Faint, "Ctrl-C stops wfctl dev.") + "\n")
+	return b.String()
+}
+
+func writeExamples(w io.Writer, p ui.Painter, s *dev.Server) {
+	addr := s.Addr()
+	b := ""
+	if addr != "127.0.0.1:9092" && addr != "localhost:9092" {
+		b = " -b " + addr
+	}
+	topic := "orders"
+	if ts := s.DomainTopics(); len(ts) > 0 {
+		topic = ts[0]
+	}
+	ex := func(comment, cmd string) {
+		fmt.Fprintf(w, "  %s\n  %s\n", p.Paint(ui.Faint, "# "+comment), cmd)
+	}
+	kcat := func(args string) string { return "kcat -b " + addr + " " + args }
+	ex("deploy a model", "wfctl deploy"+b+" order.bpmn")
+	ex("start an instance", "wfctl instance create"+b+` order --variables '{"orderId":"o-1"}'`)
+	ex("work the jobs of a type with a command", "wfctl job worker"+b+` charge --handler './charge.sh'`)
+	ex("follow what the engine does", "wfctl records"+b+" --follow")
+	fmt.Fprintln(w, p.Paint(ui.Bold, "... or with any Kafka client:"))
+	ex("start an instance: a command on "+dev.TopicCommands,
+		`echo '{"valueType":"PROCESS_INSTANCE_CREATION","intent":"CREATE","value":{"bpmnProcessId":"order","variables":{"orderId":"o-1"}}}' | `+
+			kcat(`-P -t `+dev.TopicCommands+` -H `+dev.HeaderRequest+`=r-1`))
+	ex("an event on a domain topic becomes a message", `echo '{"type":"PaymentReceived","orderId":"o-1"}' | `+kcat(`-P -t `+topic+` -k o-1`))
+	ex("jobs for workers, keyed by type (complete one with a JOB COMPLETE command)",
+		kcat(`-C -t `+dev.TopicJobs+` -X isolation.level=read_committed -f '%k %s\n'`))
+	ex("everything the engine did", kcat(`-C -t `+dev.TopicRecords+` -X isolation.level=read_committed -f '%h %s\n'`))
+}

@@ -1,0 +1,129 @@
+package dev
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// BenchmarkEndToEnd measures instances per second through the broker:
+// b.N create-instance commands produced to wfctl.commands by one
+// franz-go client, each instance's job read from wfctl.jobs and completed
+// by a franz-go worker with a COMPLETE command, until the server has seen
+// every instance complete. Everything runs in this process (broker,
+// engine, clients) and shares the machine's cores. The data-dir case
+// syncs every write to disk, as `wfctl dev` does by default.
+//
+//	go test ./pkg/dev -run '^$' -bench EndToEnd -benchtime 200000x
+func BenchmarkEndToEnd(b *testing.B) {
+	for _, mode := range []struct {
+		name    string
+		dataDir bool
+	}{{"data-dir", true}, {"in-memory", false}} {
+		b.Run(mode.name, func(b *testing.B) {
+			opts := Options{}
+			if mode.dataDir {
+				opts.DataDir = b.TempDir()
+			}
+			s := startServer(b, opts)
+			ctx := testContext(b)
+			cl := newClient(b, s.Addr(), kgo.ProducerLinger(time.Millisecond), kgo.MaxBufferedRecords(1<<16))
+			produce(b, cl, commandRecord(b, "deploy", deployCommand("work.bpmn", readModel(b, "work.bpmn"))))
+			if err := s.Await(ctx, func(st Stats) bool { return st.Commands == 1 }); err != nil {
+				b.Fatal(err)
+			}
+			worker := startWorker(b, s.Addr(), "work")
+			create := commandRecord(b, "", createCommand("work", map[string]any{"n": 1})).Value
+			cpu0 := cpuTime()
+			b.ResetTimer()
+			for i := range b.N {
+				cl.Produce(ctx, &kgo.Record{Topic: TopicCommands, Value: create,
+					Headers: []kgo.RecordHeader{{Key: HeaderRequest, Value: []byte(strconv.Itoa(i))}}}, nil)
+			}
+			if err := s.Await(ctx, func(st Stats) bool { return st.Completed >= int64(b.N) }); err != nil {
+				b.Fatal(err)
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "instances/s")
+			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/instance")
+			st := s.Stats()
+			b.ReportMetric(float64(st.Batches)/b.Elapsed().Seconds(), "batches/s")
+			b.ReportMetric(float64(st.Records)/float64(b.N), "records/instance")
+			worker()
+		})
+	}
+}
+
+// startWorker completes every job of a type it reads from wfctl.jobs with
+// a COMPLETE command, as a Kafka job worker does; the returned func stops
+// it.
+func startWorker(tb testing.TB, addr, typ string) func() {
+	cl := newClient(tb, addr, kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{TopicJobs: {0: kgo.NewOffset().AtStart()}}),
+		kgo.ProducerLinger(time.Millisecond), kgo.MaxBufferedRecords(1<<16))
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for ctx.Err() == nil {
+			cl.PollFetches(ctx).EachRecord(func(r *kgo.Record) {
+				if string(r.Key) != typ {
+					return
+				}
+				var job struct {
+					Key int64 `json:"key"`
+				}
+				if err := json.Unmarshal(r.Value, &job); err != nil {
+					tb.Errorf("job %d: %v", r.Offset, err)
+					return
+				}
+				cmd := `{"valueType":"JOB","intent":"COMPLETE","key":` + strconv.FormatInt(job.Key, 10) + `,"value":{}}`
+				cl.Produce(ctx, &kgo.Record{Topic: TopicCommands, Key: r.Key, Value: []byte(cmd)}, nil)
+			})
+		}
+	}()
+	return func() { cancel(); <-stopped }
+}
+
+// BenchmarkRestart measures a restart on a data folder that holds
+// 20,000 completed instances (about half a million records): the time
+// from Start to ready, which is dominated by folding wfctl.records, and
+// the records folded per second.
+//
+//	go test ./pkg/dev -run '^$' -bench Restart -benchtime 5x
+func BenchmarkRestart(b *testing.B) {
+	const instances = 20000
+	dir := b.TempDir()
+	s := startServer(b, Options{DataDir: dir})
+	cl := newClient(b, s.Addr(), kgo.ProducerLinger(time.Millisecond), kgo.MaxBufferedRecords(1<<16))
+	ctx := testContext(b)
+	produce(b, cl, commandRecord(b, "deploy", deployCommand("work.bpmn", readModel(b, "work.bpmn"))))
+	stop := startWorker(b, s.Addr(), "work")
+	create := commandRecord(b, "", createCommand("work", map[string]any{"n": 1})).Value
+	for range instances {
+		cl.Produce(ctx, &kgo.Record{Topic: TopicCommands, Value: create}, nil)
+	}
+	if err := s.Await(ctx, func(st Stats) bool { return st.Completed >= instances }); err != nil {
+		b.Fatal(err)
+	}
+	stop()
+	cl.Close()
+	s.Close()
+	var records int64
+	b.ResetTimer()
+	for range b.N {
+		s, err := Start(ctx, Options{Listen: "127.0.0.1:0", DataDir: dir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		records = s.Recovered().Records
+		s.Close()
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/restart")
+	b.ReportMetric(float64(records)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	b.ReportMetric(float64(records), "records")
+}

@@ -1,0 +1,253 @@
+package dev
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/wfctl/wfctl/pkg/engine"
+	"github.com/wfctl/wfctl/pkg/trace"
+)
+
+// consume processes one poll batch, in order within each partition, as
+// one transaction.
+func (r *runner) consume(f kgo.Fetches) error {
+	if err := r.begin(); err != nil {
+		return err
+	}
+	var err error
+	f.EachRecord(func(rec *kgo.Record) {
+		if err != nil {
+			return
+		}
+		if rec.Topic == TopicCommands {
+			err = r.command(rec)
+		} else {
+			err = r.domainRecord(rec)
+		}
+		r.offsets[partitionName(rec.Topic, rec.Partition)] = rec.Offset + 1
+	})
+	if err != nil {
+		return err
+	}
+	return r.commit()
+}
+
+// command runs one command of wfctl.commands and ends its records with
+// the Done marker.
+func (r *runner) command(rec *kgo.Record) error {
+	r.counts.Commands++
+	headers := requestHeaders(rec)
+	where := fmt.Sprintf("%s/%d@%d", rec.Topic, rec.Partition, rec.Offset)
+	if len(headers) > 0 {
+		if first, ok := r.requests.lookup(string(headers[0].Value)); ok {
+			r.counts.Duplicates++
+			r.done(headers, Done{Status: first.Status, Position: first.Position, Command: where, DuplicateOf: first.Command})
+			return nil
+		}
+	}
+	var cmd engine.Command
+	if err := cmd.UnmarshalJSON(rec.Value); err != nil {
+		r.counts.Rejected++
+		r.commandDone(headers, Done{Status: DoneRejected, Command: where,
+			Reason: "the command is not an engine command in JSON ({\"valueType\",\"intent\",\"key\",\"value\"}): " + err.Error()})
+		return nil
+	}
+	recs, err := r.process(cmd, where)
+	if err != nil && !isRejection(err) {
+		return err
+	}
+	r.engineRecords(recs, headers)
+	r.commandDone(headers, doneOf(recs, err, where))
+	if err != nil {
+		r.counts.Rejected++
+	}
+	return nil
+}
+
+// commandDone writes a command's Done marker and remembers its request
+// id.
+func (r *runner) commandDone(headers []kgo.RecordHeader, d Done) {
+	r.done(headers, d)
+	if len(headers) > 0 {
+		r.requests.add(string(headers[0].Value), d)
+	}
+}
+
+// process runs a command, turning a panic in the engine into an error
+// that stops the server: the engine's state is then unknown, and a
+// restart rebuilds it from what was committed.
+func (r *runner) process(cmd engine.Command, where string) (recs []engine.Record, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("the engine failed on the command at %s (%s %s): %v", where, cmd.ValueType, cmd.Intent, p)
+		}
+	}()
+	return r.eng.Process(cmd)
+}
+
+func isRejection(err error) bool {
+	var rej *engine.RejectionError
+	return errors.As(err, &rej)
+}
+
+func doneOf(recs []engine.Record, err error, where string) Done {
+	d := Done{Status: DoneOK, Command: where}
+	if len(recs) > 0 {
+		d.Position = commandPosition(recs)
+	}
+	var rej *engine.RejectionError
+	if errors.As(err, &rej) {
+		d.Status, d.Reason = DoneRejected, rej.Reason
+	}
+	return d
+}
+
+// commandPosition finds the command's own record among its records
+// (the engine writes the command first).
+func commandPosition(recs []engine.Record) int64 {
+	for i := range recs {
+		if recs[i].RecordType == engine.RecordCommand {
+			return recs[i].Position
+		}
+	}
+	return 0
+}
+
+// done writes a command's Done marker.
+func (r *runner) done(headers []kgo.RecordHeader, d Done) {
+	status := doneOKHeader
+	if d.Status != DoneOK {
+		status = doneRejectedHeader
+	}
+	hs := status
+	if len(headers) > 0 {
+		hs = append(headers[:len(headers):len(headers)], status...)
+	}
+	v, _ := r.out.encode(func(dst []byte) ([]byte, error) { return appendDone(dst, &d), nil })
+	r.out.add(TopicRecords, nil, v, hs)
+}
+
+var (
+	doneOKHeader       = []kgo.RecordHeader{{Key: HeaderDone, Value: []byte(DoneOK)}}
+	doneRejectedHeader = []kgo.RecordHeader{{Key: HeaderDone, Value: []byte(DoneRejected)}}
+)
+
+// appendDone appends a Done marker's value, as Marshal writes it.
+func appendDone(b []byte, d *Done) []byte {
+	b = appendStr(b, `{"status":`, d.Status)
+	if d.Reason != "" {
+		b = appendStr(b, `,"reason":`, d.Reason)
+	}
+	b = appendStr(b, `,"command":`, d.Command)
+	if d.Position != 0 {
+		b = appendInt(b, `,"position":`, d.Position)
+	}
+	if d.DuplicateOf != "" {
+		b = appendStr(b, `,"duplicateOf":`, d.DuplicateOf)
+	}
+	return append(b, '}')
+}
+
+// requestHeaders are the headers a command's records carry: its request
+// id, when it has one.
+func requestHeaders(rec *kgo.Record) []kgo.RecordHeader {
+	for i, h := range rec.Headers {
+		if h.Key == HeaderRequest {
+			return rec.Headers[i : i+1 : i+1]
+		}
+	}
+	return nil
+}
+
+// domainRecord publishes a domain record as a message, mapped exactly as
+// `wfctl trace` maps it, with time to live 0: it reaches the instances
+// waiting now, or starts one, and is not buffered, since a message that
+// waited for a subscription would correlate with whatever instance
+// starts waiting later, which the record's producer did not mean (and
+// trace, replaying the same topic, would not do).
+func (r *runner) domainRecord(rec *kgo.Record) error {
+	m := r.models.mapper()
+	if m == nil {
+		r.counts.Skipped++
+		return nil
+	}
+	tr := trace.Record{Topic: rec.Topic, Partition: rec.Partition, Offset: rec.Offset, Time: rec.Timestamp,
+		Key: rec.Key, Value: rec.Value, Headers: make([]trace.Header, len(rec.Headers))}
+	for i, h := range rec.Headers {
+		tr.Headers[i] = trace.Header{Key: h.Key, Value: h.Value}
+	}
+	name := m.Name(&tr)
+	if name == "" || !m.Known(name) {
+		r.counts.Skipped++
+		return nil
+	}
+	msg, err := m.MapNamed(&tr, name)
+	if err != nil {
+		r.counts.Skipped++
+		return nil
+	}
+	where := tr.Where().String()
+	cmd := engine.Command{ValueType: engine.ValueMessage, Intent: engine.IntentPublish, Key: -1,
+		Value: &engine.MessageValue{Name: msg.Name, CorrelationKey: msg.CorrelationKey, Variables: msg.Variables}}
+	recs, err := r.process(cmd, where)
+	if err != nil && !isRejection(err) {
+		return err
+	}
+	// A rejected publish is in the records as a rejection, like any other.
+	r.engineRecords(recs, []kgo.RecordHeader{{Key: HeaderSource, Value: []byte(where)}})
+	r.counts.Messages++
+	return nil
+}
+
+// deployModels deploys model files from the models folder, each as its
+// own deployment (one invalid file blocks no other), as one transaction.
+func (r *runner) deployModels(files []modelFile) error {
+	if len(files) == 0 {
+		return nil
+	}
+	if err := r.begin(); err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := r.deployModel(f); err != nil {
+			return err
+		}
+	}
+	return r.commit()
+}
+
+func (r *runner) deployModel(f modelFile) error {
+	where := "models/" + f.Name
+	headers := []kgo.RecordHeader{{Key: HeaderRequest, Value: []byte("wfctl-dev:" + where)}}
+	cmd := engine.Command{ValueType: engine.ValueDeployment, Intent: engine.IntentCreate, Key: -1,
+		Value: &engine.DeploymentValue{Resources: []engine.Resource{{Name: f.Name, Content: f.Content}}}}
+	recs, err := r.process(cmd, where)
+	if err != nil && !isRejection(err) {
+		return err
+	}
+	r.engineRecords(recs, headers)
+	d := doneOf(recs, err, where)
+	r.done(headers, d)
+	r.notify(deployNotice(f.Name, recs, d))
+	return nil
+}
+
+func deployNotice(name string, recs []engine.Record, d Done) Notice {
+	if d.Status == DoneRejected {
+		return Notice{Kind: ModelRejected, Model: name, Message: d.Reason}
+	}
+	n := Notice{Kind: ModelUnchanged, Model: name}
+	for i := range recs {
+		if v, ok := recs[i].Value.(*engine.DeploymentValue); ok && recs[i].RecordType == engine.RecordEvent {
+			n.Processes = append(n.Processes, v.Processes...)
+		}
+	}
+	for _, p := range n.Processes {
+		if !p.Duplicate {
+			n.Kind = ModelDeployed
+		}
+	}
+	return n
+}

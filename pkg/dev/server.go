@@ -1,0 +1,152 @@
+package dev
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/wfctl/wfctl/pkg/broker"
+	"github.com/wfctl/wfctl/pkg/engine"
+)
+
+// Server is a running `wfctl dev`: the broker with the engine attached.
+// Close it when done.
+type Server struct {
+	broker *broker.Broker
+	run    *runner
+	cancel context.CancelFunc
+	done   chan struct{}
+	err    error // the loop's error, set before done is closed
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Start starts the broker, creates the protocol's topics, rebuilds the
+// engine's state from wfctl.records (see the package documentation),
+// deploys the models folder, and starts consuming. It returns when the
+// server is ready: the broker accepts connections and every command
+// produced from now on will be processed. ctx bounds the start only; the
+// server runs until [Server.Close], or until it fails (see
+// [Server.Done]).
+//
+// A taken port wraps [broker.ErrAddrInUse], a data folder in use by
+// another server [broker.ErrDataDirLocked]; an [*OptionError] or a
+// [*broker.OptionError] is a usage error; any other error is an
+// infrastructure error.
+func Start(ctx context.Context, opts Options) (*Server, error) {
+	if err := opts.withDefaults(); err != nil {
+		return nil, err
+	}
+	bopts := []broker.Option{broker.WithListenAddr(opts.Listen)}
+	if opts.Advertise != "" {
+		bopts = append(bopts, broker.WithAdvertisedAddr(opts.Advertise))
+	}
+	if opts.DataDir != "" {
+		bopts = append(bopts, broker.WithDataDir(opts.DataDir))
+	}
+	b, err := broker.Start(ctx, bopts...)
+	if err != nil {
+		return nil, err
+	}
+	r, err := startRunner(ctx, b, opts)
+	if err != nil {
+		return nil, errors.Join(err, b.Close())
+	}
+	loopCtx, cancel := context.WithCancel(context.Background())
+	s := &Server{broker: b, run: r, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		s.err = r.loop(loopCtx)
+		close(s.done)
+	}()
+	return s, nil
+}
+
+// Addr is the broker's address, as clients should dial it.
+func (s *Server) Addr() string { return s.broker.Addr() }
+
+// ListenAddr is the address the broker's socket is bound to.
+func (s *Server) ListenAddr() string { return s.broker.ListenAddr() }
+
+// DataDir is the data folder, or "" when the state is kept in memory.
+func (s *Server) DataDir() string { return s.broker.DataDir() }
+
+// DomainTopics lists the domain topics consumed now, sorted.
+func (s *Server) DomainTopics() []string { return s.run.topicList() }
+
+// Recovered describes the state the server started from.
+func (s *Server) Recovered() Recovery { return s.run.recovery }
+
+// Done is closed when the server stops: after Close, or when it fails
+// (a transaction that cannot be written); [Server.Close] then returns
+// the error. The state is safe either way: start the server again on the
+// same data folder.
+func (s *Server) Done() <-chan struct{} { return s.done }
+
+// Close stops consuming, finishes (commits) the transaction in progress,
+// and stops the broker, which releases the data folder. It returns the
+// error that stopped the server, if it failed. Close is safe to call more
+// than once.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		s.cancel()
+		<-s.done
+		s.run.close()
+		s.closeErr = errors.Join(s.err, s.broker.Close())
+	})
+	return s.closeErr
+}
+
+// Inspect runs fn on the engine, between two transactions, and waits for
+// it: for tools and tests that read the engine's state (its queries).
+// fn must not keep e or call its commands.
+func (s *Server) Inspect(ctx context.Context, fn func(e *engine.Engine)) error {
+	q := inspection{fn: fn, done: make(chan struct{})}
+	select {
+	case s.run.inspect <- q:
+	case <-s.done:
+		return errStopped
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-q.done:
+		return nil
+	case <-s.done:
+		return errStopped
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+var errStopped = errors.New("dev server stopped")
+
+type inspection struct {
+	fn   func(*engine.Engine)
+	done chan struct{}
+}
+
+// Stats returns counts as of the last committed transaction.
+func (s *Server) Stats() Stats { return s.run.stats.get() }
+
+// Await waits until cond holds for the stats of a committed transaction
+// (checked now, then after each commit), ctx ends, or the server stops.
+func (s *Server) Await(ctx context.Context, cond func(Stats) bool) error {
+	for {
+		st, changed := s.run.stats.watch()
+		if cond(st) {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-s.done:
+			if s.err != nil {
+				return fmt.Errorf("%w: %w", errStopped, s.err)
+			}
+			return errStopped
+		}
+	}
+}
