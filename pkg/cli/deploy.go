@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -72,13 +73,16 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 	if err := lintBeforeDeploy(opts, files); err != nil {
 		return err
 	}
+	names := resourceNames(files)
+	fileOf := make(map[string]string, len(files))
 	var resources []engine.Resource
-	for _, file := range files {
+	for i, file := range files {
 		src, err := os.ReadFile(validate.Resolve(f.WorkDir, file))
 		if err != nil {
 			return &InfraError{Err: err}
 		}
-		resources = append(resources, engine.Resource{Name: file, Content: src})
+		resources = append(resources, engine.Resource{Name: names[i], Content: src})
+		fileOf[names[i]] = file
 	}
 	return withEngine(ctx, f, opts.engine, func(c *devclient.Client) error {
 		resp, err := do(ctx, c, engine.Command{ValueType: engine.ValueDeployment, Intent: engine.IntentCreate, Key: -1,
@@ -92,10 +96,33 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 		}
 		var rows []deployed
 		for _, p := range v.Processes {
-			rows = append(rows, deployed{ProcessID: p.BPMNProcessID, Version: p.Version, Key: p.ProcessDefinitionKey, File: p.ResourceName, Unchanged: p.Duplicate})
+			file, ok := fileOf[p.ResourceName]
+			if !ok {
+				file = p.ResourceName
+			}
+			rows = append(rows, deployed{ProcessID: p.BPMNProcessID, Version: p.Version, Key: p.ProcessDefinitionKey, File: file, Unchanged: p.Duplicate})
 		}
 		return writeDeployed(f, opts.g.Output, rows)
 	})
+}
+
+// resourceNames names the deployed resources by their file names, as
+// Camunda Modeler does, so that the same file deployed from another
+// folder is recognised as a duplicate; files that share a name in one
+// deployment keep the paths they were given.
+func resourceNames(files []string) []string {
+	seen := make(map[string]int, len(files))
+	for _, file := range files {
+		seen[filepath.Base(file)]++
+	}
+	names := make([]string, len(files))
+	for i, file := range files {
+		names[i] = filepath.Base(file)
+		if seen[names[i]] > 1 {
+			names[i] = filepath.ToSlash(file)
+		}
+	}
+	return names
 }
 
 // lintBeforeDeploy validates the files and refuses what must not deploy.
