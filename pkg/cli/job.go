@@ -213,6 +213,11 @@ func runWorker(ctx context.Context, f *Factory, ef engineFlags, jobType, handler
 				if json.Unmarshal(r.Value, &job) != nil {
 					return
 				}
+				// A push whose deadline passed is stale: the job timed out
+				// and, if it is still to be done, was pushed again later.
+				if job.Deadline > 0 && job.Deadline < f.Now().UnixMilli() {
+					return
+				}
 				ferr = workJob(ctx, f, c, job, handler)
 			})
 			if ferr != nil {
@@ -244,12 +249,19 @@ func workJob(ctx context.Context, f *Factory, c *devclient.Client, job dev.Job, 
 	default:
 		command = completeJob(job.Key, vars)
 	}
-	if _, err := c.Send(ctx, command, strconv.FormatInt(job.Key, 10)); err != nil {
+	resp, err := c.Do(ctx, command, strconv.FormatInt(job.Key, 10))
+	if err != nil {
 		return err
 	}
 	verb := "completed"
 	if command.Intent == engine.IntentFail {
 		verb = "failed"
+	}
+	if resp.Rejected {
+		// Done elsewhere meanwhile (another worker, a cancelled
+		// instance): the engine refuses, the worker goes on.
+		fmt.Fprintf(f.IO.ErrOut, "job %d (%s, instance %d) not %s: %s\n", job.Key, job.ElementID, job.ProcessInstanceKey, verb, resp.Reason)
+		return nil
 	}
 	fmt.Fprintf(f.IO.ErrOut, "%s job %d (%s, instance %d)\n", verb, job.Key, job.ElementID, job.ProcessInstanceKey)
 	return nil

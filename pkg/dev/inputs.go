@@ -54,6 +54,9 @@ func (r *runner) command(rec *kgo.Record) error {
 			Reason: "the command is not an engine command in JSON ({\"valueType\",\"intent\",\"key\",\"value\"}): " + err.Error()})
 		return nil
 	}
+	if err := r.yieldPushedJobs(cmd, headers, where); err != nil {
+		return err
+	}
 	recs, err := r.process(cmd, where)
 	if err != nil && !isRejection(err) {
 		return err
@@ -62,6 +65,33 @@ func (r *runner) command(rec *kgo.Record) error {
 	r.commandDone(headers, doneOf(recs, err, where))
 	if err != nil {
 		r.counts.Rejected++
+	}
+	return nil
+}
+
+// yieldPushedJobs lets a client that activates jobs itself (JOB_BATCH
+// ACTIVATE, as `wfctl job activate` sends) have the jobs the server
+// pushed to wfctl.jobs that no Kafka worker completed yet: before the
+// activation, the server yields as many of them as the client asks for
+// beyond the jobs already activatable, oldest first (JOB YIELD, as
+// Zeebe's job push yields a job no stream took). Their records belong to
+// the client's command. A Kafka worker that still completes its pushed
+// copy afterwards is not refused: the first completion wins.
+func (r *runner) yieldPushedJobs(cmd engine.Command, headers []kgo.RecordHeader, where string) error {
+	v, ok := cmd.Value.(*engine.JobBatchValue)
+	if !ok || cmd.Intent != engine.IntentActivate || v.Worker == Worker || v.MaxJobsToActivate < 1 {
+		return nil
+	}
+	want := int(v.MaxJobsToActivate) - r.eng.ActivatableJobs(v.Type)
+	if want <= 0 {
+		return nil
+	}
+	for _, key := range r.eng.HeldJobs(v.Type, Worker, want) {
+		recs, err := r.process(engine.Command{ValueType: engine.ValueJob, Intent: engine.IntentYield, Key: key, Value: &engine.JobValue{}}, where)
+		if err != nil && !isRejection(err) {
+			return err
+		}
+		r.engineRecords(recs, headers)
 	}
 	return nil
 }

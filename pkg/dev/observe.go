@@ -57,11 +57,11 @@ func (r *runner) noteDue(rec *engine.Record) {
 }
 
 // becameActivatable reports whether a Job event leaves the job waiting
-// for a worker: created, timed out, back from its back-off, or failed
-// with retries left and no back-off.
+// for a worker: created, timed out, yielded, back from its back-off, or
+// failed with retries left and no back-off.
 func becameActivatable(in engine.Intent, v *engine.JobValue) bool {
 	switch in {
-	case engine.IntentCreated, engine.IntentTimedOut, engine.IntentRecurredAfterBackoff:
+	case engine.IntentCreated, engine.IntentTimedOut, engine.IntentRecurredAfterBackoff, engine.IntentYielded:
 		return true
 	case engine.IntentFailed:
 		return v.Retries > 0 && v.RetryBackoff <= 0

@@ -136,3 +136,55 @@ func intents(recs []engine.Record) []string {
 	}
 	return out
 }
+
+// TestActivateTakesPushedJobs: jobs are pushed to wfctl.jobs as they are
+// created, activated for Kafka workers; a client that activates jobs
+// itself (`wfctl job activate`) still gets them: the server yields them
+// first, and activates for the client only what it asked for.
+func TestActivateTakesPushedJobs(t *testing.T) {
+	s := startServer(t, Options{})
+	cl := newClient(t, s.Addr())
+	log := newLogReader(t, s.Addr())
+	jobs := newJobReader(t, s.Addr())
+	produce(t, cl, commandRecord(t, "deploy", deployCommand("order.bpmn", readModel(t, "order.bpmn"))))
+	for i := range 3 {
+		produce(t, cl, commandRecord(t, reqID("create", i), createCommand("order", map[string]any{"orderId": reqID("o", i)})))
+	}
+	pushed := []int64{jobs.nth(1).Key, jobs.nth(2).Key, jobs.nth(3).Key}
+
+	activate := func(id string, max int32) []int64 {
+		produce(t, cl, commandRecord(t, id, engine.Command{ValueType: engine.ValueJobBatch, Intent: engine.IntentActivate, Key: -1,
+			Value: &engine.JobBatchValue{Type: "charge", Worker: "cli", Timeout: 60000, MaxJobsToActivate: max}}))
+		done, recs := log.request(id)
+		if done.Status != DoneOK {
+			t.Fatalf("%s: %+v", id, done)
+		}
+		for _, r := range recs {
+			if v, ok := r.Value.(*engine.JobBatchValue); ok && r.Intent == engine.IntentActivated {
+				if count(recs, engine.ValueJob, engine.IntentYielded) != len(v.JobKeys) {
+					t.Fatalf("%s: %d yielded, %d activated: %v", id, count(recs, engine.ValueJob, engine.IntentYielded), len(v.JobKeys), intents(recs))
+				}
+				return v.JobKeys
+			}
+		}
+		t.Fatalf("%s: no activation: %v", id, intents(recs))
+		return nil
+	}
+	if got := activate("activate-1", 2); len(got) != 2 || got[0] != pushed[0] || got[1] != pushed[1] {
+		t.Fatalf("first activation: %v, pushed %v", got, pushed)
+	}
+	if got := activate("activate-2", 5); len(got) != 1 || got[0] != pushed[2] {
+		t.Fatalf("second activation: %v, pushed %v", got, pushed)
+	}
+	if got := activate("activate-3", 5); len(got) != 0 {
+		t.Fatalf("third activation: %v", got)
+	}
+	// Nothing was pushed again: the yielded jobs went to the client.
+	produce(t, cl, commandRecord(t, "complete", completeCommand(pushed[0], nil)))
+	if done, _ := log.request("complete"); done.Status != DoneOK {
+		t.Fatalf("complete: %+v", done)
+	}
+	if st := s.Stats(); st.JobsPushed != 3 {
+		t.Fatalf("jobs pushed: %d, want 3", st.JobsPushed)
+	}
+}

@@ -1,6 +1,9 @@
 package engine
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Typed helpers: each builds one command, runs it as Process does and
 // returns what a caller usually wants from it. The records are available
@@ -128,6 +131,34 @@ func (e *Engine) ThrowError(key int64, errorCode, errorMessage string, vars map[
 // UpdateJobRetries sets a job's retries (before resolving its incident).
 func (e *Engine) UpdateJobRetries(key int64, retries int) error {
 	return e.jobCmd(IntentUpdateRetries, key, func(v *JobValue) { v.Retries = int32(retries) })
+}
+
+// YieldJob hands an activated job back: it can be activated again at
+// once, by any worker (Zeebe's JOB YIELD, written when a pushed job could
+// not be delivered).
+func (e *Engine) YieldJob(key int64) error {
+	return e.jobCmd(IntentYield, key, func(*JobValue) {})
+}
+
+// HeldJobs returns the keys of the jobs of a type activated by a worker,
+// oldest first, at most max of them.
+func (e *Engine) HeldJobs(typ, worker string, max int) []int64 {
+	var keys []int64
+	for k, j := range e.jobs {
+		if j.state == jobActivated && j.typ == typ && j.worker == worker {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys[:min(len(keys), max)]
+}
+
+// ActivatableJobs returns how many jobs of a type wait for a worker.
+func (e *Engine) ActivatableJobs(typ string) int {
+	if q := e.jobQueues[typ]; q != nil {
+		return q.n
+	}
+	return 0
 }
 
 // CancelInstance terminates a process instance.

@@ -230,6 +230,8 @@ func (g *generator) jobCommand() Command {
 		in, v.Retries, v.RetryBackoff, v.ErrorMessage = IntentFail, int32(g.rng.IntN(3)), int64(g.rng.IntN(2))*60000, "boom"
 	case n < 9:
 		in, v.ErrorCode = IntentThrowError, pick(g.rng, []string{"CARD_DECLINED", "OTHER", "OUT_OF_STOCK", "NO_SEATS"})
+	case g.rng.IntN(2) == 0:
+		in = IntentYield
 	default:
 		in, v.Retries = IntentUpdateRetries, int32(g.rng.IntN(3))
 	}

@@ -126,6 +126,14 @@ func (e *Engine) jobCommand(in Intent, key int64, v *JobValue) error {
 		}
 		e.jobEvent(IntentRetriesUpdated, j, v)
 		return nil
+	case IntentYield:
+		// As in Zeebe (job push): a worker hands an activated job back
+		// before its time-out, and it can be activated again at once.
+		if j.state != jobActivated {
+			return reject(InvalidState, "Expected to yield activated job with key '%d', but it is in state '%s'", key, jobStateNames[j.state])
+		}
+		e.jobEvent(IntentYielded, j, nil)
+		return nil
 	}
 	return reject(InvalidArgument, "JOB %s is not a command this engine accepts", in)
 }
@@ -138,6 +146,8 @@ func jobVerb(in Intent) string {
 		return "throw an error from"
 	case IntentUpdateRetries:
 		return "update retries of"
+	case IntentYield:
+		return "yield"
 	}
 	return "complete"
 }
@@ -225,7 +235,7 @@ func (e *Engine) jobChanged(in Intent, j *job, v *JobValue) {
 		case v.Retries > 0:
 			e.makeActivatable(j)
 		}
-	case IntentTimedOut, IntentRecurredAfterBackoff:
+	case IntentTimedOut, IntentRecurredAfterBackoff, IntentYielded:
 		e.makeActivatable(j)
 	case IntentErrorThrown:
 		e.dequeue(j)

@@ -171,6 +171,8 @@ const (
 	IntentResolved
 	IntentTick
 	IntentTicked
+	IntentYield
+	IntentYielded
 	intentCount
 )
 
@@ -210,6 +212,8 @@ var intentNames = []string{
 	IntentResolved:             "RESOLVED",
 	IntentTick:                 "TICK",
 	IntentTicked:               "TICKED",
+	IntentYield:                "YIELD",
+	IntentYielded:              "YIELDED",
 }
 
 func (i Intent) String() string { return enumName(intentNames, uint8(i)) }

@@ -205,6 +205,8 @@ func (s *scenario) execOnState(verb string, a map[string]string, doc map[string]
 		return e.FailJob(s.job(a["0"]), r, dur(a["backoff"]), a["msg"])
 	case "throw":
 		return e.ThrowError(s.job(a["0"]), a["1"], a["msg"], doc)
+	case "yield":
+		return e.YieldJob(s.job(a["0"]))
 	case "retries":
 		r, _ := strconv.Atoi(a["1"])
 		return e.UpdateJobRetries(s.job(a["0"]), r)
