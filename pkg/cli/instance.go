@@ -115,7 +115,7 @@ func awaitInstance(ctx context.Context, c *devclient.Client, key int64, timeout 
 		}
 		return false, nil
 	})
-	if errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.DeadlineExceeded) || (err == nil && end.state == "" && ctx.Err() != nil) {
 		return end, &FindingError{Err: fmt.Errorf("instance %d did not complete within %s", key, timeout)}
 	}
 	return end, err

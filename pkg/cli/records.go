@@ -76,7 +76,11 @@ func recordLine(r engine.Record) string {
 	if r.RejectionReason != "" {
 		what += " — " + r.RejectionReason
 	}
-	return strings.TrimRight(fmt.Sprintf("%d  %s  %s  %s  %s  %d  %s", r.Position, r.Time().UTC().Format(time.RFC3339),
+	at := "-" // the engine's clock before its first tick
+	if r.Timestamp != 0 {
+		at = r.Time().UTC().Format(time.RFC3339)
+	}
+	return strings.TrimRight(fmt.Sprintf("%d  %s  %s  %s  %s  %d  %s", r.Position, at,
 		r.RecordType, r.ValueType, r.Intent, r.Key, what), " ")
 }
 
