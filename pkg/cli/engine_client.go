@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -72,4 +73,18 @@ func writeJSON(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
+}
+
+// writeAck writes the answer of a command that changes one thing: a line of text,
+// or with -o json {"key": KEY, "done": WHAT} plus details.
+func writeAck(f *Factory, g *globalOptions, key int64, done, text string, details map[string]any) error {
+	if g.Output == "json" {
+		v := map[string]any{"key": key, "done": done}
+		for k, d := range details {
+			v[k] = d
+		}
+		return writeJSON(f.IO.Out, v)
+	}
+	_, err := fmt.Fprintln(f.IO.Out, text)
+	return err
 }

@@ -350,18 +350,20 @@ func newInstanceCancelCmd(f *Factory, g *globalOptions) *cobra.Command {
 		Short: "Cancel (terminate) a process instance",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkOutput(g, "text", "json"); err != nil {
+				return err
+			}
 			key, err := strconv.ParseInt(args[0], 10, 64)
 			if err != nil {
 				return usageErrorf("instance key %q: want a number", args[0])
 			}
 			ctx := cmd.Context()
 			return withEngine(ctx, f, ef, func(c *devclient.Client) error {
-				_, err := do(ctx, c, engine.Command{ValueType: engine.ValueProcessInstance, Intent: engine.IntentCancel, Key: key,
-					Value: &engine.ProcessInstanceValue{}}, args[0])
-				if err == nil {
-					fmt.Fprintf(f.IO.Out, "cancelled instance %d\n", key)
+				if _, err := do(ctx, c, engine.Command{ValueType: engine.ValueProcessInstance, Intent: engine.IntentCancel, Key: key,
+					Value: &engine.ProcessInstanceValue{}}, args[0]); err != nil {
+					return err
 				}
-				return err
+				return writeAck(f, g, key, "cancelled", fmt.Sprintf("cancelled instance %d", key), nil)
 			})
 		},
 	}

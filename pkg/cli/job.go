@@ -94,6 +94,9 @@ func newJobCompleteCmd(f *Factory, g *globalOptions) *cobra.Command {
 		Short: "Complete a job, with variables",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkOutput(g, "text", "json"); err != nil {
+				return err
+			}
 			key, err := jobKey(args[0])
 			if err != nil {
 				return err
@@ -104,11 +107,10 @@ func newJobCompleteCmd(f *Factory, g *globalOptions) *cobra.Command {
 			}
 			ctx := cmd.Context()
 			return withEngine(ctx, f, ef, func(c *devclient.Client) error {
-				_, err := do(ctx, c, completeJob(key, v), args[0])
-				if err == nil {
-					fmt.Fprintf(f.IO.Out, "completed job %d\n", key)
+				if _, err := do(ctx, c, completeJob(key, v), args[0]); err != nil {
+					return err
 				}
-				return err
+				return writeAck(f, g, key, "completed", fmt.Sprintf("completed job %d", key), nil)
 			})
 		},
 	}
@@ -136,6 +138,9 @@ func newJobFailCmd(f *Factory, g *globalOptions) *cobra.Command {
 		Short: "Fail a job; with no retries left it raises an incident",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkOutput(g, "text", "json"); err != nil {
+				return err
+			}
 			key, err := jobKey(args[0])
 			if err != nil {
 				return err
@@ -145,11 +150,10 @@ func newJobFailCmd(f *Factory, g *globalOptions) *cobra.Command {
 			}
 			ctx := cmd.Context()
 			return withEngine(ctx, f, ef, func(c *devclient.Client) error {
-				_, err := do(ctx, c, failJob(key, retries, backoff, msg), args[0])
-				if err == nil {
-					fmt.Fprintf(f.IO.Out, "failed job %d (%d retries left)\n", key, retries)
+				if _, err := do(ctx, c, failJob(key, retries, backoff, msg), args[0]); err != nil {
+					return err
 				}
-				return err
+				return writeAck(f, g, key, "failed", fmt.Sprintf("failed job %d (%d retries left)", key, retries), map[string]any{"retries": retries})
 			})
 		},
 	}
