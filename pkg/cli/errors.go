@@ -17,11 +17,13 @@ const exitCodesHelp = `Every wfctl command exits with one of:
 
   0  ok: the command did its job and found nothing to report
   1  findings: validation errors (or more warnings than --max-warnings),
-     stalled or unfit instances when --fail-on asks for it
+     stalled or unfit instances when --fail-on asks for it, a model deploy
+     refuses, a command the engine rejects, an --await that timed out
   2  usage or input error: unknown flag or command, a path or glob that
      matches no file, a malformed config or argument
   3  infrastructure error: a file that exists but cannot be read, a
-     broker that cannot be reached, a failed write
+     broker that cannot be reached (or no wfctl engine on it), a failed
+     write, a port or data folder already in use
 `
 
 // UsageError is a mistake in how the command was called: exit 2.
