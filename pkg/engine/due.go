@@ -1,5 +1,7 @@
 package engine
 
+import "time"
+
 // The due list orders everything that happens with time: timers, job
 // deadlines and back-offs, message expiry. Entries are not removed when
 // what they are about goes away (a timer cancelled, a job completed);
@@ -82,7 +84,12 @@ func (h dueHeap) down(i int) {
 // tick moves the clock to t, running due work in time order; each piece
 // of work runs to the end (its follow-ups drained) before the next.
 func (e *Engine) tick(t int64) error {
+	if t > maxTimeMillis {
+		return reject(InvalidArgument, "Expected to move the clock to a time up to %s, but it was %d (Unix ms)", MaxTime.Format(time.RFC3339Nano), t)
+	}
 	e.compactDue()
+	e.tickTo = t
+	defer func() { e.tickTo = 0 }()
 	for len(e.due) > 0 && e.due[0].at <= t {
 		it := e.due.pop()
 		if it.at > e.now {
@@ -103,12 +110,20 @@ func (e *Engine) tick(t int64) error {
 	return nil
 }
 
+// MaxTime is the latest time the engine's clock can show, the end of
+// year 9999 (the last ISO 8601 and FEEL date): a tick beyond it is
+// rejected, and a timer due later is due then, so that no time
+// arithmetic overflows.
+var MaxTime = time.Date(9999, 12, 31, 23, 59, 59, 999_000_000, time.UTC)
+
+var maxTimeMillis = MaxTime.UnixMilli()
+
 // idleTick is Tick when no records are kept and nothing falls due by t:
 // the command and its TICKED event would only take their positions and
 // move the clock, so that is all it does. A replay ticks before every
 // message, mostly with nothing due.
 func (e *Engine) idleTick(t int64) bool {
-	if e.recording {
+	if e.recording || t > maxTimeMillis {
 		return false
 	}
 	e.compactDue()

@@ -41,6 +41,7 @@ type Engine struct {
 	incidents   map[int64]*incident
 	due         dueHeap
 	stats       Stats
+	tickTo      int64 // while a tick runs, the time it moves the clock to
 
 	// Processing scratch, reused across commands.
 	records      []Record

@@ -28,7 +28,7 @@ func (e *Engine) timerDue(ei *elementInstance, td *timerDef, now int64) (int64, 
 		}
 	}
 	due, reps := v.next(td.kind, now)
-	return due, reps, true
+	return min(due, maxTimeMillis), reps, true
 }
 
 // evalTimer evaluates a timer expression: a string is read as the
@@ -83,7 +83,7 @@ func (v timerValue) next(kind bpmn.TimerType, now int64) (int64, int32) {
 		if !ok {
 			return now, 1
 		}
-		return n.UnixMilli(), -1
+		return clampMillis(n), -1
 	}
 	return now, 1
 }
@@ -92,18 +92,27 @@ func (v timerValue) next(kind bpmn.TimerType, now int64) (int64, int32) {
 // no start) next ends after now.
 func intervalDue(start time.Time, add func(time.Time) time.Time, now time.Time) int64 {
 	if start.IsZero() {
-		return add(now).UnixMilli()
+		return clampMillis(add(now))
 	}
 	if start.After(now) {
-		return start.UnixMilli()
+		return clampMillis(start)
 	}
 	t := start
-	for i := 0; !t.After(now) && i < 1_000_000; i++ {
+	for i := 0; !t.After(now) && i < 1_000_000 && !t.After(MaxTime); i++ {
 		n := add(t)
 		if !n.After(t) {
 			break
 		}
 		t = n
+	}
+	return clampMillis(t)
+}
+
+// clampMillis is t in Unix ms, at most MaxTime (a duration of a million
+// years would overflow).
+func clampMillis(t time.Time) int64 {
+	if t.After(MaxTime) {
+		return maxTimeMillis
 	}
 	return t.UnixMilli()
 }
@@ -252,16 +261,36 @@ func (e *Engine) timerFired(t *timer) {
 	}
 	e.trigger(t.ei, t.el, nil)
 	if again && (t.el.typ == ElementBoundaryEvent || t.el.inEventSub()) && !t.el.interrupting {
-		if due, _, ok := e.timerDue(t.ei, t.el.timer, e.now); ok {
+		if due, _, ok := e.timerDue(t.ei, t.el.timer, e.repeatFrom(reps)); ok {
 			e.createTimer(t.ei, t.el, max(due, e.now+1), reps)
 		}
 	}
 }
 
 func (e *Engine) rescheduleStart(p *process, el *element, reps int32) {
-	if due, _, ok := e.timerDue(nil, el.timer, e.now); ok {
+	if due, _, ok := e.timerDue(nil, el.timer, e.repeatFrom(reps)); ok {
 		e.createTimer(nil, el, max(due, e.now+1), reps)
 	}
+}
+
+// maxCatchUp is the most repetitions a cycle may still have for its
+// missed occurrences to be caught up one by one.
+const maxCatchUp = 1000
+
+// repeatFrom is the time a cycle that just fired counts its next
+// occurrence from. A tick that jumps the clock fires due timers one by
+// one, each at its own due time, so a bounded cycle (R3/PT1H) that fell
+// behind catches up on every occurrence it missed, as it would have fired
+// live (a replay's timers fire in replayed time). A cycle without end
+// (R/PT1M, cron) or with more than maxCatchUp repetitions left counts
+// from the tick's time instead, as Zeebe counts from the time it
+// processes the trigger: it fires once for all it missed, so a clock
+// moved by years does not fire it millions of times.
+func (e *Engine) repeatFrom(reps int32) int64 {
+	if reps < 0 || reps > maxCatchUp {
+		return max(e.now, e.tickTo)
+	}
+	return e.now
 }
 
 // replaceStartTimers opens a new process version's timer start events and

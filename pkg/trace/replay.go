@@ -65,7 +65,9 @@ func newReplay(m *Mapper, model *modelInfo) *replay {
 // then its message is published.
 func (r *replay) record(rec *Record) error {
 	r.records++
-	if rec.Time.After(r.lastTime) {
+	// A timestamp past the engine's last time (year 9999) is garbage:
+	// the clock stays where it is.
+	if rec.Time.After(r.lastTime) && !rec.Time.After(engine.MaxTime) {
 		r.lastTime = rec.Time
 		if _, err := r.eng.Tick(rec.Time); err != nil {
 			return fmt.Errorf("engine clock at %s: %w", rec.Where(), err)
