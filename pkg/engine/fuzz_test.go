@@ -17,7 +17,7 @@ import (
 // real entities; scopeKey 4 in a variable document names the first
 // instance. After each command the state must still snapshot.
 //
-//	go test ./pkg/engine -run '^$' -fuzz FuzzCommands -fuzztime 10m -parallel 1
+//	go test ./pkg/engine -run '^$' -fuzz FuzzCommands -fuzztime 10m -fuzzminimizetime 5s -parallel 1
 func FuzzCommands(f *testing.F) {
 	// Every run starts from the same engine, restored from a snapshot
 	// (deploying 19 models per run would make the fuzzer crawl).
