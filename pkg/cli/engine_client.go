@@ -37,6 +37,10 @@ func withEngine(ctx context.Context, f *Factory, flags engineFlags, fn func(*dev
 	if errors.Is(err, devclient.ErrNoEngine) {
 		return &InfraError{Err: err}
 	}
+	if errors.Is(err, kafka.ErrTopicNotFound) {
+		// The engine's own topics missing: no wfctl dev ever ran here.
+		err = fmt.Errorf("%w: is this a wfctl engine? start `wfctl dev` first", err)
+	}
 	return kafkaError(err)
 }
 
