@@ -47,6 +47,11 @@ func (r *runner) command(rec *kgo.Record) error {
 			return nil
 		}
 	}
+	if reason, ok := r.skipped(where); ok {
+		r.counts.Rejected++
+		r.commandDone(headers, Done{Status: DoneRejected, Command: where, Reason: reason})
+		return nil
+	}
 	var cmd engine.Command
 	if err := cmd.UnmarshalJSON(rec.Value); err != nil {
 		r.counts.Rejected++
@@ -111,9 +116,18 @@ func (r *runner) commandDone(headers []kgo.RecordHeader, d Done) {
 func (r *runner) process(cmd engine.Command, where string) (recs []engine.Record, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("the engine failed on the command at %s (%s %s): %v", where, cmd.ValueType, cmd.Intent, p)
+			reason := fmt.Sprintf("%s %s: %v", cmd.ValueType, cmd.Intent, p)
+			err = fmt.Errorf("the engine failed on the input at %s (%s)", where, reason)
+			if qerr := r.quarantine(where, reason); qerr != nil {
+				err = fmt.Errorf("%w; it could not be quarantined: %w", err, qerr)
+			} else if r.opts.DataDir != "" {
+				err = fmt.Errorf("%w; a restart skips that input (%s)", err, QuarantineFileName)
+			}
 		}
 	}()
+	if r.opts.failOn != nil && r.opts.failOn(cmd) {
+		panic("failOn (a test's engine failure)")
+	}
 	return r.eng.Process(cmd)
 }
 
@@ -219,6 +233,10 @@ func (r *runner) domainRecord(rec *kgo.Record) error {
 		return nil
 	}
 	where := tr.Where().String()
+	if _, ok := r.skipped(where); ok {
+		r.counts.Skipped++
+		return nil
+	}
 	cmd := engine.Command{ValueType: engine.ValueMessage, Intent: engine.IntentPublish, Key: -1,
 		Value: &engine.MessageValue{Name: msg.Name, CorrelationKey: msg.CorrelationKey, Variables: msg.Variables}}
 	recs, err := r.process(cmd, where)

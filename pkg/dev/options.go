@@ -55,6 +55,10 @@ type Options struct {
 	// about (a model deployed or rejected, a topic added). It is called
 	// from the server's goroutines, one call at a time.
 	Notify func(Notice)
+
+	// failOn makes the engine fail (panic) on the commands it selects:
+	// for tests of the quarantine.
+	failOn func(engine.Command) bool
 }
 
 func (o *Options) withDefaults() error {

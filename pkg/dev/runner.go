@@ -56,6 +56,10 @@ type runner struct {
 
 	topicsMu sync.Mutex
 	topics   []string // consumed domain topics, for DomainTopics
+
+	// skip are the quarantined inputs, by position (see
+	// QuarantineFileName), with the reason.
+	skip map[string]string
 }
 
 // producerBatchBytes bounds a produce batch, and with it a record: the
@@ -70,6 +74,11 @@ func startRunner(ctx context.Context, b *broker.Broker, opts Options) (*runner, 
 		deploys: make(chan []modelFile), inspect: make(chan inspection), stats: newStatsBox(),
 		out: &batch{}, spare: &batch{}, commits: make(chan *batch), results: make(chan error, 1)}
 	r.notify = serialized(opts.Notify)
+	skip, err := readQuarantine(opts.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", QuarantineFileName, err)
+	}
+	r.skip = skip
 	if opts.ModelsDir != "" {
 		w, err := newWatcher(opts.ModelsDir, opts.Now)
 		if err != nil {
