@@ -34,7 +34,7 @@ echo "broker $addr: $(grep generated "$tmp/serve.err")"
 bare=$(WFCTL_BENCH_BROKERS=$addr WFCTL_BENCH_TOPIC=orders "$tmp/kafka.test" -test.run '^$' \
   -test.bench BareConsumer -test.benchtime "${runs}x" | awk '/records\/s/{for(i=1;i<=NF;i++) if($(i+1)=="records/s") print $i}')
 
-best=0; rss=0; records=0
+best=0; rss=0; records=0; rates=()
 for i in $(seq "$runs"); do
   /usr/bin/time -f '%M %e' -o "$tmp/time" "$tmp/wfctl" trace -b "$addr" --topic orders \
     --model fixtures/orders/order-fulfillment.bpmn --as-of last -o json >"$tmp/report.json"
@@ -42,9 +42,11 @@ for i in $(seq "$runs"); do
   records=$(grep -m1 '"records"' "$tmp/report.json" | tr -dc '0-9')
   rate=$(awk -v n="$records" -v s="$wall" 'BEGIN{printf "%d", n/s}')
   echo "trace run $i: $records records in ${wall}s wall = $rate records/s, peak RSS $((kb / 1024)) MB"
+  rates+=("$rate")
   (( rate > best )) && best=$rate
   (( kb > rss )) && rss=$kb
 done
 echo "bare franz-go consumer: ${bare%.*} records/s"
-echo "wfctl trace (best of $runs, whole process wall time): $best records/s, peak RSS $((rss / 1024)) MB"
+median=$(printf '%s\n' "${rates[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}')
+echo "wfctl trace (best of $runs, whole process wall time): $best records/s (median $median), peak RSS $((rss / 1024)) MB"
 awk -v t="$best" -v b="$bare" 'BEGIN{printf "trace / bare consumer: %.2f\n", t/b}'
