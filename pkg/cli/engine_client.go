@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -79,16 +80,31 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// writeAck writes the answer of a command that changes one thing: a line of text,
-// or with -o json {"key": KEY, "done": WHAT} plus details.
-func writeAck(f *Factory, g *globalOptions, key int64, done, text string, details map[string]any) error {
-	if g.Output == "json" {
-		v := map[string]any{"key": key, "done": done}
-		for k, d := range details {
-			v[k] = d
-		}
-		return writeJSON(f.IO.Out, v)
+// parseKey reads the key of a job, instance, ... given as an argument.
+func parseKey(what, arg string) (int64, error) {
+	key, err := strconv.ParseInt(arg, 10, 64)
+	if err != nil {
+		return 0, usageErrorf("%s key %q: want a number", what, arg)
 	}
-	_, err := fmt.Fprintln(f.IO.Out, text)
-	return err
+	return key, nil
+}
+
+// sendAndAck runs a command about one entity (cmd.Key) and acknowledges
+// it: a line of text, or with -o json {"key": KEY, "done": DONE} plus
+// details.
+func sendAndAck(ctx context.Context, f *Factory, g *globalOptions, ef engineFlags, cmd engine.Command, done, text string, details map[string]any) error {
+	return withEngine(ctx, f, ef, func(c *devclient.Client) error {
+		if _, err := do(ctx, c, cmd, strconv.FormatInt(cmd.Key, 10)); err != nil {
+			return err
+		}
+		if g.Output == "json" {
+			v := map[string]any{"key": cmd.Key, "done": done}
+			for k, d := range details {
+				v[k] = d
+			}
+			return writeJSON(f.IO.Out, v)
+		}
+		_, err := fmt.Fprintln(f.IO.Out, text)
+		return err
+	})
 }

@@ -236,9 +236,9 @@ func newInstanceShowCmd(f *Factory, g *globalOptions) *cobra.Command {
 			if err := checkOutput(g, "text", "json"); err != nil {
 				return err
 			}
-			key, err := strconv.ParseInt(args[0], 10, 64)
+			key, err := parseKey("instance", args[0])
 			if err != nil {
-				return usageErrorf("instance key %q: want a number", args[0])
+				return err
 			}
 			ctx := cmd.Context()
 			return withEngine(ctx, f, ef, func(c *devclient.Client) error { return showInstance(ctx, f, g, c, key) })
@@ -353,18 +353,13 @@ func newInstanceCancelCmd(f *Factory, g *globalOptions) *cobra.Command {
 			if err := checkOutput(g, "text", "json"); err != nil {
 				return err
 			}
-			key, err := strconv.ParseInt(args[0], 10, 64)
+			key, err := parseKey("instance", args[0])
 			if err != nil {
-				return usageErrorf("instance key %q: want a number", args[0])
+				return err
 			}
 			ctx := cmd.Context()
-			return withEngine(ctx, f, ef, func(c *devclient.Client) error {
-				if _, err := do(ctx, c, engine.Command{ValueType: engine.ValueProcessInstance, Intent: engine.IntentCancel, Key: key,
-					Value: &engine.ProcessInstanceValue{}}, args[0]); err != nil {
-					return err
-				}
-				return writeAck(f, g, key, "cancelled", fmt.Sprintf("cancelled instance %d", key), nil)
-			})
+			return sendAndAck(ctx, f, g, ef, engine.Command{ValueType: engine.ValueProcessInstance, Intent: engine.IntentCancel, Key: key,
+				Value: &engine.ProcessInstanceValue{}}, "cancelled", fmt.Sprintf("cancelled instance %d", key), nil)
 		},
 	}
 	ef.bind(cmd)

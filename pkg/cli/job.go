@@ -78,14 +78,6 @@ func newJobActivateCmd(f *Factory, g *globalOptions) *cobra.Command {
 	return cmd
 }
 
-func jobKey(arg string) (int64, error) {
-	key, err := strconv.ParseInt(arg, 10, 64)
-	if err != nil {
-		return 0, usageErrorf("job key %q: want a number", arg)
-	}
-	return key, nil
-}
-
 func newJobCompleteCmd(f *Factory, g *globalOptions) *cobra.Command {
 	var ef engineFlags
 	var vars string
@@ -97,7 +89,7 @@ func newJobCompleteCmd(f *Factory, g *globalOptions) *cobra.Command {
 			if err := checkOutput(g, "text", "json"); err != nil {
 				return err
 			}
-			key, err := jobKey(args[0])
+			key, err := parseKey("job", args[0])
 			if err != nil {
 				return err
 			}
@@ -106,12 +98,7 @@ func newJobCompleteCmd(f *Factory, g *globalOptions) *cobra.Command {
 				return err
 			}
 			ctx := cmd.Context()
-			return withEngine(ctx, f, ef, func(c *devclient.Client) error {
-				if _, err := do(ctx, c, completeJob(key, v), args[0]); err != nil {
-					return err
-				}
-				return writeAck(f, g, key, "completed", fmt.Sprintf("completed job %d", key), nil)
-			})
+			return sendAndAck(ctx, f, g, ef, completeJob(key, v), "completed", fmt.Sprintf("completed job %d", key), nil)
 		},
 	}
 	cmd.Flags().StringVar(&vars, "variables", "", "variables as a JSON object, @FILE or @- (stdin)")
@@ -141,7 +128,7 @@ func newJobFailCmd(f *Factory, g *globalOptions) *cobra.Command {
 			if err := checkOutput(g, "text", "json"); err != nil {
 				return err
 			}
-			key, err := jobKey(args[0])
+			key, err := parseKey("job", args[0])
 			if err != nil {
 				return err
 			}
@@ -149,12 +136,8 @@ func newJobFailCmd(f *Factory, g *globalOptions) *cobra.Command {
 				return usageErrorf("--retries must not be negative")
 			}
 			ctx := cmd.Context()
-			return withEngine(ctx, f, ef, func(c *devclient.Client) error {
-				if _, err := do(ctx, c, failJob(key, retries, backoff, msg), args[0]); err != nil {
-					return err
-				}
-				return writeAck(f, g, key, "failed", fmt.Sprintf("failed job %d (%d retries left)", key, retries), map[string]any{"retries": retries})
-			})
+			return sendAndAck(ctx, f, g, ef, failJob(key, retries, backoff, msg), "failed",
+				fmt.Sprintf("failed job %d (%d retries left)", key, retries), map[string]any{"retries": retries})
 		},
 	}
 	cmd.Flags().IntVar(&retries, "retries", 0, "retries left (required)")
