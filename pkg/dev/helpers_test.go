@@ -3,7 +3,6 @@ package dev
 import (
 	"context"
 	"encoding/json"
-
 	"os"
 	"strconv"
 	"sync"
@@ -95,101 +94,117 @@ func produce(t testing.TB, cl *kgo.Client, recs ...*kgo.Record) {
 	}
 }
 
-// logReader follows wfctl.records from its beginning, read committed,
-// and groups what it reads by request id.
+// tail follows partition 0 of a topic from its start, read committed,
+// on a goroutine, until stop (at the latest when the test ends): take
+// sees each record with mu held, and waiters are woken after each fetch.
+type tail struct {
+	mu      sync.Mutex
+	changed chan struct{}
+	stop    func()
+}
+
+func (tl *tail) follow(t testing.TB, addr, topic string, take func(*kgo.Record)) {
+	tl.changed = make(chan struct{})
+	cl := newClient(t, addr, kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: {0: kgo.NewOffset().AtStart()}}))
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	var once sync.Once
+	tl.stop = func() { once.Do(func() { cancel(); <-stopped; cl.Close() }) }
+	t.Cleanup(tl.stop)
+	go func() {
+		defer close(stopped)
+		for ctx.Err() == nil {
+			f := cl.PollFetches(ctx)
+			tl.mu.Lock()
+			f.EachRecord(take)
+			close(tl.changed)
+			tl.changed = make(chan struct{})
+			tl.mu.Unlock()
+		}
+	}()
+}
+
+// until waits until cond, checked with mu held, holds (true) or ctx
+// ends (false).
+func (tl *tail) until(ctx context.Context, cond func() bool) bool {
+	for {
+		tl.mu.Lock()
+		ok, changed := cond(), tl.changed
+		tl.mu.Unlock()
+		if ok {
+			return true
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return false
+		}
+	}
+}
+
+// logReader follows wfctl.records and groups what it reads by request
+// id.
 type logReader struct {
-	t  testing.TB
-	cl *kgo.Client
-
-	stop func()
-
-	mu        sync.Mutex
+	tail
+	t         testing.TB
 	byRequest map[string][]engine.Record
 	done      map[string]Done
 	bySource  map[string][]engine.Record
 	all       []engine.Record
-	changed   chan struct{}
 }
 
 func newLogReader(t testing.TB, addr string) *logReader {
 	l := &logReader{t: t, byRequest: map[string][]engine.Record{}, done: map[string]Done{},
-		bySource: map[string][]engine.Record{}, changed: make(chan struct{})}
-	l.cl = newClient(t, addr, kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{TopicRecords: {0: kgo.NewOffset().AtStart()}}))
-	ctx, cancel := context.WithCancel(context.Background())
-	stopped := make(chan struct{})
-	var once sync.Once
-	l.stop = func() { once.Do(func() { cancel(); <-stopped; l.cl.Close() }) }
-	t.Cleanup(l.stop)
-	go func() {
-		defer close(stopped)
-		for ctx.Err() == nil {
-			l.take(l.cl.PollFetches(ctx))
-		}
-	}()
+		bySource: map[string][]engine.Record{}}
+	l.follow(t, addr, TopicRecords, l.take)
 	return l
 }
 
-func (l *logReader) take(f kgo.Fetches) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	f.EachRecord(func(r *kgo.Record) {
-		var req, source, done string
-		for _, h := range r.Headers {
-			switch h.Key {
-			case HeaderRequest:
-				req = string(h.Value)
-			case HeaderSource:
-				source = string(h.Value)
-			case HeaderDone:
-				done = string(h.Value)
-			case HeaderCheckpoint:
-				return
-			}
-		}
-		if done != "" {
-			var d Done
-			if err := json.Unmarshal(r.Value, &d); err != nil {
-				l.t.Errorf("done marker %d: %v", r.Offset, err)
-			}
-			if d.Status != done {
-				l.t.Errorf("done marker %d: header %q, value %+v", r.Offset, done, d)
-			}
-			l.done[req] = d
+func (l *logReader) take(r *kgo.Record) {
+	var req, source, done string
+	for _, h := range r.Headers {
+		switch h.Key {
+		case HeaderRequest:
+			req = string(h.Value)
+		case HeaderSource:
+			source = string(h.Value)
+		case HeaderDone:
+			done = string(h.Value)
+		case HeaderCheckpoint:
 			return
 		}
-		var rec engine.Record
-		if err := json.Unmarshal(r.Value, &rec); err != nil {
-			l.t.Errorf("record %d: %v", r.Offset, err)
-			return
+	}
+	if done != "" {
+		var d Done
+		if err := json.Unmarshal(r.Value, &d); err != nil {
+			l.t.Errorf("done marker %d: %v", r.Offset, err)
 		}
-		l.all = append(l.all, rec)
-		if req != "" {
-			l.byRequest[req] = append(l.byRequest[req], rec)
+		if d.Status != done {
+			l.t.Errorf("done marker %d: header %q, value %+v", r.Offset, done, d)
 		}
-		if source != "" {
-			l.bySource[source] = append(l.bySource[source], rec)
-		}
-	})
-	close(l.changed)
-	l.changed = make(chan struct{})
+		l.done[req] = d
+		return
+	}
+	var rec engine.Record
+	if err := json.Unmarshal(r.Value, &rec); err != nil {
+		l.t.Errorf("record %d: %v", r.Offset, err)
+		return
+	}
+	l.all = append(l.all, rec)
+	if req != "" {
+		l.byRequest[req] = append(l.byRequest[req], rec)
+	}
+	if source != "" {
+		l.bySource[source] = append(l.bySource[source], rec)
+	}
 }
 
 // wait waits until cond holds for what was read.
 func (l *logReader) wait(what string, cond func() bool) {
 	l.t.Helper()
 	ctx := testContext(l.t)
-	for {
-		l.mu.Lock()
-		ok, changed := cond(), l.changed
-		l.mu.Unlock()
-		if ok {
-			return
-		}
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			l.t.Fatalf("waiting for %s: %v", what, ctx.Err())
-		}
+	if !l.until(ctx, cond) {
+		l.t.Fatalf("waiting for %s: %v", what, ctx.Err())
 	}
 }
 
@@ -228,60 +243,36 @@ func processCompleted(r engine.Record) bool {
 
 // jobReader follows wfctl.jobs.
 type jobReader struct {
+	tail
 	t    testing.TB
-	mu   sync.Mutex
 	jobs []Job
-	ch   chan struct{}
 }
 
 func newJobReader(t testing.TB, addr string) *jobReader {
-	j := &jobReader{t: t, ch: make(chan struct{})}
-	cl := newClient(t, addr, kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{TopicJobs: {0: kgo.NewOffset().AtStart()}}))
-	ctx, cancel := context.WithCancel(context.Background())
-	stopped := make(chan struct{})
-	t.Cleanup(func() { cancel(); <-stopped })
-	go func() {
-		defer close(stopped)
-		for ctx.Err() == nil {
-			f := cl.PollFetches(ctx)
-			j.mu.Lock()
-			f.EachRecord(func(r *kgo.Record) {
-				var job Job
-				if err := json.Unmarshal(r.Value, &job); err != nil {
-					t.Errorf("job %d: %v", r.Offset, err)
-				}
-				if string(r.Key) != job.Type {
-					t.Errorf("job %d: key %q, type %q", r.Offset, r.Key, job.Type)
-				}
-				j.jobs = append(j.jobs, job)
-			})
-			close(j.ch)
-			j.ch = make(chan struct{})
-			j.mu.Unlock()
+	j := &jobReader{t: t}
+	j.follow(t, addr, TopicJobs, func(r *kgo.Record) {
+		var job Job
+		if err := json.Unmarshal(r.Value, &job); err != nil {
+			t.Errorf("job %d: %v", r.Offset, err)
 		}
-	}()
+		if string(r.Key) != job.Type {
+			t.Errorf("job %d: key %q, type %q", r.Offset, r.Key, job.Type)
+		}
+		j.jobs = append(j.jobs, job)
+	})
 	return j
 }
 
-// next waits for the n-th job (counting from 1).
+// nth waits for the n-th job (counting from 1).
 func (j *jobReader) nth(n int) Job {
 	j.t.Helper()
 	ctx := testContext(j.t)
-	for {
-		j.mu.Lock()
-		if len(j.jobs) >= n {
-			job := j.jobs[n-1]
-			j.mu.Unlock()
-			return job
-		}
-		ch := j.ch
-		j.mu.Unlock()
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			j.t.Fatalf("waiting for job %d: %v", n, ctx.Err())
-		}
+	if !j.until(ctx, func() bool { return len(j.jobs) >= n }) {
+		j.t.Fatalf("waiting for job %d: %v", n, ctx.Err())
 	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.jobs[n-1]
 }
 
 func reqID(prefix string, i int) string { return prefix + "-" + strconv.Itoa(i) }

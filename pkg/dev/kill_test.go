@@ -65,7 +65,7 @@ func TestKillDuringLoad(t *testing.T) {
 		defer close(produced)
 		ctx := testContext(t)
 		for i := range total {
-			dones.waitQuietly(ctx, func() bool { return dones.creates >= i-window })
+			dones.until(ctx, func() bool { return dones.creates >= i-window })
 			id := reqID("create", i)
 			r := commandRecord(t, id, createCommand("work", map[string]any{"i": i}))
 			cl.Produce(ctx, r, func(_ *kgo.Record, err error) {
@@ -311,8 +311,8 @@ func (w *lockedWriter) Write(b []byte) (int, error) {
 // doneCounter follows the Done markers on wfctl.records, as clients
 // waiting for their requests do.
 type doneCounter struct {
-	t  *testing.T
-	mu sync.Mutex
+	tail
+	t *testing.T
 	// status and count are per request id, byCommand per command
 	// offset; creates and completes count the ok markers of create and
 	// complete commands, duplicates those of commands not run again,
@@ -323,27 +323,11 @@ type doneCounter struct {
 	creates, completes int
 	duplicates         int
 	rejected           []string
-	changed            chan struct{}
 }
 
 func newDoneCounter(t *testing.T, addr string) *doneCounter {
-	d := &doneCounter{t: t, status: map[string]string{}, count: map[string]int{}, byCommand: map[string]int{},
-		changed: make(chan struct{})}
-	cl := newClient(t, addr, kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{TopicRecords: {0: kgo.NewOffset().AtStart()}}))
-	ctx, cancel := context.WithCancel(context.Background())
-	stopped := make(chan struct{})
-	t.Cleanup(func() { cancel(); <-stopped })
-	go func() {
-		defer close(stopped)
-		for ctx.Err() == nil {
-			f := cl.PollFetches(ctx)
-			d.mu.Lock()
-			f.EachRecord(d.take)
-			close(d.changed)
-			d.changed = make(chan struct{})
-			d.mu.Unlock()
-		}
-	}()
+	d := &doneCounter{t: t, status: map[string]string{}, count: map[string]int{}, byCommand: map[string]int{}}
+	d.follow(t, addr, TopicRecords, d.take)
 	return d
 }
 
@@ -392,24 +376,8 @@ func (d *doneCounter) wait(what string, cond func() bool) {
 	d.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	if !d.waitQuietly(ctx, cond) {
+	if !d.until(ctx, cond) {
 		d.t.Fatalf("waiting for %s: %v (creates done %d, completes done %d)", what, ctx.Err(), d.creates, d.completes)
-	}
-}
-
-func (d *doneCounter) waitQuietly(ctx context.Context, cond func() bool) bool {
-	for {
-		d.mu.Lock()
-		ok, changed := cond(), d.changed
-		d.mu.Unlock()
-		if ok {
-			return true
-		}
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			return false
-		}
 	}
 }
 
