@@ -84,7 +84,7 @@ func runFeel(opts *feelOptions) error {
 	if opts.Batch != "" {
 		return runFeelBatch(opts)
 	}
-	vars, err := readVars(opts.f, opts.Vars)
+	vars, err := readVars(opts.f, "--vars", opts.Vars)
 	if err != nil {
 		return err
 	}
@@ -125,13 +125,14 @@ func printSyntaxError(f *Factory, src string, se *feel.SyntaxError) {
 	}
 }
 
-// readVars reads --vars: inline JSON, @FILE or @-.
-func readVars(f *Factory, spec string) (map[string]any, error) {
+// readVars reads the variables a flag (--vars, --variables) gives: inline
+// JSON, @FILE or @-; errors name the flag.
+func readVars(f *Factory, flag, spec string) (map[string]any, error) {
 	if spec == "" {
 		return map[string]any{}, nil
 	}
 	data := []byte(spec)
-	where := "--vars"
+	where := flag
 	if name, ok := strings.CutPrefix(spec, "@"); ok {
 		var err error
 		if name == "-" {
@@ -139,13 +140,13 @@ func readVars(f *Factory, spec string) (map[string]any, error) {
 		} else {
 			data, err = os.ReadFile(validate.Resolve(f.WorkDir, name))
 			if errors.Is(err, os.ErrNotExist) {
-				return nil, usageErrorf("--vars @%s: no such file", name)
+				return nil, usageErrorf("%s @%s: no such file", flag, name)
 			}
 		}
 		if err != nil {
-			return nil, &InfraError{Err: fmt.Errorf("--vars %s: %w", spec, err)}
+			return nil, &InfraError{Err: fmt.Errorf("%s %s: %w", flag, spec, err)}
 		}
-		where = "--vars " + spec
+		where = flag + " " + spec
 	}
 	var vars map[string]any
 	dec := json.NewDecoder(bytes.NewReader(data))

@@ -41,7 +41,7 @@ func newInstanceCreateCmd(f *Factory, g *globalOptions) *cobra.Command {
 			if err := checkOutput(g, "text", "json"); err != nil {
 				return err
 			}
-			v, err := readVars(f, vars)
+			v, err := readVars(f, "--variables", vars)
 			if err != nil {
 				return err
 			}

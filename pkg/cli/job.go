@@ -93,7 +93,7 @@ func newJobCompleteCmd(f *Factory, g *globalOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			v, err := readVars(f, vars)
+			v, err := readVars(f, "--variables", vars)
 			if err != nil {
 				return err
 			}

@@ -35,7 +35,7 @@ func newMessagePublishCmd(f *Factory, g *globalOptions) *cobra.Command {
 			if ttl < 0 {
 				return usageErrorf("--ttl must not be negative")
 			}
-			v, err := readVars(f, vars)
+			v, err := readVars(f, "--variables", vars)
 			if err != nil {
 				return err
 			}
