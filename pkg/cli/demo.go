@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -29,6 +31,7 @@ type demoOptions struct {
 	Days       int
 	Partitions int
 	Topic      string
+	Split      bool
 	File       string
 	Limit      int
 }
@@ -109,6 +112,7 @@ func demoFlags(cmd *cobra.Command, opts *demoOptions) {
 	fl.IntVar(&opts.Days, "days", d.Days, "days the history spans")
 	fl.IntVar(&opts.Partitions, "partitions", d.Partitions, "partitions of the topic")
 	fl.StringVar(&opts.Topic, "topic", d.Topic, "topic to write")
+	fl.BoolVar(&opts.Split, "split", false, "write each service's events to its own topic, as real systems do: orders (3 partitions), payments (4), shipping (2)")
 }
 
 func newDemoGenerateCmd(f *Factory, g *globalOptions) *cobra.Command {
@@ -135,6 +139,9 @@ func (o *demoOptions) generatorOptions() (demo.Options, error) {
 		return d, usageErrorf("--orders and --days must be positive, --partitions between 1 and 1000")
 	}
 	d.Orders, d.Seed, d.Days, d.Partitions, d.Topic = o.Orders, o.Seed, o.Days, o.Partitions, o.Topic
+	if o.Split {
+		d.Layout = demo.ServicesLayout()
+	}
 	return d, nil
 }
 
@@ -158,7 +165,7 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 	if err := generateToBroker(ctx, f, flags, gen, status); err != nil {
 		return err
 	}
-	tr, err := trace.New(trace.Options{Models: []trace.Model{{Path: demo.OrderModelName, Src: demo.OrderModel}}, AsOfLast: true})
+	tr, err := trace.New(trace.Options{Models: []trace.Model{{Path: demo.OrderModelName, Src: demo.OrderModel}}, AsOfLast: true, Parallel: runtime.NumCPU()})
 	if err != nil {
 		return err
 	}
@@ -168,14 +175,18 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 	}
 	defer cl.Close()
 	progress := f.IO.NewProgress("replaying")
-	rep, err := tr.RunKafka(ctx, cl, kafka.History{Topics: []string{gen.Topic}}, progress.Update, func(string, ...any) {})
+	var topics []string
+	for _, tc := range gen.TopicPartitions() {
+		topics = append(topics, tc.Topic)
+	}
+	rep, err := tr.RunKafka(ctx, cl, kafka.History{Topics: topics}, trace.KafkaOptions{Stall: DefaultRequestTimeout}, progress.Update, func(string, ...any) {})
 	progress.Done()
 	if err != nil {
 		return kafkaError(kafka.Classify(err, cfg))
 	}
 	status("traced %d records over TCP in %.1fs; the whole demo took %.1fs", rep.Summary.Records, rep.Summary.ReplaySeconds, time.Since(start).Seconds())
 	topts := &traceOptions{f: f, g: opts.g, Limit: opts.Limit}
-	title := fmt.Sprintf("wfctl trace · topic %s on %s · model %s", gen.Topic, b.Addr(), demo.OrderModelName)
+	title := fmt.Sprintf("wfctl trace · %s on %s · model %s", strings.Join(topics, ", "), b.Addr(), demo.OrderModelName)
 	if err := writeTraceReport(topts, rep, title); err != nil {
 		return &InfraError{Err: err}
 	}
@@ -213,12 +224,16 @@ func generateToBroker(ctx context.Context, f *Factory, flags kafka.Flags, gen de
 		return err
 	}
 	defer cl.Close()
-	parts, err := kafka.EnsureTopic(ctx, cl, cfg, gen.Topic, int32(gen.Partitions))
-	if err != nil {
-		return kafkaError(err)
-	}
-	if parts != int32(gen.Partitions) {
-		return usageErrorf("topic %s exists with %d partitions, not %d: use --partitions %d or another --topic", gen.Topic, parts, gen.Partitions, parts)
+	var names []string
+	for _, tc := range gen.TopicPartitions() {
+		parts, err := kafka.EnsureTopic(ctx, cl, cfg, tc.Topic, int32(tc.Partitions))
+		if err != nil {
+			return kafkaError(err)
+		}
+		if parts != int32(tc.Partitions) {
+			return usageErrorf("topic %s exists with %d partitions, not %d: use another --topic, or --partitions %d", tc.Topic, parts, tc.Partitions, parts)
+		}
+		names = append(names, fmt.Sprintf("%s (%d partitions)", tc.Topic, tc.Partitions))
 	}
 	t1 := time.Now()
 	krs := make([]*kgo.Record, len(recs))
@@ -228,7 +243,7 @@ func generateToBroker(ctx context.Context, f *Factory, flags kafka.Flags, gen de
 	if err := kafka.ProduceAll(ctx, cl, cfg, krs); err != nil {
 		return kafkaError(err)
 	}
-	status("produced them to %s (%d partitions) in %.1fs", gen.Topic, gen.Partitions, time.Since(t1).Seconds())
+	status("produced them to %s in %.1fs", strings.Join(names, ", "), time.Since(t1).Seconds())
 	return nil
 }
 
@@ -245,11 +260,9 @@ func generateToFile(f *Factory, path string, gen demo.Options, status func(strin
 	}
 	w := bufio.NewWriterSize(out, 1<<20)
 	ew := kafka.NewEnvelopeWriter(w)
-	offsets := map[int32]int64{}
 	for _, r := range recs {
 		kr := kafkaRecord(r)
-		kr.Offset = offsets[r.Partition]
-		offsets[r.Partition]++
+		kr.Offset = r.Offset
 		if err := ew.Write(kafka.EnvelopeOf(kr)); err != nil {
 			return &InfraError{Err: err}
 		}

@@ -8,15 +8,17 @@ import (
 
 // TestDependencyDirection keeps the pipeline's layers apart (STYLE.md):
 // bpmn knows only etree and the standard library, FEEL and the engine know
-// nothing of Kafka or terminals, only Kafka-facing packages import
-// franz-go, and only pkg/ui imports lipgloss.
+// nothing of Kafka or terminals, the record mapping (pkg/correlate) only
+// the model and FEEL, trace and dev share it rather than import each
+// other, only Kafka-facing packages import franz-go, and only pkg/ui
+// imports lipgloss.
 func TestDependencyDirection(t *testing.T) {
 	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}:{{join .Imports \" \"}}", "github.com/wfctl/wfctl/...").Output()
 	if err != nil {
 		t.Skipf("go list: %v", err)
 	}
 	const mod = "github.com/wfctl/wfctl/"
-	kafkaFacing := map[string]bool{"pkg/kafka": true, "pkg/broker": true, "pkg/trace": true, "pkg/dev": true, "pkg/devclient": true, "pkg/cli": true}
+	kafkaFacing := map[string]bool{"pkg/kafka": true, "pkg/broker": true, "pkg/correlate": true, "pkg/trace": true, "pkg/dev": true, "pkg/devclient": true, "pkg/cli": true}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		pkg, imports, _ := strings.Cut(line, ":")
 		pkg = strings.TrimPrefix(pkg, mod)
@@ -30,6 +32,10 @@ func TestDependencyDirection(t *testing.T) {
 				t.Errorf("%s imports %s: FEEL is pure", pkg, imp)
 			case pkg == "pkg/engine" && !isStd(imp) && !(isLocal && (strings.HasPrefix(local, "bpmn") || local == "pkg/feel")):
 				t.Errorf("%s imports %s: the engine knows only the model and FEEL", pkg, imp)
+			case pkg == "pkg/correlate" && isLocal && !strings.HasPrefix(local, "bpmn") && local != "pkg/feel":
+				t.Errorf("%s imports %s: the record mapping knows only the model and FEEL (trace and dev use it, not the other way)", pkg, imp)
+			case (pkg == "pkg/dev" && local == "pkg/trace") || (pkg == "pkg/trace" && local == "pkg/dev"):
+				t.Errorf("%s imports %s: the dev server and trace share the mapping through pkg/correlate, not each other", pkg, imp)
 			case strings.HasPrefix(imp, "github.com/twmb/franz-go") && !kafkaFacing[pkg]:
 				t.Errorf("%s imports %s: only Kafka-facing packages import franz-go", pkg, imp)
 			case strings.Contains(imp, "lipgloss") && pkg != "pkg/ui":

@@ -5,15 +5,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"regexp"
+	"runtime"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/wfctl/wfctl/bpmn"
+	"github.com/wfctl/wfctl/pkg/correlate"
 	"github.com/wfctl/wfctl/pkg/kafka"
 	"github.com/wfctl/wfctl/pkg/trace"
 	"github.com/wfctl/wfctl/pkg/ui"
@@ -22,46 +23,62 @@ import (
 
 // traceOptions are trace's dependencies and flag values.
 type traceOptions struct {
-	f          *Factory
-	g          *globalOptions
-	Kafka      kafka.Flags
-	Topics     []string
-	TopicRegex string
-	Models     []string
-	From, To   string
-	File       string
-	Follow     bool
-	Name       string
-	Key        string
-	AsOf       string
-	StallAfter []string
-	Limit      int
-	FailOn     []string
+	f              *Factory
+	g              *globalOptions
+	Kafka          kafka.Flags
+	Topics         []string
+	TopicRegex     string
+	Models         []string
+	From, To       string
+	File           string
+	Follow         bool
+	Name           string
+	Key            string
+	TimeField      string
+	AsOf           string
+	StallAfter     []string
+	Limit          int
+	FailOn         []string
+	Parallel       int
+	IdleAfter      time.Duration
+	RequestTimeout time.Duration
+	// requestTimeoutSet tells an explicit --request-timeout from the
+	// default, which -X request.timeout.ms overrides.
+	requestTimeoutSet bool
 }
+
+// DefaultRequestTimeout is how long trace waits for brokers that do not
+// answer before it gives up (exit 3).
+const DefaultRequestTimeout = 30 * time.Second
 
 func newTraceCmd(f *Factory, g *globalOptions, runF func(context.Context, *traceOptions) error) *cobra.Command {
 	opts := &traceOptions{f: f, g: g}
 	cmd := &cobra.Command{
 		Use:   "trace --topic TOPIC --model MODEL.bpmn [-b BROKERS | --file EVENTS.ndjson]",
-		Short: "Replay a topic's history through the engine and show which instances stalled",
-		Long: `Replay a Kafka topic's history through the embedded engine, with your BPMN
-model attached, and report which process instances stalled (where, since when),
-which took a timer boundary's timeout path, and which records fit no instance.
+		Short: "Replay topics' history through the engine and show which instances stalled",
+		Long: `Replay Kafka topics' history through the embedded engine, with your BPMN model
+attached, and report which process instances stalled (where, since when), which
+took a timer boundary's timeout path, and which records fit no instance.
 
 Each record becomes a message: its name from the CloudEvents header ce_type, else
 the JSON field "type" (or --name); its correlation key from the model's own
 zeebe:subscription correlationKey expression evaluated on the record's JSON (or
---correlation-key); its timestamp as the engine's clock, so timers fire in
-replayed time. History is read from --from up to the end offsets taken when the
-command starts (or --to).
+--correlation-key); its event time from the record's timestamp (or --time-field).
+
+Event time is the one clock: records of every topic and partition are replayed in
+event-time order (ties: topic, partition, offset), so an order's events meet its
+instance whichever topics they are on. Instances are spread over --parallel
+engines by correlation key; a model that correlates messages by different keys
+runs on one engine. At the end every engine's clock moves to --as-of, so every
+timer due by then has fired.
 
 An instance is stalled when the element it waits at longest has waited past its
 threshold as of --as-of: --stall-after ELEMENT_ID=DURATION, else the duration of
 a timer boundary event attached to the element, else --stall-after DURATION
 (default 24h).`,
-		Example: `  wfctl trace --topic orders --model order.bpmn -b localhost:9092
-  wfctl trace --topic orders --model order.bpmn --from -7d --as-of last
-  wfctl trace --topic-regex '^orders\.' --model order.bpmn -o json
+		Example: `  wfctl trace --topic orders --topic payments --topic shipping --model order.bpmn -b localhost:9092
+  wfctl trace --topic-regex '^shop\.' --model order.bpmn --from -7d --as-of last
+  wfctl trace --topic orders --model order.bpmn --time-field json:occurredAt -o json
   wfctl trace --file events.ndjson --model order.bpmn --stall-after AwaitShipment=48h
   wfctl trace --topic orders --model order.bpmn --fail-on stalled,unfit   # for CI and cron`,
 		Args: cobra.NoArgs,
@@ -69,6 +86,7 @@ a timer boundary event attached to the element, else --stall-after DURATION
 			if err := checkOutput(g, "text", "json", "ndjson"); err != nil {
 				return err
 			}
+			opts.requestTimeoutSet = cmd.Flags().Changed("request-timeout")
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -76,19 +94,23 @@ a timer boundary event attached to the element, else --stall-after DURATION
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringArrayVar(&opts.Topics, "topic", nil, "topic to replay (repeatable)")
+	fl.StringArrayVar(&opts.Topics, "topic", nil, "topic to replay (repeatable); with --file, only these topics of the file")
 	fl.StringVar(&opts.TopicRegex, "topic-regex", "", "replay every topic whose name matches this regular expression")
 	fl.StringArrayVarP(&opts.Models, "model", "m", nil, "BPMN model(s) to trace with (repeatable; required)")
 	fl.StringVar(&opts.From, "from", "beginning", "start: beginning, end, an offset (negative: from the end), RFC 3339 time, s@UNIX_MS, or -7d")
 	fl.StringVar(&opts.To, "to", "end", "stop before: the same forms as --from")
-	fl.StringVar(&opts.File, "file", "", "read records from a kcat -J file (- for stdin) instead of a broker")
+	fl.StringVar(&opts.File, "file", "", "read records from a kcat -J file (- for stdin) instead of a broker, in any line order")
 	fl.BoolVar(&opts.Follow, "follow", false, "after the history, keep reading and report instances as they stall")
 	fl.StringVar(&opts.Name, "name", "", "message name from header:NAME, json:PATH or key (default: ce_type header, else JSON \"type\")")
 	fl.StringVar(&opts.Key, "correlation-key", "", "correlation key from json:PATH or key (default: the model's correlationKey expressions)")
-	fl.StringVar(&opts.AsOf, "as-of", "", "\"now\" for stall ages: RFC 3339, or last (the newest record); default the wall clock")
+	fl.StringVar(&opts.TimeField, "time-field", "", "event time from json:PATH or header:NAME, RFC 3339 or Unix ms (default: the record timestamp)")
+	fl.StringVar(&opts.AsOf, "as-of", "", "\"now\" for timers and stall ages: RFC 3339, or last (the newest record); default the wall clock")
 	fl.StringArrayVar(&opts.StallAfter, "stall-after", nil, "stall threshold: DURATION (default 24h) or ELEMENT_ID=DURATION (repeatable)")
-	fl.IntVar(&opts.Limit, "limit", 10, "rows per table in text output")
+	fl.IntVar(&opts.Limit, "limit", 10, "rows per table in text output; 0: the summary only, -1: every row")
 	fl.StringSliceVar(&opts.FailOn, "fail-on", nil, "exit 1 when any are found: stalled, timed-out, unfit")
+	fl.IntVar(&opts.Parallel, "parallel", runtime.NumCPU(), "engines to spread instances over, by correlation key")
+	fl.DurationVar(&opts.IdleAfter, "idle-after", 5*time.Second, "with --follow: a partition with nothing new for this long stops holding back the others")
+	fl.DurationVar(&opts.RequestTimeout, "request-timeout", DefaultRequestTimeout, "give up (exit 3) when brokers do not answer for this long (or -X request.timeout.ms)")
 	kafka.BindFlags(fl, &opts.Kafka)
 	return cmd
 }
@@ -101,6 +123,12 @@ func runTrace(ctx context.Context, opts *traceOptions) error {
 	tr, err := trace.New(topts)
 	if err != nil {
 		return traceModelError(err)
+	}
+	if err := checkStallIDs(opts, tr); err != nil {
+		return err
+	}
+	if _, why := tr.Engines(); why != "" {
+		traceWarn(opts.f)("one engine instead of %d: %s", opts.Parallel, why)
 	}
 	if opts.Follow {
 		return followTrace(ctx, opts, tr)
@@ -115,6 +143,12 @@ func runTrace(ctx context.Context, opts *traceOptions) error {
 	return failOn(opts.FailOn, rep)
 }
 
+func traceWarn(f *Factory) trace.Warnf {
+	return func(format string, args ...any) {
+		fmt.Fprintf(f.IO.StyledErr(), "%s %s\n", f.IO.PainterErr().Paint(ui.Yellow, "warning:"), fmt.Sprintf(format, args...))
+	}
+}
+
 // traceSettings turns flags into trace options, reading the models.
 func traceSettings(opts *traceOptions) (trace.Options, error) {
 	f := opts.f
@@ -125,6 +159,19 @@ func traceSettings(opts *traceOptions) (trace.Options, error) {
 	if opts.File == "" && len(opts.Topics) == 0 && opts.TopicRegex == "" {
 		return t, usageErrorf("say what to replay: --topic (or --topic-regex) with a broker, or --file")
 	}
+	if opts.Limit < -1 {
+		return t, usageErrorf("--limit %d: give the rows per table, 0 for the summary only, or -1 for every row", opts.Limit)
+	}
+	if opts.Parallel < 1 || opts.Parallel > 1024 {
+		return t, usageErrorf("--parallel %d: give between 1 and 1024 engines", opts.Parallel)
+	}
+	if opts.Follow && opts.AsOf != "" {
+		return t, usageErrorf("--as-of cannot be combined with --follow, which reports as of now and then live")
+	}
+	if opts.IdleAfter <= 0 || opts.RequestTimeout <= 0 {
+		return t, usageErrorf("--idle-after and --request-timeout must be positive")
+	}
+	t.Parallel = opts.Parallel
 	for _, m := range opts.Models {
 		src, err := os.ReadFile(validate.Resolve(f.WorkDir, m))
 		if errors.Is(err, os.ErrNotExist) {
@@ -136,14 +183,20 @@ func traceSettings(opts *traceOptions) (trace.Options, error) {
 		t.Models = append(t.Models, trace.Model{Path: m, Src: src})
 	}
 	var err error
-	if t.Name, err = optionalSource(opts.Name, "--name"); err != nil {
+	if t.Mapping.Name, err = optionalSource(opts.Name, "--name"); err != nil {
 		return t, err
 	}
-	if t.CorrelationKey, err = optionalSource(opts.Key, "--correlation-key"); err != nil {
+	if t.Mapping.CorrelationKey, err = optionalSource(opts.Key, "--correlation-key"); err != nil {
 		return t, err
 	}
-	if t.CorrelationKey != nil && t.CorrelationKey.Kind == "header" {
+	if k := t.Mapping.CorrelationKey; k != nil && k.Kind == "header" {
 		return t, usageErrorf("--correlation-key: use json:PATH or key")
+	}
+	if t.Mapping.EventTime, err = optionalSource(opts.TimeField, "--time-field"); err != nil {
+		return t, err
+	}
+	if k := t.Mapping.EventTime; k != nil && k.Kind == "key" {
+		return t, usageErrorf("--time-field: use json:PATH or header:NAME")
 	}
 	switch opts.AsOf {
 	case "":
@@ -155,21 +208,8 @@ func traceSettings(opts *traceOptions) (trace.Options, error) {
 			return t, usageErrorf("--as-of %q: use an RFC 3339 time (2026-11-01T12:00:00Z) or last", opts.AsOf)
 		}
 	}
-	t.StallAfterElement = map[string]time.Duration{}
-	for _, s := range opts.StallAfter {
-		id, d, hasID := strings.Cut(s, "=")
-		if !hasID {
-			id, d = "", s
-		}
-		dur, err := trace.ParseDuration(d)
-		if err != nil {
-			return t, usageErrorf("--stall-after %s: %v", s, err)
-		}
-		if hasID {
-			t.StallAfterElement[id] = dur
-		} else {
-			t.StallAfter = dur
-		}
+	if err := stallSettings(opts, &t); err != nil {
+		return t, err
 	}
 	for _, k := range opts.FailOn {
 		if k != "stalled" && k != "unfit" && k != "timed-out" {
@@ -179,63 +219,126 @@ func traceSettings(opts *traceOptions) (trace.Options, error) {
 	return t, nil
 }
 
-func optionalSource(s, flag string) (*trace.Source, error) {
+func stallSettings(opts *traceOptions, t *trace.Options) error {
+	t.StallAfterElement = map[string]time.Duration{}
+	for _, s := range opts.StallAfter {
+		id, d, hasID := strings.Cut(s, "=")
+		if !hasID {
+			id, d = "", s
+		}
+		dur, err := trace.ParseDuration(d)
+		if err != nil {
+			return usageErrorf("--stall-after %s: %v", s, err)
+		}
+		if dur <= 0 {
+			return usageErrorf("--stall-after %s: the threshold must be positive", s)
+		}
+		if hasID {
+			t.StallAfterElement[id] = dur
+		} else {
+			t.StallAfter = dur
+		}
+	}
+	return nil
+}
+
+// checkStallIDs refuses a --stall-after for an element the models do
+// not have, or where no instance can wait.
+func checkStallIDs(opts *traceOptions, tr *trace.Tracer) error {
+	ids := tr.WaitingElements()
+	for _, s := range opts.StallAfter {
+		id, _, hasID := strings.Cut(s, "=")
+		if hasID && !slices.Contains(ids, id) {
+			return usageErrorf("--stall-after %s: the model has no element %q where an instance can wait; its waiting elements are: %s", s, id, strings.Join(ids, ", "))
+		}
+	}
+	return nil
+}
+
+func optionalSource(s, flag string) (*correlate.Source, error) {
 	if s == "" {
 		return nil, nil
 	}
-	src, err := trace.ParseSource(s)
+	src, err := correlate.ParseSource(s)
 	if err != nil {
 		return nil, usageErrorf("%s %v", flag, err)
 	}
 	return &src, nil
 }
 
-// traceModelError reports a model that cannot be traced as input error.
+// traceModelError reports a model that cannot be traced as an input
+// error; the engine's rejection carries the validator's diagnostics.
 func traceModelError(err error) error {
-	var pe *bpmn.ParseError
-	var de *trace.DeployError
-	if errors.As(err, &pe) || errors.As(err, &de) {
-		return &UsageError{Err: err}
-	}
 	return &UsageError{Err: err}
 }
 
-// replayHistory reads the records from the broker or the file.
+// requestTimeout is --request-timeout, unless only -X request.timeout.ms
+// says otherwise.
+func requestTimeout(opts *traceOptions, cfg *kafka.Config) time.Duration {
+	if !opts.requestTimeoutSet && cfg.RequestTimeout > 0 {
+		return cfg.RequestTimeout
+	}
+	return opts.RequestTimeout
+}
+
+// replayHistory reads the records from the brokers or the file.
 func replayHistory(ctx context.Context, opts *traceOptions, tr *trace.Tracer) (*trace.Report, error) {
 	f := opts.f
-	warn := func(format string, args ...any) {
-		fmt.Fprintf(f.IO.StyledErr(), "%s %s\n", f.IO.PainterErr().Paint(ui.Yellow, "warning:"), fmt.Sprintf(format, args...))
-	}
 	progress := f.IO.NewProgress("replaying")
 	defer progress.Done()
+	h, err := historyOf(opts, f.Now())
+	if err != nil {
+		return nil, err
+	}
 	if opts.File != "" {
-		open := func() (io.ReadCloser, error) {
-			if opts.File == validate.Stdin {
-				return io.NopCloser(f.IO.In), nil
-			}
-			fh, err := os.Open(validate.Resolve(f.WorkDir, opts.File))
-			if errors.Is(err, os.ErrNotExist) {
-				return nil, usageErrorf("--file %s: no such file", opts.File)
-			}
-			if err != nil {
-				return nil, &InfraError{Err: err}
-			}
-			return fh, nil
-		}
-		return tr.RunFile(open, opts.File, progress.Update, warn)
+		return replayFile(ctx, opts, tr, h, progress)
 	}
 	cfg, cl, err := kafkaClient(ctx, f, opts.Kafka)
 	if err != nil {
 		return nil, err
 	}
 	defer cl.Close()
-	h, err := historyOf(opts, f.Now())
-	if err != nil {
-		return nil, err
-	}
-	rep, err := tr.RunKafka(ctx, cl, h, progress.Update, warn)
+	rep, err := tr.RunKafka(ctx, cl, h, trace.KafkaOptions{Stall: requestTimeout(opts, cfg)}, progress.Update, traceWarn(f))
 	if err != nil {
 		return nil, kafkaError(kafka.Classify(err, cfg))
+	}
+	return rep, nil
+}
+
+// replayFile replays a kcat -J file, or standard input spooled to a
+// temporary file (a file is read twice, in any line order).
+func replayFile(ctx context.Context, opts *traceOptions, tr *trace.Tracer, h kafka.History, progress *ui.Progress) (*trace.Report, error) {
+	f := opts.f
+	var fh *os.File
+	var size int64
+	if opts.File == validate.Stdin {
+		spool, n, err := trace.Spool(f.IO.In)
+		if err != nil {
+			return nil, &InfraError{Err: fmt.Errorf("reading standard input: %w", err)}
+		}
+		defer os.Remove(spool.Name())
+		fh, size = spool, n
+	} else {
+		var err error
+		fh, err = os.Open(validate.Resolve(f.WorkDir, opts.File))
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, usageErrorf("--file %s: no such file", opts.File)
+		}
+		if err != nil {
+			return nil, &InfraError{Err: err}
+		}
+		st, err := fh.Stat()
+		if err != nil {
+			fh.Close()
+			return nil, &InfraError{Err: err}
+		}
+		size = st.Size()
+	}
+	defer fh.Close()
+	fo := trace.FileOptions{Topics: h.Topics, Pattern: h.Pattern, From: h.From, To: h.To}
+	rep, err := tr.RunFile(ctx, fh, size, opts.File, fo, progress.Update, traceWarn(f))
+	if err != nil {
+		return nil, &InfraError{Err: err}
 	}
 	return rep, nil
 }
@@ -243,6 +346,9 @@ func replayHistory(ctx context.Context, opts *traceOptions, tr *trace.Tracer) (*
 func historyOf(opts *traceOptions, now time.Time) (kafka.History, error) {
 	h := kafka.History{Topics: opts.Topics, Follow: opts.Follow}
 	if opts.TopicRegex != "" {
+		if len(opts.Topics) > 0 {
+			return h, usageErrorf("give --topic or --topic-regex, not both")
+		}
 		re, err := regexp.Compile(opts.TopicRegex)
 		if err != nil {
 			return h, usageErrorf("--topic-regex: %v", err)
@@ -278,7 +384,22 @@ func writeTraceReport(opts *traceOptions, rep *trace.Report, title string) error
 	case "ndjson":
 		return rep.WriteNDJSON(f.IO.Out)
 	}
-	return rep.WriteText(f.IO.StyledOut(), f.IO.PainterOut(), title, opts.Limit)
+	return rep.WriteText(f.IO.StyledOut(), f.IO.PainterOut(), title, opts.Limit, rangeNote(opts))
+}
+
+// rangeNote says what was read, for a report of no records.
+func rangeNote(opts *traceOptions) string {
+	var parts []string
+	if opts.From != "" && opts.From != "beginning" {
+		parts = append(parts, "--from "+opts.From)
+	}
+	if opts.To != "" && opts.To != "end" {
+		parts = append(parts, "--to "+opts.To)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
 }
 
 // failOn exits 1 when the report has what --fail-on names.
@@ -297,7 +418,7 @@ func failOn(kinds []string, rep *trace.Report) error {
 func followTrace(ctx context.Context, opts *traceOptions, tr *trace.Tracer) error {
 	f := opts.f
 	if opts.File != "" {
-		return usageErrorf("--follow reads a broker, not a --file")
+		return usageErrorf("--follow reads brokers, not a --file")
 	}
 	cfg, cl, err := kafkaClient(ctx, f, opts.Kafka)
 	if err != nil {
@@ -323,7 +444,8 @@ func followTrace(ctx context.Context, opts *traceOptions, tr *trace.Tracer) erro
 			in.ElementName+" ("+in.ElementID+")", in.WaitingSince.UTC().Format(time.RFC3339), in.LastRecord)
 	}
 	progress := f.IO.NewProgress("replaying")
-	err = tr.Follow(ctx, cl, h, trace.FollowHandlers{
+	o := trace.FollowOptions{KafkaOptions: trace.KafkaOptions{Stall: requestTimeout(opts, cfg)}, IdleAfter: opts.IdleAfter, Now: f.Now}
+	err = tr.Follow(ctx, cl, h, o, trace.FollowHandlers{
 		CaughtUp: func(rep *trace.Report) {
 			progress.Done()
 			if err := writeTraceReport(opts, rep, traceTitle(opts)); err == nil && opts.g.Output == "text" {
@@ -332,7 +454,6 @@ func followTrace(ctx context.Context, opts *traceOptions, tr *trace.Tracer) erro
 		},
 		Stalled:  func(in trace.Instance) { event("stalled", in) },
 		TimedOut: func(in trace.Instance) { event("timed-out", in) },
-		Now:      f.Now,
 	}, progress.Update)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return kafkaError(kafka.Classify(err, cfg))

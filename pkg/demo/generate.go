@@ -34,6 +34,79 @@ type Options struct {
 	Partitions int
 	// Topic names the topic in the records.
 	Topic string
+	// Layout, when set, spreads the event types over several topics, as
+	// services that each write their own topic do.
+	Layout *Layout
+	// AsOf is when the truth is judged (default End): an order waiting
+	// past a timer or the stall threshold by then is counted stuck, even
+	// when the history's last record is long before.
+	AsOf time.Time
+}
+
+// Layout maps event types to topics, and topics to partition counts.
+type Layout struct {
+	// Topics names each event type's topic; a type not listed goes to
+	// Options.Topic.
+	Topics map[string]string
+	// Partitions per topic; a topic not listed has Options.Partitions.
+	Partitions map[string]int
+}
+
+// ServicesLayout is the history as three services write it: orders (3
+// partitions) for OrderPlaced, payments (4) for PaymentReceived, and
+// shipping (2) for the carrier's GoodsShipped, ShipmentInTransit and
+// OrderDelivered.
+func ServicesLayout() *Layout {
+	return &Layout{
+		Topics: map[string]string{"OrderPlaced": "orders", "PaymentReceived": "payments",
+			"GoodsShipped": "shipping", "ShipmentInTransit": "shipping", "OrderDelivered": "shipping"},
+		Partitions: map[string]int{"orders": 3, "payments": 4, "shipping": 2},
+	}
+}
+
+// TopicPartitions lists the topics a history is written to, with their
+// partition counts, sorted by name.
+func (o Options) TopicPartitions() []TopicCount {
+	counts := map[string]int{o.Topic: o.Partitions}
+	if o.Layout != nil {
+		counts = map[string]int{}
+		for _, typ := range eventTypes {
+			t := o.topicOf(typ)
+			counts[t] = o.partitionsOf(t)
+		}
+	}
+	out := make([]TopicCount, 0, len(counts))
+	for t, n := range counts {
+		out = append(out, TopicCount{Topic: t, Partitions: n})
+	}
+	slices.SortFunc(out, func(a, b TopicCount) int { return cmp.Compare(a.Topic, b.Topic) })
+	return out
+}
+
+// TopicCount is a topic and its partition count.
+type TopicCount struct {
+	Topic      string
+	Partitions int
+}
+
+var eventTypes = []string{"OrderPlaced", "PaymentReceived", "GoodsShipped", "ShipmentInTransit", "OrderDelivered"}
+
+func (o Options) topicOf(typ string) string {
+	if o.Layout != nil {
+		if t, ok := o.Layout.Topics[typ]; ok {
+			return t
+		}
+	}
+	return o.Topic
+}
+
+func (o Options) partitionsOf(topic string) int {
+	if o.Layout != nil {
+		if n, ok := o.Layout.Partitions[topic]; ok {
+			return n
+		}
+	}
+	return o.Partitions
 }
 
 // DefaultOptions are the demo's: 200,000 orders over 30 days on 6
@@ -46,10 +119,13 @@ func DefaultOptions() Options {
 type Record struct {
 	Topic     string
 	Partition int32
-	Key       string
-	Value     []byte
-	Headers   map[string]string
-	Time      time.Time
+	// Offset is the record's offset in its partition, when the history is
+	// written to empty topics.
+	Offset  int64
+	Key     string
+	Value   []byte
+	Headers map[string]string
+	Time    time.Time
 }
 
 // Truth counts what the history holds by construction, so tests can
@@ -59,14 +135,14 @@ type Truth struct {
 	Orders  int
 	// Completed orders were delivered before the end.
 	Completed int
-	// StuckAtPayment were placed more than a day before the end and never
-	// paid; StuckAtShipment were paid and never shipped, more than three
-	// days before the end; StuckAtDelivery shipped and never delivered,
-	// more than seven days before the end.
+	// StuckAtPayment were placed more than a day before AsOf and not paid
+	// by the end; StuckAtShipment were paid and not shipped, three days or
+	// more before AsOf (the model's timer fired); StuckAtDelivery shipped
+	// and not delivered, seven days or more before AsOf (likewise).
 	StuckAtPayment  int
 	StuckAtShipment int
 	StuckAtDelivery int
-	// InFlight are orders still within their normal time at the end.
+	// InFlight are orders still within their normal time at AsOf.
 	InFlight int
 	// DoublePayments and UnknownOrders are records that fit no instance.
 	DoublePayments int
@@ -107,7 +183,7 @@ func Generate(o Options) ([]Record, Truth) {
 	for i := range o.Orders {
 		id := fmt.Sprintf("o-%07d", i+1)
 		placed := start.Add(time.Duration(rng.Int64N(int64(span))))
-		events = orderEvents(events, rng, id, placed, o.End, &truth)
+		events = orderEvents(events, rng, id, placed, o.End, o.asOf(), &truth)
 	}
 	for i := range max(o.Orders/1000, 1) {
 		at := start.Add(time.Duration(rng.Int64N(int64(span))))
@@ -128,16 +204,32 @@ func Generate(o Options) ([]Record, Truth) {
 		return cmp.Compare(a, b)
 	})
 	records := make([]Record, 0, len(events))
+	offsets := map[string][]int64{}
 	for _, i := range order {
-		records = append(records, toRecord(o, events[i]))
+		r := toRecord(o, events[i])
+		offs := offsets[r.Topic]
+		if offs == nil {
+			offs = make([]int64, o.partitionsOf(r.Topic))
+			offsets[r.Topic] = offs
+		}
+		r.Offset = offs[r.Partition]
+		offs[r.Partition]++
+		records = append(records, r)
 	}
 	truth.Records = len(records)
 	return records, truth
 }
 
+func (o Options) asOf() time.Time {
+	if o.AsOf.IsZero() {
+		return o.End
+	}
+	return o.AsOf
+}
+
 // orderEvents draws one order's fate and appends the events it leads to,
-// up to end.
-func orderEvents(evs []event, rng *rand.Rand, id string, placed, end time.Time, truth *Truth) []event {
+// up to end; where the order waits at asOf decides how truth counts it.
+func orderEvents(evs []event, rng *rand.Rand, id string, placed, end, asOf time.Time, truth *Truth) []event {
 	cents := rng.IntN(50_000) + 500
 	amount := strconv.Itoa(cents/100) + "." + strconv.Itoa(cents%100/10) + strconv.Itoa(cents%10)
 	evs = append(evs, event{at: placed, typ: "OrderPlaced", orderID: id, fields: []string{
@@ -162,12 +254,18 @@ func orderEvents(evs []event, rng *rand.Rand, id string, placed, end time.Time, 
 		return true
 	}
 	payment := []string{"amount", amount, "method", `"card"`}
+	// Where the order waits when its next event never comes (by fate, or
+	// because it would come after the end): for payment, stalled after
+	// the default threshold of a day; for shipment and delivery, timed
+	// out once the model's boundary timer falls due.
+	awaitPayment := func() { judge(truth, asOf.Sub(placed) > 24*time.Hour, &truth.StuckAtPayment) }
+	awaitShipment := func() { judge(truth, asOf.Sub(paid) >= 3*24*time.Hour, &truth.StuckAtShipment) }
 	switch {
 	case fate == fateNeverPaid:
-		count(truth, placed, end, 24*time.Hour, &truth.StuckAtPayment)
+		awaitPayment()
 		return evs
 	case !add(paid, "PaymentReceived", payment, rng.IntN(4) == 0):
-		truth.InFlight++
+		awaitPayment()
 		return evs
 	}
 	if rng.IntN(200) == 0 { // the payment service retried: a second payment
@@ -177,10 +275,10 @@ func orderEvents(evs []event, rng *rand.Rand, id string, placed, end time.Time, 
 	}
 	switch {
 	case fate == fateNeverShipped:
-		count(truth, paid, end, 3*24*time.Hour, &truth.StuckAtShipment)
+		awaitShipment()
 		return evs
 	case !add(shipped, "GoodsShipped", []string{"carrier", carriers[rng.IntN(len(carriers))]}, false):
-		truth.InFlight++
+		awaitShipment()
 		return evs
 	}
 	// The carrier reports progress; the model does not wait for these.
@@ -190,11 +288,12 @@ func orderEvents(evs []event, rng *rand.Rand, id string, placed, end time.Time, 
 			truth.NotModelled++
 		}
 	}
+	awaitDelivery := func() { judge(truth, asOf.Sub(shipped) >= 7*24*time.Hour, &truth.StuckAtDelivery) }
 	switch {
 	case fate == fateNeverDelivered:
-		count(truth, shipped, end, 7*24*time.Hour, &truth.StuckAtDelivery)
+		awaitDelivery()
 	case !add(delivered, "OrderDelivered", []string{"signedBy", `"customer"`}, false):
-		truth.InFlight++
+		awaitDelivery()
 	default:
 		truth.Completed++
 	}
@@ -206,10 +305,9 @@ var (
 	hubs     = []string{`"Leipzig"`, `"Cologne"`, `"Hamburg"`, `"Munich"`}
 )
 
-// count adds an order that stopped at since to stuck when it has waited
-// longer than limit by end, else to the in-flight orders.
-func count(truth *Truth, since, end time.Time, limit time.Duration, stuck *int) {
-	if end.Sub(since) > limit {
+// judge counts an order that waits: as stuck when it is, else in flight.
+func judge(truth *Truth, isStuck bool, stuck *int) {
+	if isStuck {
 		*stuck++
 	} else {
 		truth.InFlight++
@@ -222,7 +320,8 @@ func minutes(rng *rand.Rand, lo, hi int) time.Duration {
 }
 
 func toRecord(o Options, e event) Record {
-	r := Record{Topic: o.Topic, Key: e.orderID, Time: e.at, Partition: Partition(e.orderID, o.Partitions)}
+	topic := o.topicOf(e.typ)
+	r := Record{Topic: topic, Key: e.orderID, Time: e.at, Partition: Partition(e.orderID, o.partitionsOf(topic))}
 	b := make([]byte, 0, 160)
 	b = append(b, `{"orderId":"`...)
 	b = append(b, e.orderID...)

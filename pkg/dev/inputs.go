@@ -7,7 +7,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/wfctl/wfctl/pkg/engine"
-	"github.com/wfctl/wfctl/pkg/trace"
+	"github.com/wfctl/wfctl/pkg/correlate"
 )
 
 // consume processes one poll batch, in order within each partition, as
@@ -217,17 +217,9 @@ func (r *runner) domainRecord(rec *kgo.Record) error {
 		r.counts.Skipped++
 		return nil
 	}
-	tr := trace.Record{Topic: rec.Topic, Partition: rec.Partition, Offset: rec.Offset, Time: rec.Timestamp,
-		Key: rec.Key, Value: rec.Value, Headers: make([]trace.Header, len(rec.Headers))}
-	for i, h := range rec.Headers {
-		tr.Headers[i] = trace.Header{Key: h.Key, Value: h.Value}
-	}
-	name := m.Name(&tr)
-	if name == "" || !m.Known(name) {
-		r.counts.Skipped++
-		return nil
-	}
-	msg, err := m.MapNamed(&tr, name)
+	var tr correlate.Record
+	correlate.FromKafka(rec, &tr)
+	msg, err := m.Map(&tr)
 	if err != nil {
 		r.counts.Skipped++
 		return nil

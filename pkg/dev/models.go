@@ -7,7 +7,7 @@ import (
 
 	"github.com/wfctl/wfctl/bpmn"
 	"github.com/wfctl/wfctl/pkg/engine"
-	"github.com/wfctl/wfctl/pkg/trace"
+	"github.com/wfctl/wfctl/pkg/correlate"
 )
 
 // modelSet is what the server knows of the deployed models beyond the
@@ -16,9 +16,9 @@ import (
 // messages) and name the domain topics.
 type modelSet struct {
 	seen   map[string]bool // resource checksums
-	defs   []*bpmn.Definitions
+	docs   []*bpmn.Document
 	topics map[string]bool
-	m      *trace.Mapper
+	m      *correlate.Mapper
 	stale  bool
 }
 
@@ -37,7 +37,7 @@ func (s *modelSet) add(v *engine.ProcessValue) {
 		return
 	}
 	s.seen[v.Checksum] = true
-	s.defs = append(s.defs, doc.Definitions)
+	s.docs = append(s.docs, doc)
 	for _, t := range modelTopics(doc.Definitions) {
 		s.topics[t] = true
 	}
@@ -46,10 +46,10 @@ func (s *modelSet) add(v *engine.ProcessValue) {
 
 // mapper is the record mapping of every deployed model, later versions'
 // correlation keys winning; nil before the first deployment.
-func (s *modelSet) mapper() *trace.Mapper {
+func (s *modelSet) mapper() *correlate.Mapper {
 	if s.stale {
 		s.stale = false
-		m, err := trace.NewMapper(s.defs, nil, nil)
+		m, err := correlate.NewMapper(s.docs, correlate.Options{})
 		if err == nil {
 			s.m = m
 		}

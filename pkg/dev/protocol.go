@@ -40,7 +40,7 @@
 // read before from its beginning). Each poll batch (at most [MaxBatch]
 // records) is processed in order within each partition: a command is
 // decoded and run with engine.Process; a domain record becomes a message
-// (name, correlation key and variables as trace.Mapper maps them, time to
+// (name, correlation key and variables as correlate.Mapper maps them, time to
 // live 0: it reaches the instances waiting now or starts one, and is not
 // buffered for instances that start waiting later, which is what the
 // record meant and what `wfctl trace` does with the same topic). Before

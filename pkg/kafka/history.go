@@ -64,22 +64,37 @@ func read(ctx context.Context, cl *kgo.Client, h History, newSink func(*Snapshot
 			err = ferr
 		}
 	}()
+	return snap, readSnapshot(ctx, cl, snap, h.Follow, deliver, nil)
+}
 
-	r := &reader{follow: h.Follow, deliver: deliver, states: map[string]map[int32]*partitionState{}}
+// readSnapshot reads a planned history. setup, when not nil, adds options
+// to the consumer it builds (hooks), and is told the consumer once built.
+func readSnapshot(ctx context.Context, cl *kgo.Client, snap *Snapshot, follow bool, deliver sink, setup func() ([]kgo.Opt, func(*kgo.Client))) error {
+	r := &reader{follow: follow, deliver: deliver, states: map[string]map[int32]*partitionState{}}
 	starts, err := r.assign(snap)
-	if err != nil || r.pending == 0 && !h.Follow {
-		return snap, err
+	if err != nil || r.pending == 0 && !follow {
+		return err
 	}
-	consumer, err := kgo.NewClient(append(slices.Clone(cl.Opts()),
+	opts := append(slices.Clone(cl.Opts()),
 		kgo.ConsumePartitions(starts),
 		kgo.KeepControlRecords(), // to see offsets taken by transaction markers
-	)...)
+	)
+	var built func(*kgo.Client)
+	if setup != nil {
+		var extra []kgo.Opt
+		extra, built = setup()
+		opts = append(opts, extra...)
+	}
+	consumer, err := kgo.NewClient(opts...)
 	if err != nil {
-		return snap, &ConfigError{Err: fmt.Errorf("kafka consumer: %w", err)}
+		return &ConfigError{Err: fmt.Errorf("kafka consumer: %w", err)}
 	}
 	defer consumer.Close()
 	r.consumer = consumer
-	return snap, r.run(ctx)
+	if built != nil {
+		built(consumer)
+	}
+	return r.run(ctx)
 }
 
 // assign sets up each partition's state and returns the offsets to start

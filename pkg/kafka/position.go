@@ -3,6 +3,7 @@ package kafka
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -159,4 +160,39 @@ func parseDuration(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("duration %q is longer than 100 years", s)
 	}
 	return time.Duration(total), nil
+}
+
+// Index resolves a position within one partition held in a file: offsets
+// are its records' offsets in increasing order and times their timestamps
+// (Unix ms). It returns the index of the first record the position
+// includes: for a time, the first record at or after it, as the broker's
+// ListOffsets answers; for the default, def's.
+func (p Position) Index(offsets, times []int64, def Position) int {
+	if p.kind == posDefault {
+		p = def
+	}
+	n := len(offsets)
+	switch p.kind {
+	case posBeginning:
+		return 0
+	case posEnd:
+		return n
+	case posOffset:
+		return sort.Search(n, func(i int) bool { return offsets[i] >= p.offset })
+	case posFromEnd:
+		if n == 0 {
+			return 0
+		}
+		end := offsets[n-1] + 1
+		return sort.Search(n, func(i int) bool { return offsets[i] >= end-p.offset })
+	case posTime:
+		ms := p.at.UnixMilli()
+		for i, t := range times {
+			if t >= ms {
+				return i
+			}
+		}
+		return n
+	}
+	return 0
 }

@@ -2,8 +2,7 @@ package trace
 
 import (
 	"context"
-	"sync"
-	"sync/atomic"
+	"errors"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -11,141 +10,337 @@ import (
 	"github.com/wfctl/wfctl/pkg/kafka"
 )
 
+// FollowOptions configure a followed trace.
+type FollowOptions struct {
+	KafkaOptions
+	// IdleAfter is how long a partition with nothing new may hold back
+	// the watermark (default 5s), as stream processors treat idle
+	// partitions.
+	IdleAfter time.Duration
+	// Every is how often instances are checked (default 1s).
+	Every time.Duration
+	// Now is the wall clock (default time.Now).
+	Now func() time.Time
+}
+
 // FollowHandlers receive what a followed trace finds.
 type FollowHandlers struct {
 	// CaughtUp gets the report of the history, once every partition has
-	// reached the end offsets taken at the start.
+	// reached the end offsets taken at the start, as of Now.
 	CaughtUp func(*Report)
 	// Stalled gets each instance when it crosses its threshold, once.
 	Stalled func(Instance)
 	// TimedOut gets each instance that takes a timer boundary path live.
 	TimedOut func(Instance)
-	// Now is the wall clock: live, the engines' clocks follow it too, so
-	// timers fire while the topic is quiet.
-	Now func() time.Time
-	// Every is how often instances are checked (default 1s).
-	Every time.Duration
 }
 
-// Follow replays the history, reports it, then keeps reading new records
-// and reports instances as they stall, until ctx ends. It replays
-// partitions apart: following needs records keyed by their correlation
-// key.
-func (t *Tracer) Follow(ctx context.Context, cl *kgo.Client, h kafka.History, hs FollowHandlers, progress Progress) error {
+// arrival is a partition's next events, as a followed read delivers them.
+type arrival struct {
+	s        *liveStream
+	evs      []event
+	caughtUp bool
+}
+
+// liveStream is a partition as a followed merge sees it.
+type liveStream struct {
+	topic     string
+	partition int32
+	queue     [][]event
+	pos       int   // in queue[0]
+	latest    int64 // the latest event time seen
+	seen      bool  // some event arrived
+	lastAt    time.Time
+	caughtUp  bool
+	taken     func(int)
+}
+
+func (s *liveStream) empty() bool  { return len(s.queue) == 0 }
+func (s *liveStream) head() *event { return &s.queue[0][s.pos] }
+
+func (s *liveStream) advance() {
+	s.pos++
+	if s.pos == len(s.queue[0]) {
+		if s.taken != nil {
+			s.taken(len(s.queue[0]))
+		}
+		s.queue[0] = nil
+		s.queue, s.pos = s.queue[1:], 0
+	}
+}
+
+// Follow replays the history, reports it as of now, then keeps reading
+// new records and reports instances as they stall or time out, until ctx
+// ends. The history is merged in event-time order as RunKafka merges it;
+// live, records are released up to the watermark: the earliest of the
+// partitions' latest event times, where a partition with nothing new for
+// IdleAfter no longer holds it back. The engines' clocks follow the
+// watermark, or the wall clock when every partition is idle, so timers
+// fire while the topics are quiet.
+func (t *Tracer) Follow(ctx context.Context, cl *kgo.Client, h kafka.History, o FollowOptions, hs FollowHandlers, progress Progress) error {
+	if o.IdleAfter <= 0 {
+		o.IdleAfter = 5 * time.Second
+	}
+	if o.Every <= 0 {
+		o.Every = time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	h.Follow = true
-	plan, err := kafka.Plan(ctx, cl, h)
+	plan, err := t.plan(ctx, cl, h, o.KafkaOptions)
 	if err != nil {
 		return err
 	}
-	every := hs.Every
-	if every <= 0 {
-		every = time.Second
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	arrivals := make(chan arrival, 4*len(plan.Partitions)+1)
+	streams := make([]*liveStream, len(plan.Partitions))
+	for i, p := range plan.Partitions {
+		streams[i] = &liveStream{topic: p.Topic, partition: p.Partition, lastAt: o.Now()}
 	}
-	r := t.newRun(false)
-	start := time.Now()
-	var read atomic.Int64
-	var caughtUp atomic.Int64
-	live := make(chan struct{})
-	var once sync.Once
-	parts := int64(len(plan.Partitions))
-	onCaughtUp := func() {
-		if caughtUp.Add(1) == parts {
-			once.Do(func() { close(live) })
-		}
-	}
-	if parts == 0 {
-		once.Do(func() { close(live) })
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	errc := make(chan error, 1)
+	readErr := make(chan error, 1)
 	go func() {
-		_, err := kafka.ReadPartitions(ctx, cl, h, func(p kafka.PartitionRange) kafka.PartitionHandler {
-			return &partitionFeed{run: r, topic: p.Topic, partition: p.Partition, read: &read, total: plan.Records(),
-				progress: progress, caughtUp: onCaughtUp}
+		i := 0
+		err := kafka.ReadPaced(ctx, cl, plan, kafka.PacedOptions{Follow: true, Stall: o.Stall}, func(p kafka.PartitionRange, resume func()) kafka.PartitionSink {
+			ks := newKafkaStream(t, resume)
+			ls := streams[i] // open is called in the plan's order
+			i++
+			ls.taken = ks.taken
+			go ks.feed(ctx, true, func(b []event, caughtUp bool) bool {
+				select {
+				case arrivals <- arrival{s: ls, evs: b, caughtUp: caughtUp}:
+					return true
+				case <-ctx.Done():
+					return false
+				}
+			})
+			return ks
 		})
-		errc <- err
+		if err == nil {
+			err = context.Canceled
+		}
+		cancel(err)
+		readErr <- err
 	}()
-	select {
-	case <-live:
-	case err := <-errc:
+	f := &follower{t: t, o: o, hs: hs, progress: progress, total: plannedRecords(plan), seen: map[string]bool{}, streams: streams}
+	err = f.run(ctx, arrivals)
+	if rerr := <-readErr; err == nil || errors.Is(err, context.Canceled) {
+		err = rerr
+	}
+	if errors.Is(err, context.Canceled) {
+		return nil // the caller ended the follow
+	}
+	return err
+}
+
+// follower is a followed trace's merge and router.
+type follower struct {
+	t        *Tracer
+	o        FollowOptions
+	hs       FollowHandlers
+	progress Progress
+	total    int64
+	r        *run
+	streams  []*liveStream // one per partition, in the plan's order
+	live     bool          // the history is reported
+	seen     map[string]bool
+}
+
+func (f *follower) run(ctx context.Context, arrivals <-chan arrival) error {
+	r, err := f.t.newRun(ctx, f.total, f.progress)
+	if err != nil {
 		return err
 	}
-	rep := r.lockedReport(time.Since(start))
-	hs.CaughtUp(rep)
-	seen := map[string]bool{}
-	for _, in := range rep.Stalled {
-		seen[in.InstanceKey] = true
-	}
-	timedOut := r.timedOutCount()
-	tick := time.NewTicker(every)
+	f.r = r
+	defer func() { r.cancel(nil); r.stop() }()
+	tick := time.NewTicker(f.o.Every)
 	defer tick.Stop()
 	for {
-		select {
-		case err := <-errc:
+		if err := f.release(); err != nil {
 			return err
-		case <-ctx.Done():
-			return nil
+		}
+		select {
+		case a := <-arrivals:
+			f.take(a)
 		case <-tick.C:
-			timedOut = r.followCheck(t, hs, seen, timedOut)
-		}
-	}
-}
-
-// lockedReport builds a report while partitions may still be replayed.
-func (r *run) lockedReport(elapsed time.Duration) *Report {
-	r.lockAll()
-	defer r.unlockAll()
-	return r.report(elapsed)
-}
-
-func (r *run) lockAll() {
-	r.mu.Lock()
-	for _, rp := range r.replays {
-		rp.mu.Lock()
-	}
-}
-
-func (r *run) unlockAll() {
-	for _, rp := range r.replays {
-		rp.mu.Unlock()
-	}
-	r.mu.Unlock()
-}
-
-func (r *run) timedOutCount() map[*replay]int {
-	r.lockAll()
-	defer r.unlockAll()
-	n := map[*replay]int{}
-	for _, rp := range r.replays {
-		n[rp] = len(rp.timedOut)
-	}
-	return n
-}
-
-// followCheck advances every engine to now and hands on the instances
-// that stalled or timed out since the last check.
-func (r *run) followCheck(t *Tracer, hs FollowHandlers, seen map[string]bool, timedOut map[*replay]int) map[*replay]int {
-	now := hs.Now()
-	r.lockAll()
-	defer r.unlockAll()
-	for _, rp := range r.replays {
-		if now.After(rp.lastTime) {
-			rp.lastTime = now
-			_, _ = rp.eng.Tick(now)
-		}
-		for _, in := range rp.timedOut[timedOut[rp]:] {
-			hs.TimedOut(in)
-		}
-		timedOut[rp] = len(rp.timedOut)
-		rep := &Report{}
-		t.waiting(rp, now, map[string]*StuckAt{}, rep)
-		for _, in := range rep.Stalled {
-			if !seen[in.InstanceKey] {
-				seen[in.InstanceKey] = true
-				hs.Stalled(in)
+			if f.live {
+				if err := f.check(); err != nil {
+					return err
+				}
 			}
+		case <-r.ctx.Done():
+			return context.Cause(r.ctx)
 		}
 	}
-	return timedOut
+}
+
+func (f *follower) take(a arrival) {
+	s := a.s
+	s.caughtUp = s.caughtUp || a.caughtUp
+	if len(a.evs) == 0 {
+		return
+	}
+	s.queue = append(s.queue, a.evs)
+	s.seen, s.lastAt = true, f.o.Now()
+	for i := range a.evs {
+		s.latest = max(s.latest, a.evs[i].at)
+	}
+}
+
+// release hands on every event the merge may release now: during the
+// history, while every partition not caught up has an event waiting (the
+// strict merge RunKafka does); live, every event up to the watermark.
+func (f *follower) release() error {
+	if !f.live {
+		for f.r.ctx.Err() == nil {
+			s := f.next(func(s *liveStream) bool { return !s.caughtUp })
+			if s == nil {
+				break
+			}
+			f.emit(s)
+		}
+		if !f.historyDone() {
+			return nil
+		}
+		return f.caughtUp()
+	}
+	wm, ok := f.watermark()
+	for f.r.ctx.Err() == nil {
+		s := f.next(func(*liveStream) bool { return false })
+		if s == nil || ok && s.head().at > wm {
+			break
+		}
+		f.emit(s)
+	}
+	f.r.flush()
+	return nil
+}
+
+// next is the stream whose head comes first, or nil when a stream that
+// holds back (an empty one for which holds is true) has nothing waiting.
+func (f *follower) next(holds func(*liveStream) bool) *liveStream {
+	var best *liveStream
+	for _, s := range f.streams {
+		if s.empty() {
+			if holds(s) {
+				return nil
+			}
+			continue
+		}
+		if best == nil || headBefore(s, best) {
+			best = s
+		}
+	}
+	return best
+}
+
+func headBefore(a, b *liveStream) bool {
+	x, y := a.head(), b.head()
+	if x.at != y.at {
+		return x.at < y.at
+	}
+	if x.loc.Topic != y.loc.Topic {
+		return x.loc.Topic < y.loc.Topic
+	}
+	if x.loc.Partition != y.loc.Partition {
+		return x.loc.Partition < y.loc.Partition
+	}
+	return x.loc.Offset < y.loc.Offset
+}
+
+func (f *follower) emit(s *liveStream) {
+	ev := s.head()
+	m := &f.r.merge
+	m.seq++
+	ev.seq = m.seq
+	switch {
+	case ev.at > maxMillis:
+		ev.at = m.clock
+	case ev.at < m.clock:
+		ev.at = m.clock
+		m.late++
+	default:
+		m.clock = ev.at
+	}
+	f.r.emit(ev)
+	s.advance()
+}
+
+func (f *follower) historyDone() bool {
+	for _, s := range f.streams {
+		if !s.caughtUp || !s.empty() {
+			return false
+		}
+	}
+	return true
+}
+
+// caughtUp reports the history as of now and starts following.
+func (f *follower) caughtUp() error {
+	f.live = true
+	asOf := f.o.Now().UTC()
+	parts, err := f.r.snapshot(asOf)
+	if err != nil {
+		return err
+	}
+	rep := f.r.report(asOf, parts)
+	for _, in := range rep.Stalled {
+		f.seen["s"+in.InstanceKey] = true
+	}
+	for _, in := range rep.TimedOut {
+		f.seen["t"+in.InstanceKey] = true
+	}
+	if f.progress != nil {
+		f.progress(f.r.records, max(f.total, f.r.records))
+	}
+	f.hs.CaughtUp(rep)
+	return nil
+}
+
+// watermark is the time every busy partition has reached; ok is false
+// when every partition is idle (nothing holds records back).
+func (f *follower) watermark() (int64, bool) {
+	now := f.o.Now()
+	wm, ok := int64(0), false
+	for _, s := range f.streams {
+		switch {
+		case now.Sub(s.lastAt) >= f.o.IdleAfter:
+			continue // idle: it no longer holds the others back
+		case !s.seen:
+			return f.r.merge.clock, true // its first record may come any moment
+		case !ok || s.latest < wm:
+			wm, ok = s.latest, true
+		}
+	}
+	return wm, ok
+}
+
+// check moves the engines to the live clock and hands on the instances
+// that stalled or timed out since the last check.
+func (f *follower) check() error {
+	if err := f.release(); err != nil {
+		return err
+	}
+	at := f.o.Now().UTC()
+	if wm, ok := f.watermark(); ok {
+		at = time.UnixMilli(max(wm, f.r.merge.clock)).UTC()
+	}
+	parts, err := f.r.snapshot(at)
+	if err != nil {
+		return err
+	}
+	rep := f.r.report(at, parts)
+	for _, in := range rep.TimedOut {
+		if !f.seen["t"+in.InstanceKey] {
+			f.seen["t"+in.InstanceKey] = true
+			f.hs.TimedOut(in)
+		}
+	}
+	for _, in := range rep.Stalled {
+		if !f.seen["s"+in.InstanceKey] {
+			f.seen["s"+in.InstanceKey] = true
+			f.hs.Stalled(in)
+		}
+	}
+	return nil
 }

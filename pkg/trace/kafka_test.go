@@ -2,8 +2,6 @@ package trace
 
 import (
 	"context"
-	"encoding/json"
-	"sort"
 	"testing"
 	"time"
 
@@ -14,101 +12,106 @@ import (
 	"github.com/wfctl/wfctl/pkg/kafka"
 )
 
-// TestTraceFromBrokerEqualsFile writes a generated history to a real
-// (in-process) broker over TCP on 6 partitions, traces it, and checks
-// the report against what the history holds by construction, and
-// against the same history read from a kcat -J file.
-func TestTraceFromBrokerEqualsFile(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	o := demo.DefaultOptions()
-	o.Orders = 20000
-	recs, truth := demo.Generate(o)
+// testBroker is a real broker in process, over TCP.
+type testBroker struct {
+	b   *broker.Broker
+	cfg *kafka.Config
+	cl  *kgo.Client
+}
 
-	b, err := broker.Start(ctx, broker.WithListenAddr("127.0.0.1:0"))
+func startBroker(t testing.TB, opts ...broker.Option) *testBroker {
+	t.Helper()
+	ctx := context.Background()
+	b, err := broker.Start(ctx, append([]broker.Option{broker.WithListenAddr("127.0.0.1:0")}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Close()
+	t.Cleanup(func() { b.Close() })
 	cfg := &kafka.Config{Brokers: []string{b.Addr()}, DialTimeout: 3 * time.Second}
 	cl, err := kafka.NewClient(ctx, cfg, kgo.RecordPartitioner(kgo.ManualPartitioner()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer cl.Close()
-	if _, err := kafka.EnsureTopic(ctx, cl, cfg, "orders", 6); err != nil {
-		t.Fatal(err)
+	t.Cleanup(cl.Close)
+	return &testBroker{b: b, cfg: cfg, cl: cl}
+}
+
+// produce writes a generated history to its topics.
+func (tb *testBroker) produce(t testing.TB, o demo.Options, recs []demo.Record) []string {
+	t.Helper()
+	ctx := context.Background()
+	var topics []string
+	for _, tc := range o.TopicPartitions() {
+		if _, err := kafka.EnsureTopic(ctx, tb.cl, tb.cfg, tc.Topic, int32(tc.Partitions)); err != nil {
+			t.Fatal(err)
+		}
+		topics = append(topics, tc.Topic)
 	}
 	krs := make([]*kgo.Record, len(recs))
 	for i, r := range recs {
-		krs[i] = &kgo.Record{Topic: r.Topic, Partition: r.Partition, Timestamp: r.Time, Key: []byte(r.Key), Value: r.Value}
-		names := make([]string, 0, len(r.Headers))
-		for k := range r.Headers {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		for _, k := range names {
-			krs[i].Headers = append(krs[i].Headers, kgo.RecordHeader{Key: k, Value: []byte(r.Headers[k])})
-		}
+		krs[i] = kafkaRecord(r)
 	}
-	if err := kafka.ProduceAll(ctx, cl, cfg, krs); err != nil {
+	if err := kafka.ProduceAll(ctx, tb.cl, tb.cfg, krs); err != nil {
 		t.Fatal(err)
 	}
-
-	fromBroker, err := orderTracer(t).RunKafka(ctx, cl, kafka.History{Topics: []string{"orders"}}, nil, func(string, ...any) {})
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkTruth(t, fromBroker, truth)
-
-	file, _ := historyFile(t, o)
-	fromFile, err := orderTracer(t).RunFile(opener(file), "history.ndjson", nil, func(string, ...any) {})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a, b := reportJSON(t, fromBroker), reportJSON(t, fromFile); a != b {
-		t.Errorf("the broker and the file give different reports:\n%.2000s\n---\n%.2000s", a, b)
-	}
+	return topics
 }
 
-// checkTruth asserts a report of a generated history exactly.
-func checkTruth(t *testing.T, rep *Report, truth demo.Truth) {
+func (tb *testBroker) trace(t testing.TB, tr *Tracer, topics ...string) *Report {
 	t.Helper()
-	s := rep.Summary
-	want := Summary{
-		Records: int64(truth.Records), Instances: int64(truth.Orders),
-		Completed: int64(truth.Completed + truth.StuckAtShipment + truth.StuckAtDelivery),
-		InFlight:  int64(truth.InFlight + truth.StuckAtPayment),
-		Stalled:   truth.StuckAtPayment, TimedOut: truth.StuckAtShipment + truth.StuckAtDelivery,
-		Unfit: truth.DoublePayments + truth.UnknownOrders, NotModelled: int64(truth.NotModelled),
-	}
-	got := s
-	got.AsOf, got.ReplaySeconds, got.RecordsPerSec = time.Time{}, 0, 0
-	if got != want {
-		t.Errorf("summary\n got %+v\nwant %+v", got, want)
-	}
-	if len(rep.Stalled) != s.Stalled || len(rep.TimedOut) != s.TimedOut || len(rep.Unfit) != s.Unfit {
-		t.Errorf("lists do not match the counts: %d stalled, %d timed out, %d unfit", len(rep.Stalled), len(rep.TimedOut), len(rep.Unfit))
-	}
-	for _, in := range rep.Stalled {
-		if in.ElementID != "AwaitPayment" || in.AgeSeconds < 24*3600 || in.LastRecord.Topic != "orders" {
-			t.Errorf("stalled instance %+v", in)
-			break
-		}
-	}
-	for _, in := range rep.TimedOut {
-		if in.ElementID != "AwaitShipment" && in.ElementID != "AwaitDelivery" {
-			t.Errorf("timed out at %s", in.ElementID)
-		}
-	}
-}
-
-func reportJSON(t *testing.T, rep *Report) string {
-	c := *rep
-	c.Summary.ReplaySeconds, c.Summary.RecordsPerSec = 0, 0
-	b, err := json.Marshal(c)
+	rep, err := tr.RunKafka(context.Background(), tb.cl, kafka.History{Topics: topics}, KafkaOptions{Stall: 30 * time.Second}, nil, func(string, ...any) {})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return string(b)
+	return rep
+}
+
+// TestLayoutInvariance: one generated history, laid out as one topic or
+// as three topics with 3, 4 and 2 partitions, read from files in time
+// order, partition after partition, or shuffled, or from a broker over
+// TCP, with 1 or 8 engines, gives one report: byte for byte within a
+// layout, and, but for where records were, across layouts, equal to what
+// the generator knows the history holds. As of two days after the last
+// record, so that timers due after every partition's last record fire.
+func TestLayoutInvariance(t *testing.T) {
+	o := demo.DefaultOptions()
+	o.Orders = 20000
+	o.AsOf = o.End.Add(48 * time.Hour)
+	var first string
+	for _, layout := range []*demo.Layout{nil, demo.ServicesLayout()} {
+		o.Layout = layout
+		recs, truth := demo.Generate(o)
+		ref := traceFile(t, orderTracer(t, 1, o.AsOf), historyFile(t, recs, inTimeOrder, 0))
+		checkTruth(t, ref, truth)
+		lateTimers := 0
+		for _, in := range ref.TimedOut {
+			if in.WaitingSince.Add(time.Duration(in.AgeSeconds) * time.Second).After(o.End) {
+				lateTimers++
+			}
+		}
+		if lateTimers == 0 {
+			t.Errorf("no timer fell due after the last record: the test does not test that")
+		}
+		want := reportJSON(t, ref)
+		variants := map[string]*Report{
+			"file in time order, 8 engines":     traceFile(t, orderTracer(t, 8, o.AsOf), historyFile(t, recs, inTimeOrder, 0)),
+			"file partition after partition, 1": traceFile(t, orderTracer(t, 1, o.AsOf), historyFile(t, recs, partitionByPart, 0)),
+			"file partition after partition, 8": traceFile(t, orderTracer(t, 8, o.AsOf), historyFile(t, recs, partitionByPart, 0)),
+			"file shuffled, 3 engines":          traceFile(t, orderTracer(t, 3, o.AsOf), historyFile(t, recs, shuffled, 1)),
+		}
+		tb := startBroker(t)
+		topics := tb.produce(t, o, recs)
+		variants["broker over TCP, 1 engine"] = tb.trace(t, orderTracer(t, 1, o.AsOf), topics...)
+		variants["broker over TCP, 8 engines"] = tb.trace(t, orderTracer(t, 8, o.AsOf), topics...)
+		for name, rep := range variants {
+			if got := reportJSON(t, rep); got != want {
+				t.Errorf("layout %v, %s: the report differs from the file in time order with one engine: %s", layout != nil, name, diff(want, got))
+			}
+		}
+		if first == "" {
+			first = layoutFree(t, ref)
+		} else if got := layoutFree(t, ref); got != first {
+			t.Errorf("three topics and one topic give different reports: %s", diff(first, got))
+		}
+	}
 }

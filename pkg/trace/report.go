@@ -2,7 +2,10 @@ package trace
 
 import (
 	"encoding/json"
+	"math"
+
 	"fmt"
+	"github.com/wfctl/wfctl/pkg/correlate"
 	"io"
 	"strconv"
 	"strings"
@@ -39,8 +42,13 @@ type Summary struct {
 	Skipped int64 `json:"skipped"`
 	// Incidents counts instances that hit an incident (also in Unfit).
 	Incidents int `json:"incidents"`
-	// AsOf is "now" for stall ages.
-	AsOf          time.Time `json:"as_of"`
+	// Late counts records whose time was before the replay's clock (a
+	// producer's clock went backwards): replayed at the clock.
+	Late int64 `json:"late"`
+	// AsOf is "now" for stall ages: every engine's clock advanced to it
+	// before stalls were judged. Absent when there was no record and no
+	// --as-of.
+	AsOf          time.Time `json:"as_of,omitzero"`
 	ReplaySeconds float64   `json:"replay_seconds"`
 	RecordsPerSec float64   `json:"records_per_second"`
 }
@@ -56,19 +64,19 @@ type StuckAt struct {
 
 // Instance is a stalled or timed-out process instance.
 type Instance struct {
-	CorrelationKey string    `json:"correlation_key"`
-	InstanceKey    string    `json:"instance_key"`
-	ProcessID      string    `json:"process_id"`
-	ElementID      string    `json:"element_id"`
-	ElementName    string    `json:"element_name"`
-	WaitingSince   time.Time `json:"waiting_since"`
-	AgeSeconds     int64     `json:"age_seconds"`
-	LastRecord     Location  `json:"last_record"`
+	CorrelationKey string             `json:"correlation_key"`
+	InstanceKey    string             `json:"instance_key"`
+	ProcessID      string             `json:"process_id"`
+	ElementID      string             `json:"element_id"`
+	ElementName    string             `json:"element_name"`
+	WaitingSince   time.Time          `json:"waiting_since"`
+	AgeSeconds     int64              `json:"age_seconds"`
+	LastRecord     correlate.Location `json:"last_record"`
 }
 
 // Unfit is a record that fit no instance, or an instance's incident.
 type Unfit struct {
-	Location
+	correlate.Location
 	MessageName    string `json:"message_name"`
 	CorrelationKey string `json:"correlation_key"`
 	Reason         string `json:"reason"`
@@ -95,22 +103,42 @@ func (r *Report) WriteNDJSON(w io.Writer) error {
 }
 
 // WriteText renders the report for people: a summary, where instances
-// are stuck, and the oldest stalled and timed-out instances (limit rows
-// each) and unfit records.
-func (r *Report) WriteText(w io.Writer, p ui.Painter, title string, limit int) error {
+// are stuck, and the oldest stalled and timed-out instances and unfit
+// records, limit rows each (0: the summary only; -1: every row). what
+// describes the range read, for a report of no records.
+func (r *Report) WriteText(w io.Writer, p ui.Painter, title string, limit int, what string) error {
 	var b strings.Builder
 	s := r.Summary
+	asOf := "—"
+	if !s.AsOf.IsZero() {
+		asOf = s.AsOf.UTC().Format(time.RFC3339)
+	}
+	if s.Records == 0 {
+		b.WriteString(ui.Panel(p, title, [][2]string{
+			{"records", p.Paint(ui.Yellow, strings.TrimSpace("none in the range read "+what))},
+			{"as of", asOf},
+		}))
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
 	b.WriteString(ui.Panel(p, title, [][2]string{
-		{"records", count(s.Records)},
+		{"records", count(s.Records) + lateDetail(s)},
 		{"instances", count(s.Instances)},
 		{"completed", count(s.Completed)},
 		{"in flight", count(s.InFlight)},
 		{"stalled", alert(p, s.Stalled, ui.BoldRed)},
 		{"timed out", alert(p, s.TimedOut, ui.Yellow)},
 		{"unfit", alert(p, s.Unfit, ui.Yellow) + unfitDetail(s)},
-		{"as of", s.AsOf.UTC().Format(time.RFC3339)},
+		{"as of", asOf},
 		{"replay", replayRate(s)},
 	}))
+	if limit == 0 {
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	if limit < 0 {
+		limit = math.MaxInt
+	}
 	if len(r.StuckAt) > 0 {
 		b.WriteString("\n" + p.Paint(ui.Bold, "Where instances are stuck") + "\n")
 		var rows [][]string
@@ -129,10 +157,18 @@ func (r *Report) WriteText(w io.Writer, p ui.Painter, title string, limit int) e
 			rows = append(rows, []string{u.Location.String(), u.MessageName, u.CorrelationKey, u.Reason})
 		}
 		b.WriteString(ui.Table(p, []string{"RECORD", "MESSAGE", "KEY", "REASON"}, rows))
-		b.WriteString(more(p, len(r.Unfit), limit))
+		b.WriteString(more(p, s.Unfit, limit))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// lateDetail mentions records replayed late.
+func lateDetail(s Summary) string {
+	if s.Late == 0 {
+		return ""
+	}
+	return "  (" + plural(s.Late, "record", "records") + " late: time went backwards, replayed at the clock)"
 }
 
 func writeInstances(b *strings.Builder, p ui.Painter, title string, list []Instance, total, limit int) {

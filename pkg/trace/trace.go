@@ -1,25 +1,41 @@
-// Package trace replays a Kafka topic's history through the embedded
-// engine and reports which process instances stalled, where and since
-// when, which took a timeout path, and which records fit no instance.
+// Package trace replays Kafka history through the embedded engine and
+// reports which process instances stalled, where and since when, which
+// took a timeout path, and which records fit no instance.
 //
-// Records become messages the way Zeebe's Kafka connectors do: the name
-// from the CloudEvents ce_type header or the JSON field "type", the
-// correlation key from the model's own zeebe:subscription expression, the
-// record's timestamp as the engine's clock (so timers fire in replayed
-// time). Only instances in flight are kept; completed ones are counted
-// and dropped. When every record's correlation key is its record key,
-// partitions are replayed in parallel, one engine each.
+// How a trace runs, and why:
+//
+//   - Event time is the one clock. Each partition (of every topic, or of
+//     a file) is read in offset order, and its records become messages
+//     where they are read (package correlate). A k-way merge then takes
+//     them in event-time order across all partitions: by time, then
+//     topic, partition and offset, so the order is the same however the
+//     records are laid out or arrive. A record whose time goes backwards
+//     (a producer's clock) is replayed at the current clock and counted
+//     as late.
+//   - Instances are sharded by correlation key over N engines, not by
+//     Kafka partition: an order's payment on topic payments meets the
+//     instance its order placed on topic orders started. Each engine sees
+//     its records in event-time order and ticks to each record's time, so
+//     its timers fire when they would have. When the model correlates
+//     messages by different keys, or starts instances by timers, one
+//     engine runs everything.
+//   - At the end every engine's clock advances to as-of, so everything
+//     due by then has fired, before stalls are judged.
+//   - Only instances in flight are kept; completed ones are counted and
+//     dropped. The models are parsed, linted and compiled once and shared
+//     by every engine.
+//
+// The report is the same for any N, any topic layout and partition count,
+// and any line order of a file.
 package trace
 
 import (
 	"fmt"
-	"sort"
-	"strconv"
-	"sync"
 	"time"
 
 	"github.com/wfctl/wfctl/bpmn"
 	"github.com/wfctl/wfctl/bpmn/lint"
+	"github.com/wfctl/wfctl/pkg/correlate"
 	"github.com/wfctl/wfctl/pkg/engine"
 )
 
@@ -36,55 +52,73 @@ type Model struct {
 // Options configure a trace.
 type Options struct {
 	Models []Model
-	// Name and CorrelationKey override where message names and keys come
-	// from (nil: the defaults, see Mapper).
-	Name, CorrelationKey *Source
+	// Mapping overrides where message names, correlation keys and event
+	// times come from (see package correlate).
+	Mapping correlate.Options
 	// StallAfter is the default threshold; StallAfterElement overrides it
 	// per element id.
 	StallAfter        time.Duration
 	StallAfterElement map[string]time.Duration
-	// AsOf is "now" for stall ages; when AsOfLast is set, the newest
-	// record's timestamp is used instead.
+	// AsOf is "now": engines' clocks advance to it at the end, and stall
+	// ages are measured to it. When AsOfLast is set, or AsOf is zero, the
+	// newest record's time is used instead.
 	AsOf     time.Time
 	AsOfLast bool
+	// Parallel is how many engines instances are sharded over (default 1).
+	Parallel int
 	// Lint configures deploy-time validation of the models.
 	Lint *lint.Config
 }
 
-// Tracer holds the parsed models and the record mapping.
+// Tracer holds what every trace of a set of models shares: the compiled
+// models, the record mapping and the model facts the report needs.
 type Tracer struct {
-	opts      Options
-	resources []engine.Resource
-	mapper    *Mapper
-	model     *modelInfo
+	opts    Options
+	models  *compiledModels
+	mapper  *correlate.Mapper
+	model   *modelInfo
+	shards  int
+	single  string // why one engine runs everything, when it must
+	waiting []string
 }
 
-// New parses and checks the models. A model the engine would reject is
-// an error that carries the validator's diagnostics (*DeployError).
+// New parses, validates and compiles the models. A model the engine
+// would reject is a *DeployError carrying the validator's diagnostics
+// (file:line:col), as `wfctl validate` prints them.
 func New(opts Options) (*Tracer, error) {
 	if opts.StallAfter <= 0 {
 		opts.StallAfter = DefaultStallAfter
 	}
-	var defs []*bpmn.Definitions
-	t := &Tracer{opts: opts}
+	var docs []*bpmn.Document
+	var resources []engine.Resource
 	for _, m := range opts.Models {
 		doc, err := bpmn.Parse(m.Path, m.Src)
 		if err != nil {
 			return nil, err
 		}
-		defs = append(defs, doc.Definitions)
-		t.resources = append(t.resources, engine.Resource{Name: m.Path, Content: m.Src})
+		docs = append(docs, doc)
+		resources = append(resources, engine.Resource{Name: m.Path, Content: m.Src})
 	}
-	mapper, err := NewMapper(defs, opts.Name, opts.CorrelationKey)
+	models, err := compileModels(opts.Lint, resources)
+	if err != nil {
+		return nil, &DeployError{Err: err}
+	}
+	mapper, err := correlate.NewMapper(docs, opts.Mapping)
 	if err != nil {
 		return nil, err
 	}
-	if len(mapper.known) == 0 {
-		return nil, fmt.Errorf("no model waits for a message: trace needs message start events, message catch events or receive tasks whose messages the topic's records carry")
+	if !mapper.HasMessages() {
+		return nil, fmt.Errorf("no model waits for a message: trace needs message start events, message catch events or receive tasks whose messages the records carry")
 	}
-	t.mapper, t.model = mapper, newModelInfo(defs)
-	if _, err := t.newEngine(0); err != nil {
-		return nil, err
+	t := &Tracer{opts: opts, models: models, mapper: mapper, model: newModelInfo(docs), shards: max(opts.Parallel, 1)}
+	t.waiting = t.model.waitingIDs
+	if r := mapper.Routing(); !r.Sharded {
+		t.single = r.Why
+	} else if t.model.timerStarts != "" {
+		t.single = t.model.timerStarts
+	}
+	if t.single != "" {
+		t.shards = 1
 	}
 	return t, nil
 }
@@ -95,166 +129,21 @@ type DeployError struct{ Err error }
 func (e *DeployError) Error() string { return "the engine rejects the model: " + e.Err.Error() }
 func (e *DeployError) Unwrap() error { return e.Err }
 
-func (t *Tracer) newEngine(partition int32, extra ...engine.Option) (*engine.Engine, error) {
-	opts := append([]engine.Option{engine.WithPartition(partition + 1), engine.WithStartTime(time.Unix(0, 0))}, extra...)
-	if t.opts.Lint != nil {
-		opts = append(opts, engine.WithLintConfig(t.opts.Lint))
+// Mapper returns the record mapping.
+func (t *Tracer) Mapper() *correlate.Mapper { return t.mapper }
+
+// Engines is how many engines a trace runs, and, when it is one though
+// more were asked for, why.
+func (t *Tracer) Engines() (n int, why string) {
+	if t.single != "" && t.opts.Parallel > 1 {
+		return 1, t.single
 	}
-	eng := engine.New(opts...)
-	if _, err := eng.Deploy(t.resources...); err != nil {
-		return nil, &DeployError{Err: err}
-	}
-	return eng, nil
+	return t.shards, ""
 }
 
-// Mapper returns the record mapping (for the CLI to describe it).
-func (t *Tracer) Mapper() *Mapper { return t.mapper }
-
-// run collects the replays of one trace.
-type run struct {
-	t       *Tracer
-	mu      sync.Mutex
-	replays map[string]*replay // by "topic/partition", or "" when merged
-	merged  bool
-	// badLines counts file lines that were not record envelopes.
-	badLines int64
-}
-
-func (t *Tracer) newRun(merged bool) *run {
-	return &run{t: t, replays: map[string]*replay{}, merged: merged}
-}
-
-// replayFor returns the replay a record belongs to.
-func (r *run) replayFor(topic string, partition int32) (*replay, error) {
-	id := ""
-	if !r.merged {
-		id = topic + "/" + strconv.Itoa(int(partition))
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if rp := r.replays[id]; rp != nil {
-		return rp, nil
-	}
-	rp := newReplay(r.t.mapper, r.t.model)
-	// The engine's partition follows the Kafka partition, so instance keys
-	// are the same however the records arrive (broker or file). Topics
-	// with the same partition numbers may repeat keys; reports name the
-	// topic with every instance.
-	eng, err := r.t.newEngine(partition, engine.WithoutRecords(), engine.WithInstanceEnded(rp.ended))
-	if err != nil {
-		return nil, err
-	}
-	rp.eng = eng
-	r.replays[id] = rp
-	return rp, nil
-}
-
-// mismatched reports whether some record's correlation key differed from
-// its record key, so that a partitioned replay is not to be trusted.
-func (r *run) mismatched() bool {
-	for _, rp := range r.replays {
-		if rp.keyMismatch > 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// report builds the report from every replay's state.
-func (r *run) report(elapsed time.Duration) *Report {
-	rep := &Report{StuckAt: []StuckAt{}, Stalled: []Instance{}, TimedOut: []Instance{}, Unfit: []Unfit{}, Skipped: []Unfit{}}
-	s := &rep.Summary
-	var last time.Time
-	ids := make([]string, 0, len(r.replays))
-	for id, rp := range r.replays {
-		ids = append(ids, id)
-		if rp.lastTime.After(last) {
-			last = rp.lastTime
-		}
-	}
-	sort.Strings(ids)
-	s.AsOf = r.t.opts.AsOf
-	if r.t.opts.AsOfLast || s.AsOf.IsZero() {
-		s.AsOf = last
-	}
-	stuck := map[string]*StuckAt{}
-	for _, id := range ids {
-		rp := r.replays[id]
-		s.Records += rp.records
-		s.Instances += rp.started
-		s.Completed += rp.completed
-		s.NotModelled += rp.notModelled
-		s.Skipped += rp.skipped
-		s.Unfit += rp.unfitN
-		rep.Unfit = append(rep.Unfit, rp.unfit...)
-		rep.TimedOut = append(rep.TimedOut, rp.timedOut...)
-		if len(rep.Skipped) < maxSamples {
-			rep.Skipped = append(rep.Skipped, rp.samples[:min(len(rp.samples), maxSamples-len(rep.Skipped))]...)
-		}
-		r.t.waiting(rp, s.AsOf, stuck, rep)
-	}
-	s.Skipped += r.badLines
-	s.InFlight = s.Instances - s.Completed
-	s.Stalled = len(rep.Stalled)
-	s.TimedOut = len(rep.TimedOut)
-	for _, st := range stuck {
-		rep.StuckAt = append(rep.StuckAt, *st)
-	}
-	sortReport(rep)
-	s.ReplaySeconds = elapsed.Seconds()
-	if elapsed > 0 {
-		s.RecordsPerSec = float64(s.Records) / elapsed.Seconds()
-	}
-	return rep
-}
-
-// waiting finds, for every instance in flight, the element it has waited
-// at longest, counts it in stuck, and reports it when it waited past its
-// threshold.
-func (t *Tracer) waiting(rp *replay, asOf time.Time, stuck map[string]*StuckAt, rep *Report) {
-	for _, info := range rp.eng.Instances() {
-		live := rp.live[info.StartCorrelationKey]
-		if live == nil || live.instance != info.Key {
-			live = &liveInstance{instance: info.Key, key: info.StartCorrelationKey}
-		}
-		// Still in flight after a timeout path (one that waits again).
-		if t, ok := rp.timedOutAt(info, live, time.Time{}); ok {
-			rep.TimedOut = append(rep.TimedOut, t)
-		}
-		if info.Incidents > 0 {
-			rep.Summary.Incidents++
-			for _, inc := range rp.eng.InstanceIncidents(info.Key) {
-				rep.Unfit = append(rep.Unfit, Unfit{Location: live.lastRecord, CorrelationKey: live.key,
-					Reason: "incident at " + inc.ElementID + ": " + inc.ErrorMessage})
-				rep.Summary.Unfit++
-			}
-		}
-		el, ok := oldestWaiting(rp.eng.ActiveElements(info.Key))
-		if !ok {
-			continue
-		}
-		st := stuck[el.ElementID]
-		if st == nil {
-			st = &StuckAt{ElementID: el.ElementID, ElementName: el.ElementName, OldestSince: el.Since}
-			stuck[el.ElementID] = st
-		}
-		st.Count++
-		if el.Since.Before(st.OldestSince) {
-			st.OldestSince = el.Since
-		}
-		if asOf.Sub(el.Since) <= t.threshold(el.ElementID) {
-			continue
-		}
-		st.Stalled++
-		in := Instance{InstanceKey: strconv.FormatInt(info.Key, 10), ProcessID: info.BPMNProcessID, CorrelationKey: info.StartCorrelationKey,
-			ElementID: el.ElementID, ElementName: el.ElementName, WaitingSince: el.Since, AgeSeconds: int64(asOf.Sub(el.Since) / time.Second)}
-		in.LastRecord = live.lastRecord
-		if in.CorrelationKey == "" {
-			in.CorrelationKey = live.key
-		}
-		rep.Stalled = append(rep.Stalled, in)
-	}
-}
+// WaitingElements are the ids of the elements an instance can wait at
+// (receive tasks, catch events, tasks, ...): what --stall-after may name.
+func (t *Tracer) WaitingElements() []string { return t.waiting }
 
 // threshold is how long an element may wait before its instance stalls.
 func (t *Tracer) threshold(elementID string) time.Duration {
@@ -265,51 +154,4 @@ func (t *Tracer) threshold(elementID string) time.Duration {
 		return d
 	}
 	return t.opts.StallAfter
-}
-
-// oldestWaiting picks the element waiting longest, ignoring the scopes
-// (process, sub-processes) that wait only because their children do.
-func oldestWaiting(els []engine.ActiveElement) (engine.ActiveElement, bool) {
-	var best engine.ActiveElement
-	found := false
-	for _, el := range els {
-		switch el.ElementType {
-		case engine.ElementProcess, engine.ElementSubProcess, engine.ElementMultiInstanceBody:
-			continue
-		}
-		if !found || el.Since.Before(best.Since) {
-			best, found = el, true
-		}
-	}
-	return best, found
-}
-
-func sortReport(rep *Report) {
-	sort.Slice(rep.StuckAt, func(i, j int) bool {
-		a, b := rep.StuckAt[i], rep.StuckAt[j]
-		if a.Count != b.Count {
-			return a.Count > b.Count
-		}
-		return a.ElementID < b.ElementID
-	})
-	byAge := func(l []Instance) {
-		sort.Slice(l, func(i, j int) bool {
-			if !l[i].WaitingSince.Equal(l[j].WaitingSince) {
-				return l[i].WaitingSince.Before(l[j].WaitingSince)
-			}
-			return l[i].CorrelationKey < l[j].CorrelationKey
-		})
-	}
-	byAge(rep.Stalled)
-	byAge(rep.TimedOut)
-	sort.Slice(rep.Unfit, func(i, j int) bool {
-		a, b := rep.Unfit[i].Location, rep.Unfit[j].Location
-		if a.Topic != b.Topic {
-			return a.Topic < b.Topic
-		}
-		if a.Partition != b.Partition {
-			return a.Partition < b.Partition
-		}
-		return a.Offset < b.Offset
-	})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestTableAligns(t *testing.T) {
@@ -36,6 +37,23 @@ func TestColourPolicy(t *testing.T) {
 		s.StyledOut().Write([]byte(s.PainterOut().Paint(BoldRed, "x")))
 		if hasEscape := strings.Contains(out.String(), "\x1b["); hasEscape != tc.color {
 			t.Errorf("%+v: wrote %q", tc, out.String())
+		}
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	for _, tc := range []struct {
+		done, total int64
+		elapsed     time.Duration
+		want        string
+	}{
+		{413696, 943748, time.Second, "replaying 413,696 / 943,748 (43%) · 413,696/s · 1s left"},
+		{413696, 0, 2 * time.Second, "replaying 413,696 · 206,848/s"},
+		{943748, 943748, 2 * time.Second, "replaying 943,748 / 943,748 (100%) · 471,874/s"},
+		{10, 100, 0, "replaying 10 / 100 (10%)"},
+	} {
+		if got := ProgressLine("replaying", tc.done, tc.total, tc.elapsed); got != tc.want {
+			t.Errorf("got %q, want %q", got, tc.want)
 		}
 	}
 }

@@ -1,0 +1,79 @@
+package trace
+
+import (
+	"errors"
+	"time"
+
+	"github.com/wfctl/wfctl/pkg/correlate"
+)
+
+// eventKind is what a record turned out to be.
+type eventKind uint8
+
+const (
+	evMessage     eventKind = iota // a message for the engine
+	evNotModelled                  // a name no model waits for
+	evSkipped                      // not a message: not JSON, no name, no key, ...
+)
+
+// event is one record on its way through a trace: mapped where its
+// partition is read, ordered by the merge, run by a shard.
+type event struct {
+	at   int64 // event time, Unix ms; after the merge, the time it is replayed at
+	seq  int64 // position in event-time order, from 1 (set by the merge)
+	loc  correlate.Location
+	kind eventKind
+	name string
+	key  string
+	vars map[string]any
+	// reason says why a record was skipped.
+	reason string
+	// ctl, when set, makes this no record but a request to the shard.
+	ctl *control
+}
+
+// control asks a shard, between records, to move its clock to asOf and
+// say what it holds (following traces report while they replay).
+type control struct {
+	asOf  time.Time
+	reply chan<- *partial
+}
+
+// batchSize is how many events travel together between goroutines.
+const batchSize = 256
+
+// recordMapper maps one stream's records; not safe for concurrent use.
+type recordMapper struct {
+	m     *correlate.Mapper
+	names map[string]string // message names, interned
+}
+
+func newRecordMapper(m *correlate.Mapper) *recordMapper {
+	return &recordMapper{m: m, names: map[string]string{}}
+}
+
+// toEvent maps a record into ev.
+func (rm *recordMapper) toEvent(r *correlate.Record, ev *event) {
+	msg, err := rm.m.Map(r)
+	*ev = event{at: msg.Time.UnixMilli(), loc: r.Where(), name: rm.intern(msg.Name)}
+	switch {
+	case err == nil:
+		ev.key, ev.vars = msg.CorrelationKey, msg.Variables
+	case errors.Is(err, correlate.ErrNotModelled):
+		ev.kind = evNotModelled
+	default:
+		ev.kind, ev.reason = evSkipped, err.Error()
+	}
+}
+
+// intern keeps one copy of each message name: a trace holds many events
+// of few names.
+func (rm *recordMapper) intern(name string) string {
+	if s, ok := rm.names[name]; ok {
+		return s
+	}
+	if len(rm.names) < 1024 {
+		rm.names[name] = name
+	}
+	return name
+}
