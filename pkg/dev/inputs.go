@@ -6,8 +6,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/wfctl/wfctl/pkg/engine"
 	"github.com/wfctl/wfctl/pkg/correlate"
+	"github.com/wfctl/wfctl/pkg/engine"
 )
 
 // consume processes one poll batch, in order within each partition, as

@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/wfctl/wfctl/bpmn"
-	"github.com/wfctl/wfctl/pkg/engine"
 	"github.com/wfctl/wfctl/pkg/correlate"
+	"github.com/wfctl/wfctl/pkg/engine"
 )
 
 // modelSet is what the server knows of the deployed models beyond the
