@@ -57,9 +57,21 @@ func (tb *testBroker) produce(t testing.TB, o demo.Options, recs []demo.Record) 
 	return topics
 }
 
+// reader is a client of its own for a trace: the producing client's
+// cached metadata may predate the topics it created.
+func (tb *testBroker) reader(t testing.TB) *kgo.Client {
+	t.Helper()
+	cl, err := kafka.NewClient(context.Background(), tb.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	return cl
+}
+
 func (tb *testBroker) trace(t testing.TB, tr *Tracer, topics ...string) *Report {
 	t.Helper()
-	rep, err := tr.RunKafka(context.Background(), tb.cl, kafka.History{Topics: topics}, KafkaOptions{Stall: 30 * time.Second}, nil, func(string, ...any) {})
+	rep, err := tr.RunKafka(context.Background(), tb.reader(t), kafka.History{Topics: topics}, KafkaOptions{Stall: 30 * time.Second}, nil, func(string, ...any) {})
 	if err != nil {
 		t.Fatal(err)
 	}
