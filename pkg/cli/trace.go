@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wfctl/wfctl/bpmn/lint"
 	"github.com/wfctl/wfctl/pkg/correlate"
 	"github.com/wfctl/wfctl/pkg/kafka"
 	"github.com/wfctl/wfctl/pkg/trace"
@@ -118,6 +119,9 @@ a timer boundary event attached to the element, else --stall-after DURATION
 func runTrace(ctx context.Context, opts *traceOptions) error {
 	topts, err := traceSettings(opts)
 	if err != nil {
+		return err
+	}
+	if topts.Lint, err = checkTraceModels(opts); err != nil {
 		return err
 	}
 	tr, err := trace.New(topts)
@@ -264,6 +268,38 @@ func optionalSource(s, flag string) (*correlate.Source, error) {
 		return nil, usageErrorf("%s %v", flag, err)
 	}
 	return &src, nil
+}
+
+// checkTraceModels validates the models as `wfctl validate` does, with
+// the nearest .bpmnlintrc, and refuses, with the validator's diagnostics
+// (file:line:col), a model the engine cannot run; style findings do not
+// matter to a trace and are not shown.
+func checkTraceModels(opts *traceOptions) (*lint.Config, error) {
+	f := opts.f
+	cfg, err := loadLintConfig(f, "")
+	if err != nil {
+		return nil, err
+	}
+	res, err := validate.Run(validate.Options{Dir: f.WorkDir, Files: opts.Models, Config: cfg})
+	if err != nil {
+		return nil, &InfraError{Err: err}
+	}
+	blocking := 0
+	for _, file := range res.Files {
+		kept := file.Problems[:0]
+		for _, p := range file.Problems {
+			if p.Severity == lint.Error && (strings.HasPrefix(p.Rule, "wfctl/") || p.Rule == validate.RuleParseError) {
+				kept = append(kept, p)
+				blocking++
+			}
+		}
+		file.Problems = kept
+	}
+	if blocking == 0 {
+		return cfg, nil
+	}
+	_ = validate.Write(f.IO.StyledErr(), "text", res, f.Build.Version, f.IO.PainterErr())
+	return nil, usageErrorf("the engine cannot run the model: %d problem(s) above; 'wfctl validate' shows them too", blocking)
 }
 
 // traceModelError reports a model that cannot be traced as an input
