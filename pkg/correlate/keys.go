@@ -49,12 +49,12 @@ func (ke *keyExpr) roots() []string {
 // eval computes a correlation key; Zeebe accepts strings and numbers.
 func (ke *keyExpr) eval(value []byte) (string, error) {
 	if ke.path != "" {
-		res := gjson.GetBytes(value, ke.path)
+		res := gjson.Get(bytesString(value), ke.path)
 		switch res.Type {
 		case gjson.String:
-			return res.Str, nil
+			return strings.Clone(res.Str), nil
 		case gjson.Number:
-			return res.Raw, nil
+			return strings.Clone(res.Raw), nil
 		case gjson.Null:
 			return "", fmt.Errorf("correlation key %s is null or missing", ke.src)
 		}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/tidwall/gjson"
 
@@ -76,6 +77,17 @@ type Mapper struct {
 	// so that its instance's subscriptions open on that key.
 	inject  []string
 	routing Routing
+	// names are the message names the models wait for, with what Map
+	// needs to know of each, so that a record costs one lookup.
+	names map[string]*nameInfo
+}
+
+// nameInfo is what the mapping knows of a message name.
+type nameInfo struct {
+	name    string // the model's copy, shared by every message
+	start   bool
+	keyOnly bool
+	key     *keyExpr // keyExprFor(name)
 }
 
 // NewMapper prepares the mapping for a set of models. A correlation key
@@ -113,6 +125,10 @@ func NewMapper(docs []*bpmn.Document, o Options) (*Mapper, error) {
 		if err := m.prepareInjection(); err != nil {
 			return nil, err
 		}
+	}
+	m.names = map[string]*nameInfo{}
+	for name := range m.known {
+		m.names[name] = &nameInfo{name: name, start: m.starts[name], keyOnly: m.keyOnly[name], key: m.keyExprFor(name)}
 	}
 	return m, nil
 }
@@ -199,16 +215,29 @@ func (m *Mapper) HasMessages() bool { return len(m.known) > 0 }
 func (m *Mapper) NeedsVariables() bool { return m.needVars }
 
 // Name returns a record's message name, or "" when it has none.
-func (m *Mapper) Name(r *Record) string {
+func (m *Mapper) Name(r *Record) string { return strings.Clone(m.name(r)) }
+
+// name is Name, possibly pointing into the record's bytes.
+func (m *Mapper) name(r *Record) string {
 	if m.opts.Name != nil {
 		return m.opts.Name.text(r)
 	}
 	for _, h := range r.Headers {
 		if h.Key == "ce_type" {
-			return string(h.Value)
+			return bytesString(h.Value)
 		}
 	}
-	return gjson.GetBytes(r.Value, "type").Str
+	return gjson.Get(bytesString(r.Value), "type").Str
+}
+
+// bytesString views b as a string without copying. The mapping reads
+// records it does not change; what it keeps (keys, names) it copies, or
+// takes from the model.
+func bytesString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }
 
 // Map turns a record into a message. It returns ErrNotModelled (with the
@@ -217,48 +246,54 @@ func (m *Mapper) Name(r *Record) string {
 // object, has no name, or its correlation key or event time cannot be
 // read.
 func (m *Mapper) Map(r *Record) (Message, error) {
-	name := m.Name(r)
-	msg := Message{Name: name, Time: r.Time}
+	raw := m.name(r)
+	ni := m.names[raw]
+	msg := Message{Time: r.Time}
+	if ni != nil {
+		msg.Name = ni.name
+	} else {
+		msg.Name = strings.Clone(raw)
+	}
 	if m.opts.EventTime != nil {
 		t, err := eventTime(m.opts.EventTime, r)
 		if err != nil {
-			if name != "" && !m.known[name] {
+			if ni == nil && raw != "" {
 				return msg, ErrNotModelled
 			}
 			return msg, err
 		}
 		msg.Time = t
 	}
-	if name != "" && !m.known[name] {
+	if ni == nil && raw != "" {
 		return msg, ErrNotModelled
 	}
 	if !isObject(r.Value) || !gjson.ValidBytes(r.Value) {
 		return msg, errNotJSON
 	}
-	if name == "" {
+	if ni == nil {
 		return msg, errNoName
 	}
-	key, err := m.correlationKey(r, name)
+	key, err := m.correlationKey(r, ni)
 	if err != nil {
 		return msg, err
 	}
 	msg.CorrelationKey = key
-	msg.Variables, err = m.variables(r, name, key)
+	msg.Variables, err = m.variables(r, ni, key)
 	return msg, err
 }
 
 // variables picks what a message carries into its instance.
-func (m *Mapper) variables(r *Record, name, key string) (map[string]any, error) {
+func (m *Mapper) variables(r *Record, ni *nameInfo, key string) (map[string]any, error) {
 	if m.opts.CorrelationKey != nil {
-		return m.injected(r, name, key)
+		return m.injected(r, ni.name, key)
 	}
 	switch {
 	case m.needVars:
 		return decodeObject(r.Value)
-	case len(m.keyVars) == 0 || m.keyOnly[name]:
+	case len(m.keyVars) == 0 || ni.keyOnly:
 		return nil, nil
 	}
-	if ke := m.keyExprFor(name); len(m.keyVars) == 1 && ke != nil && ke.path == m.keyVars[0] {
+	if ke := ni.key; len(m.keyVars) == 1 && ke != nil && ke.path == m.keyVars[0] {
 		// The only variable keys read is this message's own key, already
 		// extracted: no second pass over the JSON.
 		return map[string]any{ke.path: keyValue(key, r.Value, ke.path)}, nil
@@ -310,22 +345,21 @@ func (m *Mapper) keyExprFor(name string) *keyExpr {
 	return m.startKey
 }
 
-func (m *Mapper) correlationKey(r *Record, name string) (string, error) {
+func (m *Mapper) correlationKey(r *Record, ni *nameInfo) (string, error) {
 	if src := m.opts.CorrelationKey; src != nil {
 		k := src.text(r)
 		if k == "" {
 			return "", fmt.Errorf("no correlation key at %s", src)
 		}
-		return k, nil
+		return strings.Clone(k), nil
 	}
-	ke := m.keyExprFor(name)
-	if ke == nil {
+	if ni.key == nil {
 		if len(r.Key) == 0 {
-			return "", fmt.Errorf("the model gives no correlation key for %q and the record has no key", name)
+			return "", fmt.Errorf("the model gives no correlation key for %q and the record has no key", ni.name)
 		}
 		return string(r.Key), nil
 	}
-	return ke.eval(r.Value)
+	return ni.key.eval(r.Value)
 }
 
 func isObject(b []byte) bool {

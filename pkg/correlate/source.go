@@ -34,20 +34,20 @@ func ParseSource(s string) (Source, error) {
 }
 
 // text reads a source from a record: strings as they are, numbers as
-// their JSON text; "" when absent.
+// their JSON text; "" when absent. The text may point into the record.
 func (s *Source) text(r *Record) string {
 	switch s.Kind {
 	case "key":
-		return string(r.Key)
+		return bytesString(r.Key)
 	case "header":
 		for _, h := range r.Headers {
 			if h.Key == s.Arg {
-				return string(h.Value)
+				return bytesString(h.Value)
 			}
 		}
 		return ""
 	}
-	res := gjson.GetBytes(r.Value, s.Arg)
+	res := gjson.Get(bytesString(r.Value), s.Arg)
 	if res.Type == gjson.Number {
 		return res.Raw
 	}

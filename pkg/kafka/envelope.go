@@ -80,6 +80,15 @@ type jsonEnvelope struct {
 // array [k1, v1, k2, v2] or an object {"k1": "v1"} (kept in order); a
 // header value may be null.
 func ParseEnvelope(line []byte) (*Envelope, error) {
+	if e, ok := parseEnvelopeFast(line); ok {
+		return e, nil
+	}
+	return parseEnvelopeSlow(line)
+}
+
+// parseEnvelopeSlow is ParseEnvelope with encoding/json: every shape the
+// format allows, and the precise error for what it does not.
+func parseEnvelopeSlow(line []byte) (*Envelope, error) {
 	var j jsonEnvelope
 	if err := json.Unmarshal(line, &j); err != nil {
 		return nil, fmt.Errorf("not a kcat JSON envelope: %v", jsonProblem(err))

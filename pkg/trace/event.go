@@ -44,36 +44,22 @@ const batchSize = 256
 
 // recordMapper maps one stream's records; not safe for concurrent use.
 type recordMapper struct {
-	m     *correlate.Mapper
-	names map[string]string // message names, interned
+	m *correlate.Mapper
 }
 
-func newRecordMapper(m *correlate.Mapper) *recordMapper {
-	return &recordMapper{m: m, names: map[string]string{}}
-}
+func newRecordMapper(m *correlate.Mapper) *recordMapper { return &recordMapper{m: m} }
 
-// toEvent maps a record into ev.
+// toEvent maps a record into ev. Names of modelled messages are the
+// model's strings, shared by every event.
 func (rm *recordMapper) toEvent(r *correlate.Record, ev *event) {
 	msg, err := rm.m.Map(r)
-	*ev = event{at: msg.Time.UnixMilli(), loc: r.Where(), name: rm.intern(msg.Name)}
+	*ev = event{at: msg.Time.UnixMilli(), loc: r.Where(), name: msg.Name}
 	switch {
 	case err == nil:
 		ev.key, ev.vars = msg.CorrelationKey, msg.Variables
 	case errors.Is(err, correlate.ErrNotModelled):
-		ev.kind = evNotModelled
+		ev.kind, ev.name = evNotModelled, ""
 	default:
 		ev.kind, ev.reason = evSkipped, err.Error()
 	}
-}
-
-// intern keeps one copy of each message name: a trace holds many events
-// of few names.
-func (rm *recordMapper) intern(name string) string {
-	if s, ok := rm.names[name]; ok {
-		return s
-	}
-	if len(rm.names) < 1024 {
-		rm.names[name] = name
-	}
-	return name
 }
