@@ -128,7 +128,7 @@ func (e *Engine) addInstance(key int64, el *element, parent, caller *elementInst
 	} else {
 		e.addChild(parent, ei)
 	}
-	el.proc.counts[el.idx].Active++
+	e.countsOf(el.proc)[el.idx].Active++
 	e.hintEI = ei
 	return ei
 }
@@ -202,7 +202,7 @@ func (e *Engine) removeInstance(ei *elementInstance, completed bool) {
 	case ei.parent == nil:
 		delete(e.roots, ei.key)
 	}
-	c := &ei.el.proc.counts[ei.el.idx]
+	c := &e.countsOf(ei.el.proc)[ei.el.idx]
 	c.Active--
 	if completed {
 		c.Completed++
@@ -327,11 +327,18 @@ func (e *Engine) applyProcess(key int64, v *ProcessValue) {
 			panic(err)
 		}
 	}
-	p.key, p.version, p.checksum = key, v.Version, v.Checksum
+	// A process of shared Models carries its key and version already
+	// (DeployModels made sure they are these): it is not written to, so
+	// engines sharing it do not race.
+	if p.key != key || p.version != v.Version || p.checksum != v.Checksum {
+		p.key, p.version, p.checksum = key, v.Version, v.Checksum
+	}
+	counts := make([]ElementCount, len(p.elements))
 	for _, c := range p.elements {
-		p.counts[c.idx] = ElementCount{BPMNProcessID: p.id, Version: p.version, ProcessDefinitionKey: key,
+		counts[c.idx] = ElementCount{BPMNProcessID: p.id, Version: p.version, ProcessDefinitionKey: key,
 			ElementID: c.id, ElementType: c.typ}
 	}
+	e.setCounts(p, counts)
 	e.processes[key] = p
 	e.versions[p.id] = append(e.versions[p.id], p)
 }

@@ -34,7 +34,6 @@ func compileProcess(src *bpmn.Process, resourceName string, resource []byte, che
 	if len(c.errs) == 0 {
 		c.link(&src.Container)
 	}
-	p.counts = make([]ElementCount, len(p.elements))
 	return p, c.errs
 }
 

@@ -54,11 +54,11 @@ func (e *Engine) createProcesses(v *DeploymentValue, procs []*process) {
 			out.Processes = append(out.Processes, metadata(latest, true))
 			continue
 		}
-		p.key = e.nextKey()
-		p.version = 1
+		key, version := e.nextKey(), int32(1)
 		if latest != nil {
-			p.version = latest.version + 1
+			version = latest.version + 1
 		}
+		p = e.ownProcess(p, key, version)
 		e.compiled[p.key] = p
 		pv := &ProcessValue{ProcessMetadata: metadata(p, false), Resource: p.resource}
 		e.event(ValueProcess, IntentCreated, p.key, pv)
@@ -112,6 +112,9 @@ func (e *Engine) startSubEvent(in Intent, key int64, p *process, el *element) {
 
 // compileResource parses, validates and compiles one resource.
 func (e *Engine) compileResource(r Resource) ([]*process, []string) {
+	if ps, ok := e.precompiled.lookup(r); ok {
+		return ps, nil
+	}
 	doc, err := bpmn.Parse(r.Name, r.Content)
 	if err != nil {
 		return nil, []string{err.Error()}

@@ -75,6 +75,16 @@ type Engine struct {
 	lastCreated  int64
 	lastBatch    *JobBatchValue
 	lastDeployed []ProcessMetadata
+
+	// counts are the element counts of each deployed process version:
+	// per engine, since compiled processes may be shared (Models).
+	// countsP and countsS cache the last lookup: most engines run one
+	// process.
+	counts  map[*process][]ElementCount
+	countsP *process
+	countsS []ElementCount
+	// precompiled, while DeployModels runs, holds the compiled models.
+	precompiled *Models
 }
 
 // Stats counts process instances over the engine's life.
@@ -143,6 +153,7 @@ func (e *Engine) initState() {
 	e.msgIDs = map[[3]string]*message{}
 	e.incidents = map[int64]*incident{}
 	e.compiled = map[int64]*process{}
+	e.counts = map[*process][]ElementCount{}
 	e.vars.e = e
 	e.feelOpts = []feel.Option{feel.WithClock(func() time.Time { return time.UnixMilli(e.now).UTC() })}
 }

@@ -25,7 +25,6 @@ type process struct {
 	msgStarts    []*element
 	timerStarts  []*element
 	messageNames []string // message names of msgStarts, same order
-	counts       []ElementCount
 }
 
 // element is an executable flow node (or the process itself).

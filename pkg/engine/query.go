@@ -331,7 +331,7 @@ func (e *Engine) VisibleVariables(scopeKey int64) map[string]any {
 func (e *Engine) ElementCounts() []ElementCount {
 	var out []ElementCount
 	for _, k := range slices.Sorted(maps.Keys(e.processes)) {
-		out = append(out, e.processes[k].counts...)
+		out = append(out, e.countsOf(e.processes[k])...)
 	}
 	return out
 }

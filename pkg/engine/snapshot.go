@@ -132,7 +132,7 @@ func (e *Engine) Snapshot() ([]byte, error) {
 	for _, k := range slices.Sorted(maps.Keys(e.processes)) {
 		p := e.processes[k]
 		s.Processes = append(s.Processes, snapProcess{Key: k, ID: p.id, Version: p.version, ResourceName: p.resourceName,
-			Checksum: p.checksum, Resource: p.resource, Counts: p.counts})
+			Checksum: p.checksum, Resource: p.resource, Counts: e.countsOf(p)})
 	}
 	for _, ei := range e.allInstances() {
 		s.Instances = append(s.Instances, snapInstanceOf(ei))
@@ -261,10 +261,10 @@ func (e *Engine) restoreProcesses(ps []snapProcess) error {
 			return fmt.Errorf("engine: restore process %s: %w", sp.ID, err)
 		}
 		p.key, p.version, p.checksum = sp.Key, sp.Version, sp.Checksum
-		if len(sp.Counts) != len(p.counts) {
+		if len(sp.Counts) != len(p.elements) {
 			return fmt.Errorf("engine: restore process %s: counts do not match the model", sp.ID)
 		}
-		copy(p.counts, sp.Counts)
+		e.setCounts(p, slices.Clone(sp.Counts))
 		e.processes[p.key] = p
 		e.versions[p.id] = append(e.versions[p.id], p)
 	}

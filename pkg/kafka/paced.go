@@ -166,8 +166,8 @@ func (p *pacer) watch(stall time.Duration, brokers string, cancel context.Cancel
 
 func (p *pacer) stallError(brokers string, silent, stall time.Duration) error {
 	var total int64
-	for _, pr := range p.snap.Partitions {
-		total += pr.End - pr.Start
+	for i := range p.snap.Partitions {
+		total += p.snap.Partitions[i].End - p.snap.Partitions[i].Start
 	}
 	read := p.read.Load()
 	msg := fmt.Sprintf("broker %s has not answered for %s (request timeout %s: --request-timeout or -X request.timeout.ms): stopped after reading %d of %d records",

@@ -93,6 +93,7 @@ func (t *Tracer) Follow(ctx context.Context, cl *kgo.Client, h kafka.History, o 
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	total := plannedRecords(plan) // before the reader counts what it delivers there
 	arrivals := make(chan arrival, 4*len(plan.Partitions)+1)
 	streams := make([]*liveStream, len(plan.Partitions))
 	for i, p := range plan.Partitions {
@@ -122,7 +123,7 @@ func (t *Tracer) Follow(ctx context.Context, cl *kgo.Client, h kafka.History, o 
 		cancel(err)
 		readErr <- err
 	}()
-	f := &follower{t: t, o: o, hs: hs, progress: progress, total: plannedRecords(plan), seen: map[string]bool{}, streams: streams}
+	f := &follower{t: t, o: o, hs: hs, progress: progress, total: total, seen: map[string]bool{}, streams: streams}
 	err = f.run(ctx, arrivals)
 	if rerr := <-readErr; err == nil || errors.Is(err, context.Canceled) {
 		err = rerr

@@ -101,30 +101,27 @@ func timerDuration(n *bpmn.FlowNode) (time.Duration, bool) {
 	return 0, false
 }
 
-// compiledModels are the models every engine of a trace runs.
+// compiledModels are the models every engine of a trace runs: parsed,
+// validated and compiled once, shared by every shard's engine.
 type compiledModels struct {
-	lint      *lint.Config
-	resources []engine.Resource
+	models *engine.Models
 }
 
-// compileModels checks that the engine accepts the models.
+// compileModels compiles the models as the engine deploys them.
 func compileModels(cfg *lint.Config, resources []engine.Resource) (*compiledModels, error) {
-	m := &compiledModels{lint: cfg, resources: resources}
-	if _, err := m.newEngine(); err != nil {
+	m, err := engine.CompileModels(cfg, resources...)
+	if err != nil {
 		return nil, err
 	}
-	return m, nil
+	return &compiledModels{models: m}, nil
 }
 
 // newEngine is an engine with the models deployed, at the Unix epoch,
 // keeping no records (trace reads the state instead).
 func (m *compiledModels) newEngine(opts ...engine.Option) (*engine.Engine, error) {
 	opts = append([]engine.Option{engine.WithStartTime(time.Unix(0, 0)), engine.WithoutRecords()}, opts...)
-	if m.lint != nil {
-		opts = append(opts, engine.WithLintConfig(m.lint))
-	}
 	eng := engine.New(opts...)
-	if _, err := eng.Deploy(m.resources...); err != nil {
+	if _, err := eng.DeployModels(m.models); err != nil {
 		return nil, err
 	}
 	return eng, nil

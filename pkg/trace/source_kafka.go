@@ -36,6 +36,7 @@ func (t *Tracer) RunKafka(ctx context.Context, cl *kgo.Client, h kafka.History, 
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	total := plannedRecords(plan) // before the reader counts what it delivers there
 	streams := make([]*stream, 0, len(plan.Partitions))
 	var feeders sync.WaitGroup
 	open := func(p kafka.PartitionRange, resume func()) kafka.PartitionSink {
@@ -76,7 +77,7 @@ func (t *Tracer) RunKafka(ctx context.Context, cl *kgo.Client, h kafka.History, 
 	if len(plan.Partitions) > 0 {
 		<-opened // open runs for every partition before anything is read
 	}
-	rep, err := t.replay(ctx, streams, plannedRecords(plan), progress)
+	rep, err := t.replay(ctx, streams, total, progress)
 	cancel(err)
 	feeders.Wait()
 	if rerr := <-readErr; rerr != nil && !errors.Is(rerr, context.Canceled) {
@@ -101,8 +102,8 @@ func (t *Tracer) plan(ctx context.Context, cl *kgo.Client, h kafka.History, o Ka
 
 func plannedRecords(s *kafka.Snapshot) int64 {
 	var n int64
-	for _, p := range s.Partitions {
-		n += p.End - p.Start
+	for i := range s.Partitions {
+		n += s.Partitions[i].End - s.Partitions[i].Start
 	}
 	return n
 }
