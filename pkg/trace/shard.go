@@ -25,10 +25,9 @@ type shard struct {
 	eng *engine.Engine
 
 	started, completed int64
-	// live holds the instances in flight by engine key; byKey the latest
-	// started with each correlation key (a message start event starts at
-	// most one per key at a time).
-	live     map[int64]*liveInstance
+	// byKey holds the instances in flight by the correlation key they
+	// were started with (a message start event starts at most one per key
+	// at a time).
 	byKey    map[string]*liveInstance
 	unfit    []unfitAt
 	unfitN   int
@@ -53,7 +52,7 @@ type unfitAt struct {
 }
 
 func (t *Tracer) newShard() (*shard, error) {
-	s := &shard{t: t, live: map[int64]*liveInstance{}, byKey: map[string]*liveInstance{}}
+	s := &shard{t: t, byKey: map[string]*liveInstance{}}
 	eng, err := t.models.newEngine(engine.WithInstanceEnded(s.ended))
 	if err != nil {
 		return nil, &DeployError{Err: err}
@@ -84,9 +83,7 @@ func (s *shard) run(ev *event) error {
 	case res.Started > 0:
 		s.started += int64(res.Started)
 		if _, ok := s.eng.Instance(res.StartedInstance); ok {
-			in := &liveInstance{instance: res.StartedInstance, seq: ev.seq, key: ev.key, last: ev.loc}
-			s.live[in.instance] = in
-			s.byKey[ev.key] = in
+			s.byKey[ev.key] = &liveInstance{instance: res.StartedInstance, seq: ev.seq, key: ev.key, last: ev.loc}
 		}
 	case res.Correlated > 0:
 		if in := s.byKey[ev.key]; in != nil {
@@ -114,7 +111,6 @@ func (s *shard) tick(at int64) error {
 func (s *shard) ended(end engine.InstanceEnd) {
 	s.completed++
 	in := s.instance(end.InstanceInfo)
-	delete(s.live, end.Key)
 	if s.byKey[in.key] == in {
 		delete(s.byKey, in.key)
 	}
@@ -125,7 +121,7 @@ func (s *shard) ended(end engine.InstanceEnd) {
 
 // instance is what the shard knows of an engine instance.
 func (s *shard) instance(info engine.InstanceInfo) *liveInstance {
-	if in := s.live[info.Key]; in != nil {
+	if in := s.byKey[info.StartCorrelationKey]; in != nil && in.instance == info.Key {
 		return in
 	}
 	// An instance trace did not see start (a second process started by
