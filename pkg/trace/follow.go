@@ -235,19 +235,7 @@ func (f *follower) next(holds func(*liveStream) bool) *liveStream {
 	return best
 }
 
-func headBefore(a, b *liveStream) bool {
-	x, y := a.head(), b.head()
-	if x.at != y.at {
-		return x.at < y.at
-	}
-	if x.loc.Topic != y.loc.Topic {
-		return x.loc.Topic < y.loc.Topic
-	}
-	if x.loc.Partition != y.loc.Partition {
-		return x.loc.Partition < y.loc.Partition
-	}
-	return x.loc.Offset < y.loc.Offset
-}
+func headBefore(a, b *liveStream) bool { return eventBefore(a.head(), b.head()) }
 
 func (f *follower) emit(s *liveStream) {
 	ev := s.head()

@@ -61,8 +61,11 @@ type merger struct {
 }
 
 // before orders stream heads.
-func before(a, b *stream) bool {
-	x, y := a.head(), b.head()
+func before(a, b *stream) bool { return eventBefore(a.head(), b.head()) }
+
+// eventBefore is the replay's order: event time, then topic, partition
+// and offset.
+func eventBefore(x, y *event) bool {
 	if x.at != y.at {
 		return x.at < y.at
 	}
