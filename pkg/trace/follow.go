@@ -239,18 +239,7 @@ func headBefore(a, b *liveStream) bool { return eventBefore(a.head(), b.head()) 
 
 func (f *follower) emit(s *liveStream) {
 	ev := s.head()
-	m := &f.r.merge
-	m.seq++
-	ev.seq = m.seq
-	switch {
-	case ev.at > maxMillis:
-		ev.at = m.clock
-	case ev.at < m.clock:
-		ev.at = m.clock
-		m.late++
-	default:
-		m.clock = ev.at
-	}
+	f.r.merge.stamp(ev)
 	f.r.emit(ev)
 	s.advance()
 }

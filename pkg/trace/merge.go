@@ -95,17 +95,7 @@ func (m *merger) run(ctx context.Context, streams []*stream, emit func(*event)) 
 	for len(m.heap) > 0 {
 		s := m.heap[0]
 		ev := s.head()
-		m.seq++
-		ev.seq = m.seq
-		switch {
-		case ev.at > maxMillis:
-			ev.at = m.clock // past year 9999: garbage; the clock stays
-		case ev.at < m.clock:
-			ev.at = m.clock
-			m.late++
-		default:
-			m.clock = ev.at
-		}
+		m.stamp(ev)
 		emit(ev)
 		ok, err := s.next(ctx)
 		if err != nil {
@@ -118,6 +108,22 @@ func (m *merger) run(ctx context.Context, streams []*stream, emit func(*event)) 
 		}
 	}
 	return nil
+}
+
+// stamp gives the next event its place in the order, and the time it is
+// replayed at: its own, or the clock when it is late.
+func (m *merger) stamp(ev *event) {
+	m.seq++
+	ev.seq = m.seq
+	switch {
+	case ev.at > maxMillis:
+		ev.at = m.clock // past year 9999: garbage; the clock stays
+	case ev.at < m.clock:
+		ev.at = m.clock
+		m.late++
+	default:
+		m.clock = ev.at
+	}
 }
 
 var maxMillis = engine.MaxTime.UnixMilli()
