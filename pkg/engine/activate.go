@@ -13,7 +13,7 @@ func (e *Engine) activate(s step) {
 	if s.el.joins && !joinReady(scope, s.el) {
 		return
 	}
-	ei := e.activating(s.key, s.el, scope, nil)
+	ei := e.activating(s.key, scope.proc, s.el, scope, nil)
 	switch {
 	case s.el.typ == ElementEventSubProcess:
 		e.espVars = s.vars // for its start event
@@ -29,7 +29,7 @@ func (e *Engine) activateStopped(s step) {
 	if s.scope.state != stateActivated {
 		return
 	}
-	ei := e.activating(s.key, s.el, s.scope, nil)
+	ei := e.activating(s.key, s.scope.proc, s.el, s.scope, nil)
 	e.createIncident(ei, ErrorUnknown, fmt.Sprintf("The process instance activated more than %d elements in one command without waiting: "+
 		"an endless loop of elements that do not wait? Resolve the incident to let it go on.", guardSteps), 0)
 }

@@ -114,21 +114,22 @@ func (e *Engine) applyActivating(key int64, v *ProcessInstanceValue) {
 	if v.ParentElementInstanceKey > 0 {
 		caller = e.instance(v.ParentElementInstanceKey, v.ParentProcessInstanceKey)
 	}
-	e.addInstance(key, e.elementOf(v.ProcessDefinitionKey, v.ElementID, v.BPMNElementType), parent, caller)
+	p, el := e.elementOf(v.ProcessDefinitionKey, v.ElementID, v.BPMNElementType)
+	e.addInstance(key, p, el, parent, caller)
 }
 
-// addInstance applies ELEMENT_ACTIVATING: a new instance of el, in
-// parent's flow scope or (parent nil) a process instance, started by
-// caller if a call activity started it.
-func (e *Engine) addInstance(key int64, el *element, parent, caller *elementInstance) *elementInstance {
+// addInstance applies ELEMENT_ACTIVATING: a new instance of el of the
+// deployed version p, in parent's flow scope or (parent nil) a process
+// instance, started by caller if a call activity started it.
+func (e *Engine) addInstance(key int64, p *process, el *element, parent, caller *elementInstance) *elementInstance {
 	ei := e.newInstance(el)
-	*ei = elementInstance{key: key, el: el, parent: parent, state: stateActivating, activatedAt: e.now, sub0: ei.sub0}
+	*ei = elementInstance{key: key, el: el, proc: p, parent: parent, state: stateActivating, activatedAt: e.now, sub0: ei.sub0}
 	if parent == nil {
 		e.addRoot(ei, caller)
 	} else {
 		e.addChild(parent, ei)
 	}
-	e.countsOf(el.proc)[el.idx].Active++
+	p.counts[el.idx].Active++
 	e.hintEI = ei
 	return ei
 }
@@ -202,7 +203,7 @@ func (e *Engine) removeInstance(ei *elementInstance, completed bool) {
 	case ei.parent == nil:
 		delete(e.roots, ei.key)
 	}
-	c := &e.countsOf(ei.el.proc)[ei.el.idx]
+	c := &ei.proc.counts[ei.el.idx]
 	c.Active--
 	if completed {
 		c.Completed++
@@ -246,7 +247,7 @@ func (e *Engine) removeRoot(ei *elementInstance, completed bool) {
 		e.stats.Terminated++
 	}
 	if ei.startCorrelationKey != "" {
-		delete(e.startKeys, startKey{ei.el.proc.id, ei.startCorrelationKey})
+		delete(e.startKeys, startKey{ei.proc.id, ei.startCorrelationKey})
 	}
 }
 
@@ -319,26 +320,15 @@ func (e *Engine) applyIncident(in Intent, key int64, v *IncidentValue) {
 }
 
 func (e *Engine) applyProcess(key int64, v *ProcessValue) {
-	p := e.compiled[key]
+	m := e.compiled[key]
 	delete(e.compiled, key)
-	if p == nil {
+	if m == nil {
 		var err error
-		if p, err = compileResource(v.ResourceName, v.Resource, v.BPMNProcessID); err != nil {
+		if m, err = compileResource(v.ResourceName, v.Resource, v.BPMNProcessID); err != nil {
 			panic(err)
 		}
 	}
-	// A process of shared Models carries its key and version already
-	// (DeployModels made sure they are these): it is not written to, so
-	// engines sharing it do not race.
-	if p.key != key || p.version != v.Version || p.checksum != v.Checksum {
-		p.key, p.version, p.checksum = key, v.Version, v.Checksum
-	}
-	counts := make([]ElementCount, len(p.elements))
-	for _, c := range p.elements {
-		counts[c.idx] = ElementCount{BPMNProcessID: p.id, Version: p.version, ProcessDefinitionKey: key,
-			ElementID: c.id, ElementType: c.typ}
-	}
-	e.setCounts(p, counts)
+	p := newProcess(m, key, v.Version)
 	e.processes[key] = p
 	e.versions[p.id] = append(e.versions[p.id], p)
 }

@@ -14,21 +14,21 @@ import (
 // user tasks have it.
 const userTaskJobType = "io.camunda.zeebe:userTask"
 
-// compiler turns one executable bpmn.Process into a process. It collects
+// compiler turns one executable bpmn.Process into a processModel. It collects
 // every problem instead of stopping at the first, so that a rejected
 // deployment lists them all.
 type compiler struct {
-	p    *process
+	p    *processModel
 	src  *bpmn.Process
 	errs []string
 	byBN map[*bpmn.FlowNode]*element
 }
 
-func compileProcess(src *bpmn.Process, resourceName string, resource []byte, checksum string) (*process, []string) {
-	p := &process{id: src.ID, name: src.Name, resourceName: resourceName, resource: resource, checksum: checksum,
+func compileProcess(src *bpmn.Process, resourceName string, resource []byte, checksum string) (*processModel, []string) {
+	p := &processModel{id: src.ID, name: src.Name, resourceName: resourceName, resource: resource, checksum: checksum,
 		byID: map[string]*element{}, flowsByID: map[string]*flow{}}
 	c := &compiler{p: p, src: src, byBN: map[*bpmn.FlowNode]*element{}}
-	p.root = &element{id: src.ID, name: src.Name, typ: ElementProcess, proc: p}
+	p.root = &element{id: src.ID, name: src.Name, typ: ElementProcess, model: p}
 	c.add(p.root)
 	c.container(&src.Container, p.root)
 	if len(c.errs) == 0 {
@@ -216,7 +216,7 @@ func (c *compiler) eventSubStart(start *element) {
 
 // node compiles one flow node, or reports why the engine cannot run it.
 func (c *compiler) node(n *bpmn.FlowNode, scope *element) *element {
-	el := &element{id: n.ID, name: n.Name, proc: c.p, scope: scope, interrupting: n.CancelActivity}
+	el := &element{id: n.ID, name: n.Name, model: c.p, scope: scope, interrupting: n.CancelActivity}
 	if n.Kind == bpmn.KindStartEvent {
 		el.interrupting = n.IsInterrupting
 	}

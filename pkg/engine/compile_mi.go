@@ -41,7 +41,7 @@ func (c *compiler) multiInstance(n *bpmn.FlowNode, inner *element) *element {
 	if cc := completionCondition(l); cc != "" {
 		mi.completion = c.feelAttr(n, "completionCondition", cc)
 	}
-	body := &element{id: n.ID, name: n.Name, typ: ElementMultiInstanceBody, proc: c.p, scope: inner.scope, mi: mi}
+	body := &element{id: n.ID, name: n.Name, typ: ElementMultiInstanceBody, model: c.p, scope: inner.scope, mi: mi}
 	inner.scope, inner.body = body, body
 	return body
 }

@@ -72,7 +72,7 @@ func (e *Engine) flowRecord(f *flow, scope *elementInstance) *ProcessInstanceVal
 	if !e.recording {
 		return nil
 	}
-	p := f.src.proc
+	p := scope.proc
 	return e.arena.pi.put(ProcessInstanceValue{BPMNProcessID: p.id, Version: p.version, ProcessDefinitionKey: p.key,
 		ProcessInstanceKey: scope.root.key, ElementID: f.id, FlowScopeKey: scope.key,
 		BPMNElementType: ElementSequenceFlow, BPMNEventType: EventUnspecified,

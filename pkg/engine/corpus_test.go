@@ -148,7 +148,7 @@ func (c *corpusCounts) run(t *testing.T, e *Engine, p ProcessMetadata) {
 }
 
 func endReached(e *Engine, pdk int64) bool {
-	for _, ec := range e.countsOf(e.processes[pdk]) {
+	for _, ec := range e.processes[pdk].counts {
 		if ec.ElementType == ElementEndEvent && ec.Completed > 0 {
 			return true
 		}

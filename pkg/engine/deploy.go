@@ -19,14 +19,29 @@ import (
 // version's: then it is a duplicate and no version is made.
 
 func (e *Engine) deploy(v *DeploymentValue) error {
-	if len(v.Resources) == 0 {
-		return reject(InvalidArgument, "Expected to deploy at least one resource, but none given")
+	models := e.precompiled // DeployModels: the resources are compiled already
+	e.precompiled = nil
+	if models == nil {
+		var err error
+		if models, err = compileDeployment(e.deployLinter(), v.Resources); err != nil {
+			return err
+		}
 	}
-	var procs []*process
+	e.createProcesses(v, models.procs)
+	return nil
+}
+
+// compileDeployment parses, validates and compiles the resources of one
+// deployment, or returns the rejection that lists every problem.
+func compileDeployment(linter *lint.Linter, resources []Resource) (*Models, error) {
+	if len(resources) == 0 {
+		return nil, reject(InvalidArgument, "Expected to deploy at least one resource, but none given")
+	}
+	var procs []*processModel
 	var problems []string
 	seen := map[string]string{}
-	for _, r := range v.Resources {
-		ps, errs := e.compileResource(r)
+	for _, r := range resources {
+		ps, errs := compileResourceWith(linter, r)
 		problems = append(problems, errs...)
 		for _, p := range ps {
 			if other, dup := seen[p.id]; dup {
@@ -37,20 +52,29 @@ func (e *Engine) deploy(v *DeploymentValue) error {
 		procs = append(procs, ps...)
 	}
 	if len(problems) > 0 {
-		return reject(InvalidArgument, "Expected to deploy new resources, but encountered the following errors:\n%s", strings.Join(problems, "\n"))
+		return nil, reject(InvalidArgument, "Expected to deploy new resources, but encountered the following errors:\n%s", strings.Join(problems, "\n"))
 	}
-	e.createProcesses(v, procs)
-	return nil
+	return &Models{resources: resources, procs: procs}, nil
 }
 
-func (e *Engine) createProcesses(v *DeploymentValue, procs []*process) {
+// deployLinter returns the validator deployments are checked with,
+// made on first use: an engine that only deploys precompiled models
+// never needs one.
+func (e *Engine) deployLinter() *lint.Linter {
+	if e.linter == nil {
+		e.linter = lint.New(lint.DefaultConfig())
+	}
+	return e.linter
+}
+
+func (e *Engine) createProcesses(v *DeploymentValue, models []*processModel) {
 	depKey := e.nextKey()
 	out := &DeploymentValue{Resources: v.Resources}
 	type change struct{ old, new *process }
 	var changes []change
-	for _, p := range procs {
-		latest := e.latest(p.id)
-		if latest != nil && latest.checksum == p.checksum && latest.resourceName == p.resourceName {
+	for _, m := range models {
+		latest := e.latest(m.id)
+		if latest != nil && latest.checksum == m.checksum && latest.resourceName == m.resourceName {
 			out.Processes = append(out.Processes, metadata(latest, true))
 			continue
 		}
@@ -58,12 +82,12 @@ func (e *Engine) createProcesses(v *DeploymentValue, procs []*process) {
 		if latest != nil {
 			version = latest.version + 1
 		}
-		p = e.ownProcess(p, key, version)
-		e.compiled[p.key] = p
-		pv := &ProcessValue{ProcessMetadata: metadata(p, false), Resource: p.resource}
-		e.event(ValueProcess, IntentCreated, p.key, pv)
-		out.Processes = append(out.Processes, metadata(p, false))
-		changes = append(changes, change{latest, e.processes[p.key]})
+		e.compiled[key] = m
+		md := ProcessMetadata{BPMNProcessID: m.id, Version: version, ProcessDefinitionKey: key,
+			ResourceName: m.resourceName, Checksum: m.checksum}
+		e.event(ValueProcess, IntentCreated, key, &ProcessValue{ProcessMetadata: md, Resource: m.resource})
+		out.Processes = append(out.Processes, md)
+		changes = append(changes, change{latest, e.processes[key]})
 	}
 	e.event(ValueDeployment, IntentCreated, depKey, out)
 	e.lastDeployed = out.Processes
@@ -110,17 +134,14 @@ func (e *Engine) startSubEvent(in Intent, key int64, p *process, el *element) {
 	e.event(ValueMessageStartEventSubscription, in, key, v)
 }
 
-// compileResource parses, validates and compiles one resource.
-func (e *Engine) compileResource(r Resource) ([]*process, []string) {
-	if ps, ok := e.precompiled.lookup(r); ok {
-		return ps, nil
-	}
+// compileResourceWith parses, validates and compiles one resource.
+func compileResourceWith(linter *lint.Linter, r Resource) ([]*processModel, []string) {
 	doc, err := bpmn.Parse(r.Name, r.Content)
 	if err != nil {
 		return nil, []string{err.Error()}
 	}
 	var problems []string
-	for _, rep := range e.linter.Lint(r.Name, doc) {
+	for _, rep := range linter.Lint(r.Name, doc) {
 		if blocksDeploy(rep) {
 			problems = append(problems, fmt.Sprintf("%s:%d:%d: %s [%s]", r.Name, rep.Pos.Line, rep.Pos.Column, rep.Message, rep.Rule))
 		}
@@ -129,7 +150,7 @@ func (e *Engine) compileResource(r Resource) ([]*process, []string) {
 		return nil, problems
 	}
 	sum := checksum(r.Content)
-	var out []*process
+	var out []*processModel
 	for _, p := range doc.Definitions.Processes {
 		if !p.IsExecutable {
 			continue
@@ -154,7 +175,7 @@ func checksum(b []byte) string {
 
 // compileResource compiles the process id of a resource deployed before,
 // when its Process CREATED event is replayed or a snapshot restored.
-func compileResource(name string, content []byte, id string) (*process, error) {
+func compileResource(name string, content []byte, id string) (*processModel, error) {
 	doc, err := bpmn.Parse(name, content)
 	if err != nil {
 		return nil, err

@@ -108,6 +108,10 @@
 // their counts remain), so a long replay keeps only what is in flight.
 //
 // An Engine is not safe for concurrent use: run one per partition.
+// Engines that run the same models can share them: [CompileModels]
+// parses, validates and compiles resources once, and
+// [Engine.DeployModels] deploys the result into each engine, on any
+// goroutine, as Deploy would.
 //
 // Dependencies: none beyond the module's (bpmn, bpmn/lint, pkg/feel and
 // the standard library).

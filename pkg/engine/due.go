@@ -194,6 +194,23 @@ func (e *Engine) dueLive(it dueItem) bool {
 	return j.state == jobFailed && j.recurAt == it.at
 }
 
+// NextDue returns the time the earliest pending timer, job time-out, job
+// back-off or buffered message's expiry falls due, and false when nothing
+// is pending. A Tick to that time runs it; a Tick to any earlier time
+// runs nothing. A replay that has read all its input can tick to it to
+// see what would happen next, or tell that nothing will.
+func (e *Engine) NextDue() (time.Time, bool) {
+	// Entries of what is gone (a cancelled timer, a completed job) stay
+	// until they come up: take those off the top, as a tick would.
+	for len(e.due) > 0 && !e.dueLive(e.due[0]) {
+		e.due.pop()
+	}
+	if len(e.due) == 0 {
+		return time.Time{}, false
+	}
+	return msTime(e.due[0].at), true
+}
+
 // rebuildDue builds the due list from the state (after a restore).
 func (e *Engine) rebuildDue() {
 	e.due = e.due[:0]

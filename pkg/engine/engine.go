@@ -16,7 +16,7 @@ type Engine struct {
 	clock     func() time.Time
 	onEnded   func(InstanceEnd)
 	recording bool
-	linter    *lint.Linter
+	linter    *lint.Linter // made on first use (deployLinter)
 
 	// The state: changed only by applying events, the functions that
 	// apply* call once they have decoded a record (see note).
@@ -50,7 +50,7 @@ type Engine struct {
 	arena        arena
 	vars         scopeVars
 	hintEI       *elementInstance
-	compiled     map[int64]*process // deploy: processes compiled before their CREATED event
+	compiled     map[int64]*processModel // deploy: processes compiled before their CREATED event
 	published    PublishResult
 	pendingStart pendingStart
 	rootVars     map[int64][]variable // variables of process instances about to be activated
@@ -75,16 +75,7 @@ type Engine struct {
 	lastCreated  int64
 	lastBatch    *JobBatchValue
 	lastDeployed []ProcessMetadata
-
-	// counts are the element counts of each deployed process version:
-	// per engine, since compiled processes may be shared (Models).
-	// countsP and countsS cache the last lookup: most engines run one
-	// process.
-	counts  map[*process][]ElementCount
-	countsP *process
-	countsS []ElementCount
-	// precompiled, while DeployModels runs, holds the compiled models.
-	precompiled *Models
+	precompiled  *Models // DeployModels hands its models to deploy
 }
 
 // Stats counts process instances over the engine's life.
@@ -131,9 +122,6 @@ func New(opts ...Option) *Engine {
 	for _, o := range opts {
 		o(e)
 	}
-	if e.linter == nil {
-		e.linter = lint.New(lint.DefaultConfig())
-	}
 	return e
 }
 
@@ -152,8 +140,7 @@ func (e *Engine) initState() {
 	e.msgIndex = map[corrKey]*message{}
 	e.msgIDs = map[[3]string]*message{}
 	e.incidents = map[int64]*incident{}
-	e.compiled = map[int64]*process{}
-	e.counts = map[*process][]ElementCount{}
+	e.compiled = map[int64]*processModel{}
 	e.vars.e = e
 	e.feelOpts = []feel.Option{feel.WithClock(func() time.Time { return time.UnixMilli(e.now).UTC() })}
 }

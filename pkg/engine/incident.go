@@ -7,7 +7,7 @@ package engine
 
 func (e *Engine) createIncident(ei *elementInstance, typ ErrorType, msg string, jobKey int64) {
 	v := e.arena.incident.get()
-	p := ei.el.proc
+	p := ei.proc
 	*v = IncidentValue{ErrorType: typ, ErrorMessage: msg, BPMNProcessID: p.id, ProcessDefinitionKey: p.key,
 		ProcessInstanceKey: ei.root.key, ElementID: ei.el.id, ElementInstanceKey: ei.key, JobKey: jobKey,
 		VariableScopeKey: ei.key}
@@ -18,7 +18,7 @@ func (e *Engine) createIncident(ei *elementInstance, typ ErrorType, msg string, 
 func (e *Engine) incidentEvent(in Intent, inc *incident) {
 	v := e.arena.incident.get()
 	ei := inc.ei
-	p := ei.el.proc
+	p := ei.proc
 	*v = IncidentValue{ErrorType: inc.typ, ErrorMessage: inc.msg, BPMNProcessID: p.id, ProcessDefinitionKey: p.key,
 		ProcessInstanceKey: ei.root.key, ElementID: ei.el.id, ElementInstanceKey: ei.key, JobKey: inc.jobKey,
 		VariableScopeKey: ei.key}

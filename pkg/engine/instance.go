@@ -71,7 +71,7 @@ func (e *Engine) startInstance(key int64, p *process, start *element, startVars 
 	if caller != nil && caller.state != stateActivated {
 		return // the call activity was terminated before its process started
 	}
-	root := e.activating(key, p.root, nil, caller)
+	root := e.activating(key, p, p.root, nil, caller)
 	e.activateRoot(root, start, startVars)
 }
 
@@ -122,7 +122,7 @@ func WithInstanceEnded(fn func(InstanceEnd)) Option { return func(e *Engine) { e
 
 // endOf captures what rootDone needs before the instance's state goes.
 func (e *Engine) endOf(root *elementInstance, completed bool) instanceEnd {
-	end := instanceEnd{proc: root.el.proc, corrKey: root.startCorrelationKey, completed: completed}
+	end := instanceEnd{proc: root.proc, corrKey: root.startCorrelationKey, completed: completed}
 	if e.onEnded != nil {
 		end.info = e.instanceInfo(root)
 	}
@@ -149,12 +149,13 @@ func (e *Engine) rootDone(end instanceEnd) {
 	}
 }
 
-// activating writes ELEMENT_ACTIVATING of a new instance of el in scope
-// and returns the instance. A process instance has no scope; caller is
-// the call activity that started it, if any.
-func (e *Engine) activating(key int64, el *element, scope, caller *elementInstance) *elementInstance {
-	e.note(ValueProcessInstance, IntentElementActivating, key, e.piRecord(el, key, scope, caller))
-	return e.addInstance(key, el, scope, caller)
+// activating writes ELEMENT_ACTIVATING of a new instance of el (of the
+// deployed version p) in scope and returns the instance. A process
+// instance has no scope; caller is the call activity that started it, if
+// any.
+func (e *Engine) activating(key int64, p *process, el *element, scope, caller *elementInstance) *elementInstance {
+	e.note(ValueProcessInstance, IntentElementActivating, key, e.piRecord(p, el, key, scope, caller))
+	return e.addInstance(key, p, el, scope, caller)
 }
 
 // lifecycle writes a lifecycle event of an existing element instance.
@@ -174,14 +175,14 @@ func (e *Engine) lifecycleRecord(ei *elementInstance) *ProcessInstanceValue {
 	if ei.parent == nil && ei.x != nil {
 		caller = ei.x.caller
 	}
-	return e.piRecord(ei.el, ei.key, ei.parent, caller)
+	return e.piRecord(ei.proc, ei.el, ei.key, ei.parent, caller)
 }
 
 // piRecord returns the value of a ProcessInstance record about the
-// instance key of el in scope (nil for a process instance, which the
-// call activity caller may have started), or nil when records are not
-// kept.
-func (e *Engine) piRecord(el *element, key int64, scope, caller *elementInstance) *ProcessInstanceValue {
+// instance key of el of version p in scope (nil for a process instance,
+// which the call activity caller may have started), or nil when records
+// are not kept.
+func (e *Engine) piRecord(p *process, el *element, key int64, scope, caller *elementInstance) *ProcessInstanceValue {
 	if !e.recording {
 		return nil
 	}
@@ -189,7 +190,6 @@ func (e *Engine) piRecord(el *element, key int64, scope, caller *elementInstance
 	if scope != nil {
 		scopeKey, piKey = scope.key, scope.root.key
 	}
-	p := el.proc
 	v := e.arena.pi.put(ProcessInstanceValue{BPMNProcessID: p.id, Version: p.version, ProcessDefinitionKey: p.key,
 		ProcessInstanceKey: piKey, ElementID: el.id, FlowScopeKey: scopeKey, BPMNElementType: el.typ, BPMNEventType: el.evt,
 		ParentProcessInstanceKey: -1, ParentElementInstanceKey: -1})

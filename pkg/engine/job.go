@@ -81,7 +81,7 @@ func (e *Engine) jobHeaders(ei *elementInstance, jd *jobDef) (map[string]string,
 
 // jobValue returns the value of a Job record about a job of ei.
 func jobValue(ei *elementInstance, typ string, retries int32, headers map[string]string) JobValue {
-	p := ei.el.proc
+	p := ei.proc
 	return JobValue{Type: typ, Retries: retries, Deadline: -1, CustomHeaders: headers, ElementID: ei.el.id,
 		ElementInstanceKey: ei.key, BPMNProcessID: p.id, ProcessDefinitionVersion: p.version,
 		ProcessDefinitionKey: p.key, ProcessInstanceKey: ei.root.key}

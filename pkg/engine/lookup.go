@@ -84,7 +84,7 @@ func elementFor(ei *elementInstance, id string) *element {
 	if ei.el.id == id {
 		return ei.el
 	}
-	return ei.el.proc.byID[id]
+	return ei.el.model.byID[id]
 }
 
 func descendant(ei *elementInstance, key int64) *elementInstance {
@@ -99,9 +99,10 @@ func descendant(ei *elementInstance, key int64) *elementInstance {
 	return nil
 }
 
-// elementOf resolves a record's element. A multi-instance body and the
-// activity it runs share an id; the element type tells them apart.
-func (e *Engine) elementOf(pdk int64, id string, typ ElementType) *element {
+// elementOf resolves a record's process version and element. A
+// multi-instance body and the activity it runs share an id; the element
+// type tells them apart.
+func (e *Engine) elementOf(pdk int64, id string, typ ElementType) (*process, *element) {
 	p := e.processes[pdk]
 	if p == nil {
 		panic(fmt.Sprintf("no process with key %d", pdk))
@@ -113,5 +114,5 @@ func (e *Engine) elementOf(pdk int64, id string, typ ElementType) *element {
 	if el.mi != nil && typ != ElementMultiInstanceBody {
 		el = el.mi.inner
 	}
-	return el
+	return p, el
 }

@@ -46,7 +46,7 @@ func (e *Engine) publish(v *MessageValue) error {
 	reached := reachedBuf[:0]
 	for s := e.firstSub(v.Name, v.CorrelationKey); s != nil; {
 		next := s.next
-		if id := s.el.proc.id; !slices.Contains(reached, id) { // s.el.proc: the model is hot in cache, the instance is not
+		if id := s.el.model.id; !slices.Contains(reached, id) { // s.el.model: the model is hot in cache, the instance is not
 			e.correlate(s, m, key, v.Variables)
 			reached = append(reached, id)
 			e.published.Correlated++
@@ -113,7 +113,7 @@ func (e *Engine) subRecord(s *subscription, msgKey int64, vars map[string]any) *
 	if !e.recording {
 		return nil
 	}
-	return e.arena.sub.put(MessageSubscriptionValue{BPMNProcessID: s.ei.el.proc.id, ProcessInstanceKey: s.ei.root.key,
+	return e.arena.sub.put(MessageSubscriptionValue{BPMNProcessID: s.ei.proc.id, ProcessInstanceKey: s.ei.root.key,
 		ElementInstanceKey: s.ei.key, ElementID: s.el.id, MessageName: s.name, CorrelationKey: s.corrKey,
 		MessageKey: msgKey, Interrupting: s.interrupting, Variables: vars})
 }
@@ -133,7 +133,7 @@ func (e *Engine) correlateBuffered(ei *elementInstance) {
 		return // nothing is buffered (every message had TTL 0)
 	}
 	for s := ei.subs; s != nil && ei.state == stateActivated; s = s.nextOfEI {
-		m := e.bufferedFor(s.name, s.corrKey, ei.root.el.proc.id)
+		m := e.bufferedFor(s.name, s.corrKey, ei.root.proc.id)
 		if m == nil {
 			continue
 		}

@@ -6,15 +6,17 @@ import (
 	"github.com/wfctl/wfctl/pkg/feel"
 )
 
-// process is a deployed process version, compiled from the model once:
-// every expression parsed, every timer value read, every reference
-// resolved. It is immutable after compilation, so records may point into
-// it (element ids, job types, headers) without copying.
-type process struct {
-	key          int64
+// processModel is a process compiled from its model once: every
+// expression parsed, every timer value read, every reference resolved.
+// It is immutable after compilation and shared: by every version
+// deployed from it and, through [Models], by every engine it is deployed
+// into, running on any goroutine. Records may point into it (element
+// ids, job types, headers) without copying. What an engine changes about
+// a deployed version (its key, version and element counts) lives in
+// process.
+type processModel struct {
 	id           string
 	name         string
-	version      int32
 	resourceName string
 	checksum     string
 	resource     []byte
@@ -27,6 +29,26 @@ type process struct {
 	messageNames []string // message names of msgStarts, same order
 }
 
+// process is a process version deployed in an engine: a shared compiled
+// model with the key and version this engine gave it and the counts of
+// its elements' instances, which only this engine changes.
+type process struct {
+	*processModel
+	key     int64
+	version int32
+	counts  []ElementCount // by element index
+}
+
+// newProcess makes a deployed version of a compiled model.
+func newProcess(m *processModel, key int64, version int32) *process {
+	p := &process{processModel: m, key: key, version: version, counts: make([]ElementCount, len(m.elements))}
+	for _, el := range m.elements {
+		p.counts[el.idx] = ElementCount{BPMNProcessID: m.id, Version: version, ProcessDefinitionKey: key,
+			ElementID: el.id, ElementType: el.typ}
+	}
+	return p
+}
+
 // element is an executable flow node (or the process itself).
 type element struct {
 	id   string
@@ -34,7 +56,9 @@ type element struct {
 	typ  ElementType
 	evt  EventType
 	idx  int
-	proc *process
+	// model is the process the element belongs to (shared: an element
+	// instance knows its deployed version, elementInstance.proc).
+	model *processModel
 	// scope is the element whose instance is the flow scope of this
 	// element's instances: the process or a sub-process.
 	scope *element

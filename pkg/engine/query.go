@@ -121,7 +121,7 @@ func (e *Engine) Instance(key int64) (InstanceInfo, bool) {
 }
 
 func (e *Engine) instanceInfo(ei *elementInstance) InstanceInfo {
-	p := ei.el.proc
+	p := ei.proc
 	info := InstanceInfo{Key: ei.key, BPMNProcessID: p.id, Version: p.version, ProcessDefinitionKey: p.key,
 		StartedAt: msTime(ei.activatedAt), Terminating: ei.state == stateTerminating, StartCorrelationKey: ei.startCorrelationKey}
 	if ei.x != nil {
@@ -214,7 +214,7 @@ func timerInfo(t *timer) TimerInfo {
 }
 
 func incidentInfo(inc *incident) IncidentInfo {
-	return IncidentInfo{Key: inc.key, ErrorType: inc.typ, ErrorMessage: inc.msg, BPMNProcessID: inc.ei.el.proc.id,
+	return IncidentInfo{Key: inc.key, ErrorType: inc.typ, ErrorMessage: inc.msg, BPMNProcessID: inc.ei.proc.id,
 		ProcessInstanceKey: inc.ei.root.key, ElementID: inc.ei.el.id, ElementInstanceKey: inc.ei.key,
 		JobKey: inc.jobKey, CreatedAt: msTime(inc.createdAt)}
 }
@@ -331,7 +331,7 @@ func (e *Engine) VisibleVariables(scopeKey int64) map[string]any {
 func (e *Engine) ElementCounts() []ElementCount {
 	var out []ElementCount
 	for _, k := range slices.Sorted(maps.Keys(e.processes)) {
-		out = append(out, e.countsOf(e.processes[k])...)
+		out = append(out, e.processes[k].counts...)
 	}
 	return out
 }

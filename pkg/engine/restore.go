@@ -43,7 +43,7 @@ func (e *Engine) restoreState(s *snapshot) (err error) {
 func (e *Engine) restoreInstance(si snapInstance, byKey map[int64]*elementInstance) {
 	p := e.processes[si.Process]
 	el := p.byID[si.Element]
-	ei := &elementInstance{key: si.Key, el: el, state: si.State, activatedAt: si.ActivatedAt, flows: si.Flows, loop: si.Loop}
+	ei := &elementInstance{key: si.Key, el: el, proc: p, state: si.State, activatedAt: si.ActivatedAt, flows: si.Flows, loop: si.Loop}
 	if si.Parent > 0 {
 		parent := byKey[si.Parent]
 		if parent.el == el { // an inner instance of a multi-instance body

@@ -132,7 +132,7 @@ func (e *Engine) Snapshot() ([]byte, error) {
 	for _, k := range slices.Sorted(maps.Keys(e.processes)) {
 		p := e.processes[k]
 		s.Processes = append(s.Processes, snapProcess{Key: k, ID: p.id, Version: p.version, ResourceName: p.resourceName,
-			Checksum: p.checksum, Resource: p.resource, Counts: e.countsOf(p)})
+			Checksum: p.checksum, Resource: p.resource, Counts: p.counts})
 	}
 	for _, ei := range e.allInstances() {
 		s.Instances = append(s.Instances, snapInstanceOf(ei))
@@ -162,7 +162,7 @@ func (e *Engine) allInstances() []*elementInstance {
 }
 
 func snapInstanceOf(ei *elementInstance) snapInstance {
-	si := snapInstance{Key: ei.key, Process: ei.el.proc.key, Element: ei.el.id, Parent: scopeKey(ei),
+	si := snapInstance{Key: ei.key, Process: ei.proc.key, Element: ei.el.id, Parent: scopeKey(ei),
 		State: ei.state, ActivatedAt: ei.activatedAt, Flows: ei.flows, Loop: ei.loop, StartCorr: ei.startCorrelationKey}
 	for _, v := range ei.vars {
 		si.Vars = append(si.Vars, snapVar{Name: v.name, Key: v.key, Value: v.value})
@@ -174,7 +174,7 @@ func snapInstanceOf(ei *elementInstance) snapInstance {
 				if si.Joined == nil {
 					si.Joined = map[string]int32{}
 				}
-				si.Joined[flowByIndex(ei.el.proc, idx).id] = n
+				si.Joined[flowByIndex(ei.el.model, idx).id] = n
 			}
 		}
 		for _, el := range x.timedOut {
@@ -187,7 +187,7 @@ func snapInstanceOf(ei *elementInstance) snapInstance {
 	return si
 }
 
-func flowByIndex(p *process, idx int) *flow {
+func flowByIndex(p *processModel, idx int) *flow {
 	for _, f := range p.flowsByID {
 		if f.idx == idx {
 			return f
@@ -256,15 +256,15 @@ func Restore(data []byte, opts ...Option) (*Engine, error) {
 
 func (e *Engine) restoreProcesses(ps []snapProcess) error {
 	for _, sp := range ps {
-		p, err := compileResource(sp.ResourceName, sp.Resource, sp.ID)
+		m, err := compileResource(sp.ResourceName, sp.Resource, sp.ID)
 		if err != nil {
 			return fmt.Errorf("engine: restore process %s: %w", sp.ID, err)
 		}
-		p.key, p.version, p.checksum = sp.Key, sp.Version, sp.Checksum
-		if len(sp.Counts) != len(p.elements) {
+		p := newProcess(m, sp.Key, sp.Version)
+		if len(sp.Counts) != len(p.counts) {
 			return fmt.Errorf("engine: restore process %s: counts do not match the model", sp.ID)
 		}
-		e.setCounts(p, slices.Clone(sp.Counts))
+		copy(p.counts, sp.Counts)
 		e.processes[p.key] = p
 		e.versions[p.id] = append(e.versions[p.id], p)
 	}

@@ -22,8 +22,11 @@ var eiStateIntents = [...]Intent{stateActivating: IntentElementActivating, state
 // elementInstance is an active instance of an element; the process
 // instance is the one without a parent.
 type elementInstance struct {
-	key         int64
-	el          *element
+	key int64
+	el  *element
+	// proc is the deployed version el belongs to: the element graph is
+	// shared by versions (and engines), the version is the instance's.
+	proc        *process
 	parent      *elementInstance
 	root        *elementInstance
 	activatedAt int64

@@ -42,7 +42,7 @@ func (e *Engine) subscribe(ei *elementInstance, events []*element) bool {
 	}
 	for _, p := range pending {
 		if p.el.timer != nil {
-			e.createTimer(ei, p.el, p.due, p.repetitions)
+			e.createTimer(ei.proc, ei, p.el, p.due, p.repetitions)
 		}
 	}
 	return true
@@ -129,7 +129,7 @@ func (e *Engine) addSub(s *subscription) {
 func (e *Engine) subCorrelated(s *subscription, m *message, vars map[string]any) {
 	ei := s.ei
 	if m != nil {
-		m.correlated = append(m.correlated, ei.root.el.proc.id)
+		m.correlated = append(m.correlated, ei.root.proc.id)
 	}
 	if s.el == ei.el && len(vars) > 0 {
 		x := ei.extra()

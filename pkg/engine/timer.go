@@ -117,9 +117,11 @@ func clampMillis(t time.Time) int64 {
 	return t.UnixMilli()
 }
 
-func (e *Engine) createTimer(ei *elementInstance, el *element, due int64, reps int32) {
+// createTimer creates a timer of el (of version p) for ei, or for a
+// timer start event with ei nil.
+func (e *Engine) createTimer(p *process, ei *elementInstance, el *element, due int64, reps int32) {
 	t := e.newTimer()
-	*t = timer{key: e.nextKey(), ei: ei, el: el, proc: el.proc, due: due, repetitions: reps}
+	*t = timer{key: e.nextKey(), ei: ei, el: el, proc: p, due: due, repetitions: reps}
 	e.note(ValueTimer, IntentCreated, t.key, e.timerRecord(t))
 	e.addTimer(t)
 }
@@ -136,7 +138,7 @@ func (e *Engine) timerRecord(t *timer) *TimerValue {
 	if !e.recording {
 		return nil
 	}
-	v := e.arena.timer.put(TimerValue{ElementInstanceKey: -1, ProcessInstanceKey: -1, ProcessDefinitionKey: t.el.proc.key,
+	v := e.arena.timer.put(TimerValue{ElementInstanceKey: -1, ProcessInstanceKey: -1, ProcessDefinitionKey: t.proc.key,
 		TargetElementID: t.el.id, DueDate: t.due, Repetitions: t.repetitions})
 	if t.ei != nil {
 		v.ElementInstanceKey, v.ProcessInstanceKey = t.ei.key, t.ei.root.key
@@ -154,7 +156,7 @@ func (e *Engine) applyTimer(in Intent, key int64, v *TimerValue) {
 	*t = timer{key: key, due: v.DueDate, repetitions: v.Repetitions}
 	if v.ElementInstanceKey > 0 {
 		t.ei = e.instance(v.ElementInstanceKey, v.ProcessInstanceKey)
-		t.proc = t.ei.el.proc
+		t.proc = t.ei.proc
 		t.el = elementFor(t.ei, v.TargetElementID)
 	} else {
 		t.proc = e.processes[v.ProcessDefinitionKey]
@@ -262,14 +264,14 @@ func (e *Engine) timerFired(t *timer) {
 	e.trigger(t.ei, t.el, nil)
 	if again && (t.el.typ == ElementBoundaryEvent || t.el.inEventSub()) && !t.el.interrupting {
 		if due, _, ok := e.timerDue(t.ei, t.el.timer, e.repeatFrom(reps)); ok {
-			e.createTimer(t.ei, t.el, max(due, e.now+1), reps)
+			e.createTimer(t.proc, t.ei, t.el, max(due, e.now+1), reps)
 		}
 	}
 }
 
 func (e *Engine) rescheduleStart(p *process, el *element, reps int32) {
 	if due, _, ok := e.timerDue(nil, el.timer, e.repeatFrom(reps)); ok {
-		e.createTimer(nil, el, max(due, e.now+1), reps)
+		e.createTimer(p, nil, el, max(due, e.now+1), reps)
 	}
 }
 
@@ -310,7 +312,7 @@ func (e *Engine) replaceStartTimers(old, p *process) {
 	}
 	for _, el := range p.timerStarts {
 		if due, reps, ok := e.timerDue(nil, el.timer, e.now); ok {
-			e.createTimer(nil, el, due, reps)
+			e.createTimer(p, nil, el, due, reps)
 		}
 	}
 }

@@ -81,7 +81,7 @@ func (e *Engine) scopeVariableRecord(name string, value any, scope *elementInsta
 	if !e.recording {
 		return nil
 	}
-	return e.variableRecord(name, value, scope.key, scope.root.key, scope.el.proc)
+	return e.variableRecord(name, value, scope.key, scope.root.key, scope.proc)
 }
 
 // variableRecord returns the value of a Variable record, or nil when
