@@ -29,10 +29,10 @@ type Engine struct {
 	fresh       map[int64]*elementInstance // process instances created in this command
 	jobs        map[int64]*job
 	jobQueues   map[string]*jobQueue
-	startTimers map[int64]*timer      // timers of timer start events; others hang off their instance
-	timerCount  int                   // pending timers, all of them
-	subIndex    map[string]*subBucket // by message name
-	subCount    int
+	startTimers map[int64]*timer         // timers of timer start events; others hang off their instance
+	timerCount  int                      // pending timers, all of them
+	subsByKey   map[string]*subscription // by correlation key, then name (subindex.go)
+	subsPeak    int                      // the most keys subsByKey held since it was last built
 	startSubs   map[string][]*startSub
 	startKeys   map[startKey]int64
 	messages    map[int64]*message
@@ -133,7 +133,7 @@ func (e *Engine) initState() {
 	e.jobs = map[int64]*job{}
 	e.jobQueues = map[string]*jobQueue{}
 	e.startTimers = map[int64]*timer{}
-	e.subIndex = map[string]*subBucket{}
+	e.subsByKey = map[string]*subscription{}
 	e.startSubs = map[string][]*startSub{}
 	e.startKeys = map[startKey]int64{}
 	e.messages = map[int64]*message{}

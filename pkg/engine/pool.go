@@ -158,6 +158,10 @@ func (e *Engine) shrinkMaps() {
 		e.roots = rebuilt(e.roots)
 		e.peakRoots = n
 	}
+	if n := len(e.subsByKey); e.subsPeak > minPeak && n < e.subsPeak/8 {
+		e.subsByKey = rebuilt(e.subsByKey)
+		e.subsPeak = n
+	}
 }
 
 // rebuilt copies m into a map sized for what it holds now (maps.Clone

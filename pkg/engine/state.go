@@ -153,7 +153,7 @@ type subscription struct {
 	interrupting bool
 	nextOfEI     *subscription
 	prev, next   *subscription // in the (name, correlation key) list
-	bucket       *subBucket    // the index of its name
+	nextName     *subscription // a list's head: the next name's head with its key (subindex.go)
 }
 
 // corrKey indexes subscriptions and messages by name and correlation key.

@@ -1,87 +1,90 @@
 package engine
 
 // The subscription index finds the open subscriptions to a published
-// message: by message name, then by correlation key. Two levels rather
-// than one map keyed by the pair: the name level is small and stays in
-// cache, and the large key level hashes and compares one string instead
-// of two. Subscriptions with the same name and key form a list in
-// creation order (the order messages reach them in), whose head the key
-// level holds; the head's prev points to the tail.
-
-// subBucket indexes the open subscriptions to one message name by
-// correlation key.
-type subBucket struct {
-	byKey map[string]*subscription // the head of each key's list
-	peak  int                      // the most keys held since byKey was last built
-}
+// message: by correlation key, then by message name. Key first, because
+// an instance mostly waits for its next message with the key it waited
+// with before (an order's payment, then its shipment): the correlation
+// that closes one subscription and the activation that opens the next
+// touch the same entry of the large key map, already in cache, where a
+// name-first index would look the key up in a second large map. With
+// many instances waiting, each such lookup is a cache miss.
+//
+// Under a key, each message name waited for has a list of subscriptions
+// in creation order (the order messages reach them in); the head of each
+// list is in the key's chain of names (nextName), the first of which the
+// key map holds. A head's prev points to its list's tail. A key is
+// waited for under few names, so the chain is short; a long list of one
+// name costs nothing to a message of another.
 
 // firstSub returns the oldest open subscription to a message with that
 // name and key; the others follow it through next.
 func (e *Engine) firstSub(name, corr string) *subscription {
-	if b := e.subIndex[name]; b != nil {
-		return b.byKey[corr]
+	for h := e.subsByKey[corr]; h != nil; h = h.nextName {
+		if h.name == name {
+			return h
+		}
 	}
 	return nil
 }
 
 // indexSub adds an opened subscription to the index, last of its list.
 func (e *Engine) indexSub(s *subscription) {
-	e.subCount++
-	b := e.subIndex[s.name]
-	if b == nil {
-		b = &subBucket{byKey: map[string]*subscription{}}
-		e.subIndex[s.name] = b
+	first := e.subsByKey[s.corrKey]
+	for h := first; h != nil; h = h.nextName {
+		if h.name == s.name {
+			tail := h.prev
+			tail.next, s.prev, s.next, h.prev = s, tail, nil, s
+			return
+		}
 	}
-	s.bucket = b
-	head := b.byKey[s.corrKey]
-	if head == nil {
-		s.prev, s.next = s, nil
-		b.byKey[s.corrKey] = s
-		b.peak = max(b.peak, len(b.byKey))
-		return
-	}
-	tail := head.prev
-	tail.next, s.prev, s.next, head.prev = s, tail, nil, s
+	s.prev, s.next, s.nextName = s, nil, first // the head of a new list, first of the chain
+	e.subsByKey[s.corrKey] = s
+	e.subsPeak = max(e.subsPeak, len(e.subsByKey))
 }
 
 // unindexSub takes a closed subscription out of the index.
 func (e *Engine) unindexSub(s *subscription) {
-	e.subCount--
-	b := s.bucket
-	// Only the head's prev does not lead back to it (the tail's next is
-	// nil), which saves looking the head up by key.
-	isHead := s.prev.next != s
+	// Only a head's prev does not lead back to it (a tail's next is nil).
 	switch {
-	case isHead && s.next == nil:
-		delete(b.byKey, s.corrKey)
-		e.shrinkBucket(s.name, b)
-	case isHead:
-		s.next.prev = s.prev
-		b.byKey[s.corrKey] = s.next
-	default:
+	case s.prev.next == s:
 		s.prev.next = s.next
 		if s.next != nil {
 			s.next.prev = s.prev
 		} else {
-			b.byKey[s.corrKey].prev = s.prev
+			e.headOf(s).prev = s.prev
 		}
+	case s.next != nil:
+		next := s.next
+		next.prev, next.nextName = s.prev, s.nextName
+		e.replaceHead(s, next)
+	default:
+		e.replaceHead(s, s.nextName)
 	}
-	s.prev, s.next, s.bucket = nil, nil, nil
+	s.prev, s.next, s.nextName = nil, nil, nil
 }
 
-// shrinkBucket runs when a key left the index of a message name. An
-// empty index that never held many keys goes (a name computed per
-// instance would otherwise stay forever); one that did stays, so that
-// the next burst of waits for a model's message does not grow its map
-// from nothing again. A large index mostly empty is rebuilt (Go maps
-// never shrink; see shrinkMaps).
-func (e *Engine) shrinkBucket(name string, b *subBucket) {
-	const fewKeys = 8
-	switch n := len(b.byKey); {
-	case n == 0 && b.peak <= fewKeys:
-		delete(e.subIndex, name)
-	case b.peak > minPeak && n < b.peak/8:
-		b.byKey = rebuilt(b.byKey)
-		b.peak = n
+// headOf returns the head of the list s is in.
+func (e *Engine) headOf(s *subscription) *subscription {
+	h := e.subsByKey[s.corrKey]
+	for h.name != s.name {
+		h = h.nextName
+	}
+	return h
+}
+
+// replaceHead puts by (nil: nothing) where the head old is in its key's
+// chain of names.
+func (e *Engine) replaceHead(old, by *subscription) {
+	first := e.subsByKey[old.corrKey]
+	switch {
+	case first != old:
+		for first.nextName != old {
+			first = first.nextName
+		}
+		first.nextName = by
+	case by != nil:
+		e.subsByKey[old.corrKey] = by
+	default:
+		delete(e.subsByKey, old.corrKey)
 	}
 }
