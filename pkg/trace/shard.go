@@ -2,6 +2,7 @@ package trace
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -35,6 +36,8 @@ type shard struct {
 	// ev is the event being run: instances that end on its account know
 	// which record ended them.
 	ev *event
+	// endedNow are the instances that ended while ev ran.
+	endedNow []int64
 }
 
 // liveInstance is what trace remembers of an instance in flight.
@@ -64,6 +67,7 @@ func (t *Tracer) newShard() (*shard, error) {
 // run replays one message: time passes to its time (timers fire), then
 // it is published.
 func (s *shard) run(ev *event) error {
+	s.endedNow = s.endedNow[:0]
 	if ev.ctl != nil {
 		p := &partial{stuck: map[string]*StuckAt{}}
 		err := s.finish(ev.ctl.asOf, p)
@@ -82,7 +86,7 @@ func (s *shard) run(ev *event) error {
 		s.addUnfit(ev, "rejected by the engine: "+err.Error())
 	case res.Started > 0:
 		s.started += int64(res.Started)
-		if _, ok := s.eng.Instance(res.StartedInstance); ok {
+		if !slices.Contains(s.endedNow, res.StartedInstance) { // not already through, start to end
 			s.byKey[ev.key] = &liveInstance{instance: res.StartedInstance, seq: ev.seq, key: ev.key, last: ev.loc}
 		}
 	case res.Correlated > 0:
@@ -110,6 +114,7 @@ func (s *shard) tick(at int64) error {
 // terminated: count it, note a timeout path, forget it.
 func (s *shard) ended(end engine.InstanceEnd) {
 	s.completed++
+	s.endedNow = append(s.endedNow, end.Key)
 	in := s.instance(end.InstanceInfo)
 	if s.byKey[in.key] == in {
 		delete(s.byKey, in.key)
