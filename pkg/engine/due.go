@@ -15,6 +15,7 @@ type dueItem struct {
 	at    int64
 	key   int64
 	kind  dueKind
+	slot  int32 // a timer's slot in Engine.timerSlots
 	timer *timer
 }
 
@@ -36,7 +37,7 @@ func (h *dueHeap) push(at, key int64, kind dueKind) { h.add(dueItem{at: at, key:
 
 // pushTimer adds a timer's entry.
 func (h *dueHeap) pushTimer(t *timer) {
-	h.add(dueItem{at: t.due, key: t.key, kind: dueTimer, timer: t})
+	h.add(dueItem{at: t.due, key: t.key, kind: dueTimer, slot: t.slot, timer: t})
 }
 
 func (h *dueHeap) add(it dueItem) {
@@ -150,9 +151,10 @@ func (e *Engine) runDue(it dueItem) {
 
 // timerLive reports whether a timer entry is not stale: its timer was
 // neither triggered nor cancelled (nor, removed, reused for another).
+// The slot tells, without reading the timer: most entries compaction
+// checks are of timers cancelled long ago, no longer in any cache.
 func (e *Engine) timerLive(it dueItem) bool {
-	t := it.timer
-	return t.live && t.key == it.key && t.due == it.at
+	return e.timerSlots[it.slot] == it.key
 }
 
 // compactDue drops the stale entries when they outnumber live ones.

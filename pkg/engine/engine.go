@@ -29,19 +29,24 @@ type Engine struct {
 	fresh       map[int64]*elementInstance // process instances created in this command
 	jobs        map[int64]*job
 	jobQueues   map[string]*jobQueue
-	startTimers map[int64]*timer         // timers of timer start events; others hang off their instance
-	timerCount  int                      // pending timers, all of them
-	subsByKey   map[string]*subscription // by correlation key, then name (subindex.go)
-	subsPeak    int                      // the most keys subsByKey held since it was last built
-	startSubs   map[string][]*startSub
-	startKeys   map[startKey]int64
-	messages    map[int64]*message
-	msgIndex    map[corrKey]*message
-	msgIDs      map[[3]string]*message
-	incidents   map[int64]*incident
-	due         dueHeap
-	stats       Stats
-	tickTo      int64 // while a tick runs, the time it moves the clock to
+	startTimers map[int64]*timer // timers of timer start events; others hang off their instance
+	timerCount  int              // pending timers, all of them
+	// timerSlots holds the key of each pending timer in its slot (0:
+	// free), so that the due list tells stale entries without reading
+	// the timers, scattered in memory (due.go). freeSlots are free.
+	timerSlots []int64
+	freeSlots  []int32
+	subsByKey  map[string]*subscription // by correlation key, then name (subindex.go)
+	subsPeak   int                      // the most keys subsByKey held since it was last built
+	startSubs  map[string][]*startSub
+	startKeys  map[startKey]int64
+	messages   map[int64]*message
+	msgIndex   map[corrKey]*message
+	msgIDs     map[[3]string]*message
+	incidents  map[int64]*incident
+	due        dueHeap
+	stats      Stats
+	tickTo     int64 // while a tick runs, the time it moves the clock to
 
 	// Processing scratch, reused across commands.
 	records      []Record

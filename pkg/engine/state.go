@@ -139,7 +139,7 @@ type timer struct {
 	proc        *process
 	due         int64
 	repetitions int32
-	live        bool // until triggered or cancelled (the due list checks it)
+	slot        int32 // in Engine.timerSlots while pending
 	nextOfEI    *timer
 }
 

@@ -188,7 +188,7 @@ func (e *Engine) addTimer(t *timer) {
 // linkTimer adds a timer to the state: to its element instance's, or
 // to the timer start events'.
 func (e *Engine) linkTimer(t *timer) {
-	t.live = true
+	e.takeSlot(t)
 	e.timerCount++
 	if t.ei == nil {
 		e.startTimers[t.key] = t
@@ -201,11 +201,29 @@ func (e *Engine) linkTimer(t *timer) {
 	*p = t
 }
 
+// takeSlot gives a timer becoming pending a slot in timerSlots.
+func (e *Engine) takeSlot(t *timer) {
+	if n := len(e.freeSlots); n > 0 {
+		t.slot = e.freeSlots[n-1]
+		e.freeSlots = e.freeSlots[:n-1]
+	} else {
+		t.slot = int32(len(e.timerSlots))
+		e.timerSlots = append(e.timerSlots, 0)
+	}
+	e.timerSlots[t.slot] = t.key
+}
+
+// freeSlot frees the slot of a timer that is no longer pending.
+func (e *Engine) freeSlot(t *timer) {
+	e.timerSlots[t.slot] = 0
+	e.freeSlots = append(e.freeSlots, t.slot)
+}
+
 // timerDone applies Timer TRIGGERED and CANCELED. A timer that fired a
 // boundary event (or an event-based gateway's branch) is remembered on
 // its process instance (InstanceInfo.TimedOut).
 func (e *Engine) timerDone(t *timer, in Intent) {
-	t.live = false
+	e.freeSlot(t)
 	e.timerCount--
 	e.deadTimers = append(e.deadTimers, t)
 	if t.ei == nil {
