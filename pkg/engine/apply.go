@@ -247,7 +247,7 @@ func (e *Engine) removeRoot(ei *elementInstance, completed bool) {
 		e.stats.Terminated++
 	}
 	if ei.startCorrelationKey != "" {
-		delete(e.startKeys, startKey{ei.proc.id, ei.startCorrelationKey})
+		e.unmarkStarted(ei.proc.id, ei.startCorrelationKey)
 	}
 }
 

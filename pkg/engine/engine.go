@@ -34,19 +34,19 @@ type Engine struct {
 	// timerSlots holds the key of each pending timer in its slot (0:
 	// free), so that the due list tells stale entries without reading
 	// the timers, scattered in memory (due.go). freeSlots are free.
-	timerSlots []int64
-	freeSlots  []int32
-	subsByKey  map[string]*subscription // by correlation key, then name (subindex.go)
-	subsPeak   int                      // the most keys subsByKey held since it was last built
-	startSubs  map[string][]*startSub
-	startKeys  map[startKey]int64
-	messages   map[int64]*message
-	msgIndex   map[corrKey]*message
-	msgIDs     map[[3]string]*message
-	incidents  map[int64]*incident
-	due        dueHeap
-	stats      Stats
-	tickTo     int64 // while a tick runs, the time it moves the clock to
+	timerSlots  []int64
+	freeSlots   []int32
+	byKey       map[string]keyEntry // subscriptions and message starts by correlation key (keyindex.go)
+	keysPeak    int                 // the most keys byKey held since it was last built
+	startSubs   map[string][]*startSub
+	startedMore map[startKey]struct{} // instances started by message whose key's entry names another process id (keyindex.go)
+	messages    map[int64]*message
+	msgIndex    map[corrKey]*message
+	msgIDs      map[[3]string]*message
+	incidents   map[int64]*incident
+	due         dueHeap
+	stats       Stats
+	tickTo      int64 // while a tick runs, the time it moves the clock to
 
 	// Processing scratch, reused across commands.
 	records      []Record
@@ -138,9 +138,9 @@ func (e *Engine) initState() {
 	e.jobs = map[int64]*job{}
 	e.jobQueues = map[string]*jobQueue{}
 	e.startTimers = map[int64]*timer{}
-	e.subsByKey = map[string]*subscription{}
+	e.byKey = map[string]keyEntry{}
 	e.startSubs = map[string][]*startSub{}
-	e.startKeys = map[startKey]int64{}
+	e.startedMore = map[startKey]struct{}{}
 	e.messages = map[int64]*message{}
 	e.msgIndex = map[corrKey]*message{}
 	e.msgIDs = map[[3]string]*message{}

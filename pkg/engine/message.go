@@ -164,7 +164,7 @@ func (e *Engine) startByMessage(m *message, msgKey int64, v *MessageValue, reach
 		if slices.Contains(reached, id) {
 			continue
 		}
-		if _, active := e.startKeys[startKey{id, v.CorrelationKey}]; active && v.CorrelationKey != "" {
+		if v.CorrelationKey != "" && e.startedWith(id, v.CorrelationKey) {
 			continue
 		}
 		e.startWith(ss, m, msgKey, v.CorrelationKey, v.Variables)
@@ -195,7 +195,7 @@ func (e *Engine) startWith(ss *startSub, m *message, msgKey int64, corr string, 
 func (e *Engine) startBuffered(p *process, corr string) {
 	vs := e.versions[p.id]
 	latest := vs[len(vs)-1]
-	if _, active := e.startKeys[startKey{p.id, corr}]; active {
+	if e.startedWith(p.id, corr) {
 		return
 	}
 	var best *message

@@ -158,9 +158,9 @@ func (e *Engine) shrinkMaps() {
 		e.roots = rebuilt(e.roots)
 		e.peakRoots = n
 	}
-	if n := len(e.subsByKey); e.subsPeak > minPeak && n < e.subsPeak/8 {
-		e.subsByKey = rebuilt(e.subsByKey)
-		e.subsPeak = n
+	if n := len(e.byKey); e.keysPeak > minPeak && n < e.keysPeak/8 {
+		e.byKey = rebuilt(e.byKey)
+		e.keysPeak = n
 	}
 }
 

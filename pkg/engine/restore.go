@@ -64,7 +64,7 @@ func (e *Engine) restoreInstance(si snapInstance, byKey map[int64]*elementInstan
 	}
 	if si.StartCorr != "" {
 		ei.startCorrelationKey = si.StartCorr
-		e.startKeys[startKey{p.id, si.StartCorr}] = ei.key
+		e.markStarted(p.id, si.StartCorr)
 	}
 	if si.HasTrigger || len(si.Joined) > 0 || len(si.TimedOut) > 0 || si.TerminateEnd {
 		x := ei.extra()

@@ -274,7 +274,7 @@ func (e *Engine) startCorrelated(m *message, id, corr string, piKey int64) {
 		m.correlated = append(m.correlated, id)
 	}
 	if corr != "" {
-		e.startKeys[startKey{id, corr}] = piKey
+		e.markStarted(id, corr)
 		e.pendingStart = pendingStart{piKey, corr}
 	}
 }
