@@ -193,6 +193,9 @@ func (e *Engine) startWith(ss *startSub, m *message, msgKey int64, corr string, 
 // ended: the oldest buffered message for the process's start events with
 // that key starts the next instance.
 func (e *Engine) startBuffered(p *process, corr string) {
+	if len(e.messages) == 0 {
+		return // nothing is buffered (every message had TTL 0)
+	}
 	vs := e.versions[p.id]
 	latest := vs[len(vs)-1]
 	if e.startedWith(p.id, corr) {
