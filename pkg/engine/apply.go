@@ -23,6 +23,7 @@ func (e *Engine) Apply(r Record) (err error) {
 	e.recycle()
 	e.apply(&r)
 	e.settle()
+	e.flushKey()
 	return nil
 }
 

@@ -38,6 +38,7 @@ type Engine struct {
 	freeSlots   []int32
 	byKey       map[string]keyEntry // subscriptions and message starts by correlation key (keyindex.go)
 	keysPeak    int                 // the most keys byKey held since it was last built
+	keyCache    keyCache            // the entry of the key used last, held out of byKey
 	startSubs   map[string][]*startSub
 	startedMore map[startKey]struct{} // instances started by message whose key's entry names another process id (keyindex.go)
 	messages    map[int64]*message

@@ -33,20 +33,48 @@ type keyEntry struct {
 
 func (k keyEntry) empty() bool { return k.subs == nil && k.started == "" }
 
-// setEntry stores a key's entry, or removes it when it holds nothing.
-func (e *Engine) setEntry(corr string, k keyEntry) {
-	if k.empty() {
-		delete(e.byKey, corr)
-		return
+// The entry of the key used last is held out of the map (keyCache) until
+// another key's is needed or the command ends (flushKey): a message, the
+// activation that follows it and the end of its instance mostly use one
+// key, and every change of an entry in the map would hash the key and
+// look it up again.
+type keyCache struct {
+	key         string
+	entry       keyEntry
+	held, dirty bool
+}
+
+// entry returns the entry of key corr, to read or (marking the cache
+// dirty) to change.
+func (e *Engine) entry(corr string) *keyEntry {
+	c := &e.keyCache
+	if !c.held || c.key != corr {
+		e.flushKey()
+		c.key, c.entry, c.held = corr, e.byKey[corr], true
 	}
-	e.byKey[corr] = k
-	e.keysPeak = max(e.keysPeak, len(e.byKey))
+	return &c.entry
+}
+
+// flushKey puts the held entry back in the map, or removes it from the
+// map when it holds nothing any more.
+func (e *Engine) flushKey() {
+	c := &e.keyCache
+	switch {
+	case !c.held:
+		return
+	case c.dirty && c.entry.empty():
+		delete(e.byKey, c.key)
+	case c.dirty:
+		e.byKey[c.key] = c.entry
+		e.keysPeak = max(e.keysPeak, len(e.byKey))
+	}
+	*c = keyCache{}
 }
 
 // firstSub returns the oldest open subscription to a message with that
 // name and key; the others follow it through next.
 func (e *Engine) firstSub(name, corr string) *subscription {
-	for h := e.byKey[corr].subs; h != nil; h = h.nextName {
+	for h := e.entry(corr).subs; h != nil; h = h.nextName {
 		if h.name == name {
 			return h
 		}
@@ -56,7 +84,7 @@ func (e *Engine) firstSub(name, corr string) *subscription {
 
 // indexSub adds an opened subscription to the index, last of its list.
 func (e *Engine) indexSub(s *subscription) {
-	k := e.byKey[s.corrKey]
+	k := e.entry(s.corrKey)
 	for h := k.subs; h != nil; h = h.nextName {
 		if h.name == s.name {
 			tail := h.prev
@@ -66,7 +94,7 @@ func (e *Engine) indexSub(s *subscription) {
 	}
 	s.prev, s.next, s.nextName = s, nil, k.subs // the head of a new list, first of the chain
 	k.subs = s
-	e.setEntry(s.corrKey, k)
+	e.keyCache.dirty = true
 }
 
 // unindexSub takes a closed subscription out of the index.
@@ -92,7 +120,7 @@ func (e *Engine) unindexSub(s *subscription) {
 
 // headOf returns the head of the list s is in.
 func (e *Engine) headOf(s *subscription) *subscription {
-	h := e.byKey[s.corrKey].subs
+	h := e.entry(s.corrKey).subs
 	for h.name != s.name {
 		h = h.nextName
 	}
@@ -102,10 +130,10 @@ func (e *Engine) headOf(s *subscription) *subscription {
 // replaceHead puts by (nil: nothing) where the head old is in its key's
 // chain of names.
 func (e *Engine) replaceHead(old, by *subscription) {
-	k := e.byKey[old.corrKey]
+	k := e.entry(old.corrKey)
 	if k.subs == old {
 		k.subs = by
-		e.setEntry(old.corrKey, k)
+		e.keyCache.dirty = true
 		return
 	}
 	h := k.subs
@@ -118,7 +146,7 @@ func (e *Engine) replaceHead(old, by *subscription) {
 // startedWith reports whether an instance of process id that a message
 // with key corr started is active.
 func (e *Engine) startedWith(id, corr string) bool {
-	if e.byKey[corr].started == id {
+	if e.entry(corr).started == id {
 		return true
 	}
 	_, ok := e.startedMore[startKey{id, corr}]
@@ -128,23 +156,23 @@ func (e *Engine) startedWith(id, corr string) bool {
 // markStarted notes that a message with key corr started an instance of
 // process id (none of which is active).
 func (e *Engine) markStarted(id, corr string) {
-	k := e.byKey[corr]
+	k := e.entry(corr)
 	if k.started != "" {
 		e.startedMore[startKey{id, corr}] = struct{}{}
 		return
 	}
 	k.started = id
-	e.setEntry(corr, k)
+	e.keyCache.dirty = true
 }
 
 // unmarkStarted notes that the instance of process id a message with
 // key corr started ended.
 func (e *Engine) unmarkStarted(id, corr string) {
-	k := e.byKey[corr]
+	k := e.entry(corr)
 	if k.started != id {
 		delete(e.startedMore, startKey{id, corr})
 		return
 	}
 	k.started = ""
-	e.setEntry(corr, k)
+	e.keyCache.dirty = true
 }

@@ -80,10 +80,12 @@ func (e *Engine) run(cmd Command) error {
 		rej.ValueType, rej.Intent = cmd.ValueType, cmd.Intent
 		e.write(RecordRejection, cmd.ValueType, cmd.Intent, cmd.Key, cmd.Value, rej)
 		e.settle()
+		e.flushKey()
 		return rej
 	}
 	e.drain()
 	e.settle()
+	e.flushKey()
 	e.shrinkMaps()
 	return err
 }

@@ -251,6 +251,7 @@ func Restore(data []byte, opts ...Option) (*Engine, error) {
 		return nil, fmt.Errorf("engine: restore: %w", err)
 	}
 	e.rebuildDue()
+	e.flushKey()
 	return e, nil
 }
 
