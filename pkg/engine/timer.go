@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wfctl/wfctl/bpmn"
+	"github.com/wfctl/wfctl/bpmn/lint"
 	"github.com/wfctl/wfctl/pkg/feel"
 )
 
@@ -74,9 +75,15 @@ func (v timerValue) next(kind bpmn.TimerType, now int64) (int64, int32) {
 	case kind == bpmn.TimerDate:
 		return v.date, 1
 	case kind == bpmn.TimerDuration:
+		if due, ok := fixedDue(v.interval, now); ok {
+			return due, 1
+		}
 		return intervalDue(v.interval.Start, v.interval.Duration.AddTo, t), 1
 	case v.repeating != nil:
 		iv := v.repeating.Interval
+		if due, ok := fixedDue(iv, now); ok {
+			return due, int32(v.repeating.Repetitions)
+		}
 		return intervalDue(iv.Start, iv.Duration.AddTo, t), int32(v.repeating.Repetitions)
 	case v.cron != nil:
 		n, ok := v.cron.Next(t)
@@ -86,6 +93,27 @@ func (v timerValue) next(kind bpmn.TimerType, now int64) (int64, int32) {
 		return clampMillis(n), -1
 	}
 	return now, 1
+}
+
+// maxFixedDays bounds the days fixedDue adds in milliseconds without
+// overflowing (about 27,000 years, past MaxTime from any time).
+const maxFixedDays = 10_000_000
+
+// fixedDue is intervalDue in Unix ms for an interval without a start
+// whose duration has no years or months (PT2H, P3D), the usual timer: in
+// UTC, the engine's time zone, a calendar day is always 24 hours, so
+// the due time is now plus a fixed number of milliseconds, without
+// calendar arithmetic on a time.Time. ok is false for other intervals.
+func fixedDue(iv lint.ISOInterval, now int64) (int64, bool) {
+	d := iv.Duration
+	if !iv.Start.IsZero() || d.Years != 0 || d.Months != 0 || d.Days > maxFixedDays || d.Days < -maxFixedDays {
+		return 0, false
+	}
+	exact := int64(d.Exact) / 1e6 // time.Time.UnixMilli rounds down, towards the past
+	if int64(d.Exact)%1e6 < 0 {
+		exact--
+	}
+	return min(now+int64(d.Days)*86_400_000+exact, maxTimeMillis), true
 }
 
 // intervalDue is when an interval starting at start (or now, when it has
