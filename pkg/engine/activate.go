@@ -5,7 +5,7 @@ import "fmt"
 // Element activation: ELEMENT_ACTIVATING, then the element's behaviour,
 // which either waits (a job, a message, a timer) or moves on.
 
-func (e *Engine) activate(s step) {
+func (e *Engine) activate(s *step) {
 	scope := s.scope
 	if scope.state != stateActivated {
 		return // the scope was terminated or completed meanwhile
@@ -25,7 +25,7 @@ func (e *Engine) activate(s step) {
 
 // activateStopped activates an element with an incident instead of its
 // behaviour: the loop guard stopped its process instance.
-func (e *Engine) activateStopped(s step) {
+func (e *Engine) activateStopped(s *step) {
 	if s.scope.state != stateActivated {
 		return
 	}

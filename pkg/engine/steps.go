@@ -47,7 +47,7 @@ func (e *Engine) enqueueActivate(el *element, scope *elementInstance, vars map[s
 // and waits there until the incident is resolved.
 const guardSteps = 10_000
 
-func (e *Engine) guarded(s step) bool {
+func (e *Engine) guarded(s *step) bool {
 	e.steps++
 	if e.steps <= guardSteps {
 		return false
@@ -62,13 +62,15 @@ func (e *Engine) guarded(s step) bool {
 
 func (e *Engine) drain() {
 	for i := 0; i < len(e.queue); i++ {
-		e.runStep(e.queue[i])
+		// A step may queue more and move the queue; s stays valid, in
+		// the array it was in.
+		e.runStep(&e.queue[i])
 	}
 	clear(e.queue) // let go of what the steps point at
 	e.queue = e.queue[:0]
 }
 
-func (e *Engine) runStep(s step) {
+func (e *Engine) runStep(s *step) {
 	switch s.kind {
 	case stepActivate:
 		if e.guarded(s) {
