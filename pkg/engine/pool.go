@@ -13,11 +13,23 @@ package engine
 const maxFree = 1024
 
 func (e *Engine) recycle() {
-	e.recycleInstances()
-	e.recycleVars()
-	e.deadJobs, e.freeJobs = recycled(e.deadJobs, e.freeJobs)
-	e.deadSubs, e.freeSubs = recycled(e.deadSubs, e.freeSubs)
-	e.deadTimers, e.freeTimers = recycled(e.deadTimers, e.freeTimers)
+	// Most commands end little (a replayed message: an element instance
+	// and a timer), and nothing of most kinds.
+	if len(e.deadEIs) > 0 {
+		e.recycleInstances()
+	}
+	if len(e.deadVars) > 0 {
+		e.recycleVars()
+	}
+	if len(e.deadJobs) > 0 {
+		e.deadJobs, e.freeJobs = recycled(e.deadJobs, e.freeJobs)
+	}
+	if len(e.deadSubs) > 0 {
+		e.deadSubs, e.freeSubs = recycled(e.deadSubs, e.freeSubs)
+	}
+	if len(e.deadTimers) > 0 {
+		e.deadTimers, e.freeTimers = recycled(e.deadTimers, e.freeTimers)
+	}
 }
 
 // recycled zeroes the dead and moves them to the free list, as far as
