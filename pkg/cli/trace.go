@@ -126,7 +126,7 @@ func runTrace(ctx context.Context, opts *traceOptions) error {
 	}
 	tr, err := trace.New(topts)
 	if err != nil {
-		return traceModelError(err)
+		return &UsageError{Err: err} // a model that cannot be traced; the error says why
 	}
 	if err := checkStallIDs(opts, tr); err != nil {
 		return err
@@ -300,12 +300,6 @@ func checkTraceModels(opts *traceOptions) (*lint.Config, error) {
 	}
 	_ = validate.Write(f.IO.StyledErr(), "text", res, f.Build.Version, f.IO.PainterErr())
 	return nil, usageErrorf("the engine cannot run the model: %d problem(s) above; 'wfctl validate' shows them too", blocking)
-}
-
-// traceModelError reports a model that cannot be traced as an input
-// error; the engine's rejection carries the validator's diagnostics.
-func traceModelError(err error) error {
-	return &UsageError{Err: err}
 }
 
 // requestTimeout is --request-timeout, unless only -X request.timeout.ms

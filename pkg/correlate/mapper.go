@@ -36,7 +36,9 @@ type Message struct {
 	// Options.EventTime names.
 	Time time.Time
 	// Variables are the record's JSON fields the model reads; nil when
-	// the message needs none (see Mapper.NeedsVariables).
+	// the message needs none. Only when the models read variables
+	// beyond correlation keys (conditions, mappings, ...) does a message
+	// carry all its record's fields, which saves decoding every record.
 	Variables map[string]any
 }
 
@@ -203,16 +205,8 @@ func (m *Mapper) sortedNames() []string {
 	return names
 }
 
-// Known reports whether a model waits for messages of this name.
-func (m *Mapper) Known(name string) bool { return m.known[name] }
-
 // HasMessages reports whether any model waits for a message at all.
 func (m *Mapper) HasMessages() bool { return len(m.known) > 0 }
-
-// NeedsVariables reports whether messages carry their variables: only
-// when the models read variables beyond correlation keys (conditions,
-// mappings, ...), which saves decoding every record.
-func (m *Mapper) NeedsVariables() bool { return m.needVars }
 
 // Name returns a record's message name, or "" when it has none.
 func (m *Mapper) Name(r *Record) string { return strings.Clone(m.name(r)) }

@@ -42,17 +42,12 @@ type control struct {
 // batchSize is how many events travel together between goroutines.
 const batchSize = 256
 
-// recordMapper maps one stream's records; not safe for concurrent use.
-type recordMapper struct {
-	m *correlate.Mapper
-}
-
-func newRecordMapper(m *correlate.Mapper) *recordMapper { return &recordMapper{m: m} }
-
 // toEvent maps a record into ev. Names of modelled messages are the
 // model's strings, shared by every event.
-func (rm *recordMapper) toEvent(r *correlate.Record, ev *event) {
-	msg, err := rm.m.Map(r)
+// toEvent maps a record into ev. Names of modelled messages are the
+// model's strings, shared by every event.
+func toEvent(m *correlate.Mapper, r *correlate.Record, ev *event) {
+	msg, err := m.Map(r)
 	*ev = event{at: msg.Time.UnixMilli(), loc: r.Where(), name: msg.Name}
 	switch {
 	case err == nil:

@@ -43,15 +43,13 @@ type arrival struct {
 
 // liveStream is a partition as a followed merge sees it.
 type liveStream struct {
-	topic     string
-	partition int32
-	queue     [][]event
-	pos       int   // in queue[0]
-	latest    int64 // the latest event time seen
-	seen      bool  // some event arrived
-	lastAt    time.Time
-	caughtUp  bool
-	taken     func(int)
+	queue    [][]event
+	pos      int   // in queue[0]
+	latest   int64 // the latest event time seen
+	seen     bool  // some event arrived
+	lastAt   time.Time
+	caughtUp bool
+	taken    func(int)
 }
 
 func (s *liveStream) empty() bool  { return len(s.queue) == 0 }
@@ -96,8 +94,8 @@ func (t *Tracer) Follow(ctx context.Context, cl *kgo.Client, h kafka.History, o 
 	total := plannedRecords(plan) // before the reader counts what it delivers there
 	arrivals := make(chan arrival, 4*len(plan.Partitions)+1)
 	streams := make([]*liveStream, len(plan.Partitions))
-	for i, p := range plan.Partitions {
-		streams[i] = &liveStream{topic: p.Topic, partition: p.Partition, lastAt: o.Now()}
+	for i := range streams {
+		streams[i] = &liveStream{lastAt: o.Now()}
 	}
 	readErr := make(chan error, 1)
 	go func() {

@@ -10,9 +10,7 @@ import (
 // stream is one partition's events in offset order, as the merge takes
 // them: batches on a channel that is closed after the last.
 type stream struct {
-	topic     string
-	partition int32
-	in        <-chan []event
+	in <-chan []event
 	// taken, when set, is told how many events the merge took, so that a
 	// paced reader can fetch more.
 	taken func(n int)

@@ -63,7 +63,7 @@ func (t *Tracer) RunFile(ctx context.Context, f io.ReaderAt, size int64, name st
 	for _, p := range idx {
 		total += int64(len(p.lines))
 		out := make(chan []event, 4)
-		streams = append(streams, &stream{topic: p.topic, partition: p.partition, in: out})
+		streams = append(streams, &stream{in: out})
 		go t.feedFile(ctx, f, name, p, out, cancel)
 	}
 	rep, err := t.replay(ctx, streams, total, progress)
@@ -191,7 +191,6 @@ func inRange(lines []lineRef, o FileOptions) []lineRef {
 // batches, then closes out.
 func (t *Tracer) feedFile(ctx context.Context, f io.ReaderAt, name string, p *filePartition, out chan<- []event, fail context.CancelCauseFunc) {
 	defer close(out)
-	rm := newRecordMapper(t.mapper)
 	win := &window{f: f}
 	var rec correlate.Record
 	for len(p.lines) > 0 {
@@ -212,7 +211,7 @@ func (t *Tracer) feedFile(ctx context.Context, f io.ReaderAt, name string, p *fi
 			for _, h := range env.Headers {
 				rec.Headers = append(rec.Headers, correlate.Header{Key: h.Key, Value: h.Value})
 			}
-			rm.toEvent(&rec, &b[i])
+			toEvent(t.mapper, &rec, &b[i])
 		}
 		p.lines = p.lines[n:]
 		select {

@@ -42,7 +42,7 @@ func (t *Tracer) RunKafka(ctx context.Context, cl *kgo.Client, h kafka.History, 
 	open := func(p kafka.PartitionRange, resume func()) kafka.PartitionSink {
 		ks := newKafkaStream(t, resume)
 		out := make(chan []event, 4)
-		streams = append(streams, &stream{topic: p.Topic, partition: p.Partition, in: out, taken: ks.taken})
+		streams = append(streams, &stream{in: out, taken: ks.taken})
 		feeders.Go(func() {
 			defer close(out)
 			ks.feed(ctx, false, func(b []event, _ bool) bool {
@@ -112,7 +112,7 @@ func plannedRecords(s *kafka.Snapshot) int64 {
 // fetch loop pushes records without blocking, feed maps them into events
 // on a goroutine of its own, and the merge takes them.
 type kafkaStream struct {
-	rm     *recordMapper
+	m      *correlate.Mapper
 	resume func()
 
 	mu       sync.Mutex
@@ -123,7 +123,7 @@ type kafkaStream struct {
 }
 
 func newKafkaStream(t *Tracer, resume func()) *kafkaStream {
-	ks := &kafkaStream{rm: newRecordMapper(t.mapper), resume: resume}
+	ks := &kafkaStream{m: t.mapper, resume: resume}
 	ks.cond.L = &ks.mu
 	return ks
 }
@@ -190,7 +190,7 @@ func (ks *kafkaStream) feed(ctx context.Context, follow bool, send func(b []even
 			b := make([]event, n)
 			for i, kr := range recs[:n] {
 				correlate.FromKafka(kr, &rec)
-				ks.rm.toEvent(&rec, &b[i])
+				toEvent(ks.m, &rec, &b[i])
 			}
 			recs = recs[n:]
 			if !send(b, false) {

@@ -73,13 +73,12 @@ type Options struct {
 // Tracer holds what every trace of a set of models shares: the compiled
 // models, the record mapping and the model facts the report needs.
 type Tracer struct {
-	opts    Options
-	models  *compiledModels
-	mapper  *correlate.Mapper
-	model   *modelInfo
-	shards  int
-	single  string // why one engine runs everything, when it must
-	waiting []string
+	opts   Options
+	models *compiledModels
+	mapper *correlate.Mapper
+	model  *modelInfo
+	shards int
+	single string // why one engine runs everything, when it must
 }
 
 // New parses, validates and compiles the models. A model the engine
@@ -111,7 +110,6 @@ func New(opts Options) (*Tracer, error) {
 		return nil, fmt.Errorf("no model waits for a message: trace needs message start events, message catch events or receive tasks whose messages the records carry")
 	}
 	t := &Tracer{opts: opts, models: models, mapper: mapper, model: newModelInfo(docs), shards: max(opts.Parallel, 1)}
-	t.waiting = t.model.waitingIDs
 	if r := mapper.Routing(); !r.Sharded {
 		t.single = r.Why
 	} else if t.model.timerStarts != "" {
@@ -129,9 +127,6 @@ type DeployError struct{ Err error }
 func (e *DeployError) Error() string { return "the engine rejects the model: " + e.Err.Error() }
 func (e *DeployError) Unwrap() error { return e.Err }
 
-// Mapper returns the record mapping.
-func (t *Tracer) Mapper() *correlate.Mapper { return t.mapper }
-
 // Engines is how many engines a trace runs, and, when it is one though
 // more were asked for, why.
 func (t *Tracer) Engines() (n int, why string) {
@@ -143,7 +138,7 @@ func (t *Tracer) Engines() (n int, why string) {
 
 // WaitingElements are the ids of the elements an instance can wait at
 // (receive tasks, catch events, tasks, ...): what --stall-after may name.
-func (t *Tracer) WaitingElements() []string { return t.waiting }
+func (t *Tracer) WaitingElements() []string { return t.model.waitingIDs }
 
 // threshold is how long an element may wait before its instance stalls.
 func (t *Tracer) threshold(elementID string) time.Duration {
