@@ -125,6 +125,13 @@ func resourceNames(files []string) []string {
 	return names
 }
 
+// isEngineRule reports whether a finding is about what the engine cannot
+// run (a wfctl/... rule, or a file that does not parse): such errors block
+// a deploy, and a trace, whatever the lint settings.
+func isEngineRule(rule string) bool {
+	return strings.HasPrefix(rule, "wfctl/") || rule == validate.RuleParseError
+}
+
 // lintBeforeDeploy validates the files and refuses what must not deploy.
 func lintBeforeDeploy(opts *deployOptions, files []string) error {
 	f := opts.f
@@ -140,7 +147,7 @@ func lintBeforeDeploy(opts *deployOptions, files []string) error {
 	for _, file := range res.Files {
 		kept := file.Problems[:0]
 		for _, p := range file.Problems {
-			engineRule := strings.HasPrefix(p.Rule, "wfctl/") || p.Rule == validate.RuleParseError
+			engineRule := isEngineRule(p.Rule)
 			if p.Severity == lint.Error && (engineRule || !opts.NoLint) {
 				blocking++
 			}

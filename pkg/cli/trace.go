@@ -288,7 +288,7 @@ func checkTraceModels(opts *traceOptions) (*lint.Config, error) {
 	for _, file := range res.Files {
 		kept := file.Problems[:0]
 		for _, p := range file.Problems {
-			if p.Severity == lint.Error && (strings.HasPrefix(p.Rule, "wfctl/") || p.Rule == validate.RuleParseError) {
+			if p.Severity == lint.Error && isEngineRule(p.Rule) {
 				kept = append(kept, p)
 				blocking++
 			}

@@ -40,7 +40,7 @@ func parseEnvelopeFast(line []byte) (*Envelope, bool) {
 		switch k.Str {
 		case "topic":
 			ok = v.Type == gjson.String && v.Str != ""
-			e.Topic = clone(v.Str)
+			e.Topic = strings.Clone(v.Str)
 		case "partition":
 			var n int64
 			n, ok = plainInt(v, 32)
@@ -57,7 +57,7 @@ func parseEnvelopeFast(line []byte) (*Envelope, bool) {
 			}
 		case "tstype":
 			ok = v.Type == gjson.String
-			e.TimestampType = clone(v.Str)
+			e.TimestampType = strings.Clone(v.Str)
 		case "key":
 			e.Key, ok = stringBytes(v)
 		case "payload":
@@ -146,11 +146,7 @@ func flatStringHeaders(v gjson.Result) ([]kgo.RecordHeader, bool) {
 		if !ok {
 			return nil, false
 		}
-		headers = append(headers, kgo.RecordHeader{Key: clone(items[i].Str), Value: value})
+		headers = append(headers, kgo.RecordHeader{Key: strings.Clone(items[i].Str), Value: value})
 	}
 	return headers, true
 }
-
-// clone copies a string that may point into the line, which the caller
-// reuses.
-func clone(s string) string { return string(append([]byte(nil), s...)) }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"github.com/wfctl/wfctl/pkg/correlate"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -232,16 +231,7 @@ func unfitDetail(s Summary) string {
 }
 
 // count formats n with thousands separators.
-func count(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	if n < 0 {
-		return "-" + count(-n)
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+func count(n int64) string { return ui.Thousands(n) }
 
 // age formats a duration as people read waits: 3d4h, 5h12m, 7m.
 func age(d time.Duration) string {
