@@ -179,7 +179,7 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 	for _, tc := range gen.TopicPartitions() {
 		topics = append(topics, tc.Topic)
 	}
-	rep, err := tr.RunKafka(ctx, cl, kafka.History{Topics: topics}, trace.KafkaOptions{Stall: DefaultRequestTimeout}, progress.Update, func(string, ...any) {})
+	rep, err := tr.RunKafka(ctx, cl, kafka.History{Topics: topics}, trace.KafkaOptions{Stall: DefaultRequestTimeout}, progress.Update)
 	progress.Done()
 	if err != nil {
 		return kafkaError(kafka.Classify(err, cfg))

@@ -328,7 +328,7 @@ func replayHistory(ctx context.Context, opts *traceOptions, tr *trace.Tracer) (*
 		return nil, err
 	}
 	defer cl.Close()
-	rep, err := tr.RunKafka(ctx, cl, h, trace.KafkaOptions{Stall: requestTimeout(opts, cfg)}, progress.Update, traceWarn(f))
+	rep, err := tr.RunKafka(ctx, cl, h, trace.KafkaOptions{Stall: requestTimeout(opts, cfg)}, progress.Update)
 	if err != nil {
 		return nil, kafkaError(kafka.Classify(err, cfg))
 	}

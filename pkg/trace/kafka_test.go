@@ -71,7 +71,7 @@ func (tb *testBroker) reader(t testing.TB) *kgo.Client {
 
 func (tb *testBroker) trace(t testing.TB, tr *Tracer, topics ...string) *Report {
 	t.Helper()
-	rep, err := tr.RunKafka(context.Background(), tb.reader(t), kafka.History{Topics: topics}, KafkaOptions{Stall: 30 * time.Second}, nil, func(string, ...any) {})
+	rep, err := tr.RunKafka(context.Background(), tb.reader(t), kafka.History{Topics: topics}, KafkaOptions{Stall: 30 * time.Second}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

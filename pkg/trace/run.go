@@ -35,8 +35,6 @@ type run struct {
 	notModelled int64
 	skipped     int64
 	samples     []Unfit
-	// badLines counts file lines that were not record envelopes.
-	badLines int64
 
 	total    int64
 	progress Progress
@@ -257,7 +255,7 @@ type partial struct {
 func (r *run) report(asOf time.Time, parts []*partial) *Report {
 	rep := &Report{StuckAt: []StuckAt{}, Stalled: []Instance{}, TimedOut: []Instance{}, Unfit: []Unfit{}, Skipped: []Unfit{}}
 	s := &rep.Summary
-	s.Records, s.NotModelled, s.Skipped, s.Late = r.records, r.notModelled, r.skipped+r.badLines, r.merge.late
+	s.Records, s.NotModelled, s.Skipped, s.Late = r.records, r.notModelled, r.skipped, r.merge.late
 	s.AsOf = asOf
 	stuck := map[string]*StuckAt{}
 	var unfit []unfitAt

@@ -29,7 +29,7 @@ const (
 // RunKafka replays a topic history from brokers: every partition of
 // every topic is fetched concurrently, mapped where it is read, and
 // merged in event-time order (see the package documentation).
-func (t *Tracer) RunKafka(ctx context.Context, cl *kgo.Client, h kafka.History, o KafkaOptions, progress Progress, warn Warnf) (*Report, error) {
+func (t *Tracer) RunKafka(ctx context.Context, cl *kgo.Client, h kafka.History, o KafkaOptions, progress Progress) (*Report, error) {
 	plan, err := t.plan(ctx, cl, h, o)
 	if err != nil {
 		return nil, err
@@ -39,7 +39,7 @@ func (t *Tracer) RunKafka(ctx context.Context, cl *kgo.Client, h kafka.History, 
 	total := plannedRecords(plan) // before the reader counts what it delivers there
 	streams := make([]*stream, 0, len(plan.Partitions))
 	var feeders sync.WaitGroup
-	open := func(p kafka.PartitionRange, resume func()) kafka.PartitionSink {
+	open := func(resume func()) kafka.PartitionSink {
 		ks := newKafkaStream(t, resume)
 		out := make(chan []event, 4)
 		streams = append(streams, &stream{in: out, taken: ks.taken})
@@ -62,8 +62,8 @@ func (t *Tracer) RunKafka(ctx context.Context, cl *kgo.Client, h kafka.History, 
 	readErr := make(chan error, 1)
 	opened := make(chan struct{})
 	go func() {
-		err := kafka.ReadPaced(ctx, cl, plan, kafka.PacedOptions{Stall: o.Stall}, func(p kafka.PartitionRange, resume func()) kafka.PartitionSink {
-			s := open(p, resume)
+		err := kafka.ReadPaced(ctx, cl, plan, kafka.PacedOptions{Stall: o.Stall}, func(_ kafka.PartitionRange, resume func()) kafka.PartitionSink {
+			s := open(resume)
 			if len(streams) == len(plan.Partitions) {
 				close(opened)
 			}

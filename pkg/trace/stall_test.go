@@ -180,7 +180,7 @@ func TestBrokerDiesWhileReading(t *testing.T) {
 			})
 			start := time.Now()
 			_, err := orderTracer(t, 2, o.AsOf).RunKafka(context.Background(), cl, kafka.History{Topics: []string{"orders"}},
-				KafkaOptions{Stall: 2 * time.Second}, nil, func(string, ...any) {})
+				KafkaOptions{Stall: 2 * time.Second}, nil)
 			var se *kafka.StallError
 			var ie *kafka.InfraError
 			if !errors.As(err, &se) || !errors.As(err, &ie) {
@@ -209,7 +209,7 @@ func TestBrokerFreezesBriefly(t *testing.T) {
 		time.AfterFunc(3*time.Second, func() { px.frozen.Store(false) })
 	})
 	rep, err := orderTracer(t, 2, o.AsOf).RunKafka(context.Background(), cl, kafka.History{Topics: []string{"orders"}},
-		KafkaOptions{Stall: 10 * time.Second}, nil, func(string, ...any) {})
+		KafkaOptions{Stall: 10 * time.Second}, nil)
 	if px.sent.Load() < px.tripAt.Load() {
 		t.Fatal("the read ended before the freeze: the test tests nothing")
 	}
