@@ -145,7 +145,7 @@ func decodeItem(it *foldItem) {
 			it.err = json.Unmarshal(rec.Value, &it.done)
 			it.request = requestOf(rec)
 			return
-		case fenceHeader:
+		case HeaderFence:
 			it.kind = itemOther
 			return
 		}

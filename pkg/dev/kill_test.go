@@ -401,12 +401,12 @@ func foldRecords(t *testing.T, addr string) folded {
 	defer cl.Close()
 	st := folded{engine: engine.New(), createdBy: map[string]int{}}
 	_, err = kafka.ReadHistory(testContext(t), cl, kafka.History{Topics: []string{TopicRecords}}, func(r *kgo.Record) error {
-		if hasHeader(r, HeaderDone) || hasHeader(r, HeaderCheckpoint) {
+		if hasHeader(r, HeaderDone) || hasHeader(r, HeaderCheckpoint) || hasHeader(r, HeaderFence) {
 			return nil
 		}
 		var rec engine.Record
 		if err := json.Unmarshal(r.Value, &rec); err != nil {
-			return err
+			return fmt.Errorf("%s/%d@%d (headers %v, value %q): %w", r.Topic, r.Partition, r.Offset, r.Headers, r.Value, err)
 		}
 		st.records++
 		if rec.RecordType == engine.RecordRejection {

@@ -69,9 +69,10 @@
 // failed commit stops the server (the engine has moved on in memory);
 // starting it again recovers what was committed.
 //
-// The producer's transactional id is [TransactionalIDPrefix] and the end
-// offset of wfctl.records at start, new for each incarnation (see there
-// why not fixed); the data folder's lock keeps out a second server.
+// The producer's transactional id is [TransactionalIDPrefix], the end
+// offset of wfctl.records at start and the start time, new for each
+// incarnation (see there why not fixed); the data folder's lock keeps out
+// a second server.
 //
 // # Recovery
 //
@@ -146,6 +147,12 @@ const (
 	HeaderDone = "wfctl-done"
 	// HeaderCheckpoint marks a checkpoint record.
 	HeaderCheckpoint = "wfctl-checkpoint"
+	// HeaderFence marks the record of the fencing transaction a server
+	// writes when it starts, which it always aborts: a read-committed
+	// reader never sees it, but readers skip it all the same, since
+	// kfake's crash recovery has been seen to let one through (it carries
+	// no value).
+	HeaderFence = "wfctl-fence"
 )
 
 // Done values.
@@ -232,8 +239,11 @@ const TopicProperty = "wfctl.topic"
 const Worker = "kafka"
 
 // TransactionalIDPrefix starts the Kafka transactional id of the server's
-// producer: "wfctl-dev-" and the end offset of wfctl.records when the
-// server started, so each incarnation has its own. A fixed id would fence
+// producer: "wfctl-dev-", the end offset of wfctl.records when the server
+// started and the start time, so each incarnation has its own (the end
+// offset alone repeats when an incarnation dies before its fence reaches
+// wfctl.records; its fence on wfctl.jobs then hid the next one's jobs from
+// franz-go readers). A fixed id would fence
 // a previous incarnation, but with kfake a crash then spoils the log for
 // readers: kfake aborts a crashed transaction without writing its marker,
 // and a read-committed consumer (franz-go's, Kafka's) then takes the next

@@ -47,10 +47,6 @@ func (r *runner) recover(ctx context.Context) error {
 	return nil
 }
 
-// fenceHeader marks the record of the fencing transaction, which is
-// always aborted: read committed, nobody sees it.
-const fenceHeader = "wfctl-fence"
-
 // fence writes an aborted transaction to every topic the server writes,
 // before anything is read. It initializes the producer, which fences a
 // previous incarnation still writing, and leaves an abort marker after
@@ -67,7 +63,7 @@ func (r *runner) fence(ctx context.Context) error {
 	}
 	var recs []*kgo.Record
 	for _, t := range []string{TopicRecords, TopicJobs, TopicDeployments} {
-		recs = append(recs, &kgo.Record{Topic: t, Headers: []kgo.RecordHeader{{Key: fenceHeader}}})
+		recs = append(recs, &kgo.Record{Topic: t, Headers: []kgo.RecordHeader{{Key: HeaderFence}}})
 	}
 	if err := r.prod.ProduceSync(ctx, recs...).FirstErr(); err != nil {
 		_ = r.prod.EndTransaction(context.Background(), kgo.TryAbort)

@@ -120,7 +120,7 @@ func (r *runner) connect(ctx context.Context, b *broker.Broker) error {
 		return kafka.Classify(err, r.cfg)
 	}
 	r.prod, err = kafka.NewClient(ctx, r.cfg, r.dial,
-		kgo.TransactionalID(TransactionalIDPrefix+strconv.FormatInt(end, 10)),
+		kgo.TransactionalID(TransactionalIDPrefix+strconv.FormatInt(end, 10)+"-"+strconv.FormatInt(time.Now().UnixNano(), 36)),
 		kgo.TransactionTimeout(time.Minute),
 		kgo.ProducerBatchMaxBytes(producerBatchBytes),
 		// lz4: the records are JSON and shrink to a fraction, which costs

@@ -106,7 +106,7 @@ func (c *Client) Send(ctx context.Context, cmd engine.Command, routingKey string
 // true, or the history ends.
 func (c *Client) Records(ctx context.Context, follow bool, fn func(rec engine.Record, r *kgo.Record) (bool, error)) error {
 	return c.read(ctx, 0, follow, func(r *kgo.Record) (bool, error) {
-		if hasHeader(r, dev.HeaderDone) || hasHeader(r, dev.HeaderCheckpoint) {
+		if hasHeader(r, dev.HeaderDone) || hasHeader(r, dev.HeaderCheckpoint) || hasHeader(r, dev.HeaderFence) {
 			return false, nil
 		}
 		var rec engine.Record
