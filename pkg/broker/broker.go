@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strconv"
 	"sync"
 
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -88,6 +89,9 @@ func kfakeOpts(cfg *config, listenFn func(string, string) (net.Listener, error))
 	}
 	if cfg.autoCreate {
 		opts = append(opts, kfake.AllowAutoTopicCreation())
+	}
+	if cfg.maxMessage > 0 {
+		opts = append(opts, kfake.BrokerConfigs(map[string]string{"message.max.bytes": strconv.Itoa(cfg.maxMessage)}))
 	}
 	if cfg.dataDir != "" {
 		opts = append(opts, kfake.DataDir(cfg.dataDir), kfake.SyncWrites())

@@ -29,6 +29,7 @@ type config struct {
 	saslUsers      []saslUser
 	tls            *tls.Config
 	logger         *slog.Logger
+	maxMessage     int
 }
 
 func defaultConfig() config {
@@ -90,6 +91,13 @@ func WithSASLUser(mechanism, user, password string) Option {
 // certificate).
 func WithTLS(cfg *tls.Config) Option {
 	return func(c *config) { c.tls = cfg }
+}
+
+// WithMaxMessageBytes sets the broker's message.max.bytes: the largest
+// record batch a producer may send to a topic without its own
+// max.message.bytes (kfake's default is Kafka's, 1 MiB).
+func WithMaxMessageBytes(n int) Option {
+	return func(c *config) { c.maxMessage = n }
 }
 
 // WithLogger sends the broker's own log lines (warnings and errors) to

@@ -33,6 +33,8 @@ type devOptions struct {
 	Models     string
 	Topics     []string
 	Partitions int
+	// Limits (0: the server's defaults).
+	MaxCommand, MaxDocument, MaxRecords byteSize
 
 	portSet, dataDirSet bool
 }
@@ -91,6 +93,10 @@ Exit code 3 when the port is taken or the data folder is in use.`,
 	fl.StringVar(&opts.Models, "models", "", "deploy the models (*.bpmn) in this folder, and again when they change")
 	fl.StringSliceVar(&opts.Topics, "topics", nil, "domain topics whose records become messages (comma-separated)")
 	fl.IntVar(&opts.Partitions, "partitions", dev.DefaultPartitions, "partitions of a domain topic wfctl dev creates")
+	opts.MaxCommand, opts.MaxDocument, opts.MaxRecords = dev.DefaultMaxCommandSize, dev.DefaultMaxDocumentSize, dev.DefaultMaxRecordsSize
+	fl.Var(&opts.MaxCommand, "max-command-size", "largest command on wfctl.commands or record on a domain topic the broker and the engine take")
+	fl.Var(&opts.MaxDocument, "max-document-size", "largest variable document (a command's variables, a domain record) or deployment resource")
+	fl.Var(&opts.MaxRecords, "max-records-size", "most the engine may write for one input, together (and the largest record on wfctl.records and wfctl.jobs)")
 	return cmd
 }
 
@@ -107,7 +113,8 @@ func (o *devOptions) serverOptions() (dev.Options, error) {
 	if o.Partitions < 1 || o.Partitions > 10000 {
 		return so, usageErrorf("--partitions %d: want 1 to 10000", o.Partitions)
 	}
-	so = dev.Options{Listen: listen, Advertise: o.Advertise, Topics: o.Topics, Partitions: o.Partitions, Now: o.f.Now}
+	so = dev.Options{Listen: listen, Advertise: o.Advertise, Topics: o.Topics, Partitions: o.Partitions, Now: o.f.Now,
+		Limits: dev.Limits{Command: int(o.MaxCommand), Document: int(o.MaxDocument), Records: int(o.MaxRecords)}}
 	if !o.InMemory {
 		so.DataDir = validate.Resolve(o.f.WorkDir, o.DataDir)
 	}
@@ -230,6 +237,11 @@ func printNotice(f *Factory, n dev.Notice, started bool) {
 		fmt.Fprintf(w, "%s %s: %s\n", p.Paint(ui.BoldRed, "error:"), n.Model, n.Message)
 	case dev.TopicInvalid:
 		fmt.Fprintf(w, "%s topic %s\n", p.Paint(ui.Yellow, "warning:"), n.Message)
+	case dev.InputSetAside:
+		fmt.Fprintf(w, "%s %s set aside: %s; the engine rebuilt its state from what was committed and goes on without it (a command is answered with a rejection)\n",
+			p.Paint(ui.BoldRed, "error:"), n.Input, n.Message)
+	case dev.InputRefused:
+		fmt.Fprintf(w, "%s %s %s\n", p.Paint(ui.Yellow, "warning:"), n.Input, n.Message)
 	case dev.TopicAdded:
 		if started { // before, the banner lists them
 			fmt.Fprintf(w, "consuming topic %s\n", n.Topic)

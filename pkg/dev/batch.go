@@ -112,16 +112,23 @@ func (r *runner) begin() error {
 	return nil
 }
 
-// engineRecords writes the engine's records (with the input's headers)
-// and notes what follows from them.
-func (r *runner) engineRecords(recs []engine.Record, headers []kgo.RecordHeader) {
+// engineRecords writes the engine's records (with the input's headers),
+// notes what follows from them, and returns their size in bytes.
+func (r *runner) engineRecords(recs []engine.Record, headers []kgo.RecordHeader) int {
+	n := 0
 	for i := range recs {
 		rec := &recs[i]
 		b, err := r.out.encode(func(dst []byte) ([]byte, error) { return appendRecord(dst, rec) })
 		if err != nil && r.out.err == nil {
 			r.out.err = fmt.Errorf("encoding engine record %d (%s %s): %w", rec.Position, rec.ValueType, rec.Intent, err)
 		}
+		n += len(b) + recordOverhead
 		r.out.add(TopicRecords, nil, b, headers)
 		r.observe(rec, headers)
 	}
+	return n
 }
+
+// recordOverhead is what a record costs in a batch beside its value
+// (length, offsets, headers), generously.
+const recordOverhead = 128

@@ -138,8 +138,13 @@ func (r *runner) transact(recs []*kgo.Record) error {
 
 // activateJobs activates, for Kafka workers, the jobs that became
 // activatable in this transaction, and pushes them to wfctl.jobs keyed by
-// job type, in type order.
+// job type, in type order. What the limits cannot hold is bounded as
+// Zeebe bounds a job batch by its maxMessageSize: a JOB_BATCH record
+// over the limit is written without the jobs' variables (each job's push
+// carries them), and a job whose own variables are over it is not pushed
+// but failed without retries, which raises an incident that says why.
 func (r *runner) activateJobs() error {
+	limit := r.opts.Limits.Records
 	for _, typ := range slices.Sorted(maps.Keys(r.out.jobs)) {
 		for left := r.out.jobs[typ]; left > 0; {
 			want := min(left, activateChunk)
@@ -147,22 +152,64 @@ func (r *runner) activateJobs() error {
 			if err != nil {
 				return fmt.Errorf("activating %s jobs: %w", typ, err)
 			}
-			r.engineRecords(r.eng.LastRecords(), nil)
+			before := len(r.out.recs)
+			if r.engineRecords(r.eng.LastRecords(), nil) > limit {
+				r.out.recs = r.out.recs[:before]
+				r.engineRecords(withoutJobVariables(r.eng.LastRecords()), nil)
+			}
 			key := []byte(typ)
 			for i := range jobs {
 				v, err := r.out.encode(func(dst []byte) ([]byte, error) { return appendJobMessage(dst, jobs[i].Key, &jobs[i].JobValue) })
 				if err != nil && r.out.err == nil {
 					r.out.err = fmt.Errorf("encoding job %d: %w", jobs[i].Key, err)
 				}
+				if len(v)+recordOverhead > limit {
+					if err := r.jobTooLarge(jobs[i].Key, len(v)); err != nil {
+						return err
+					}
+					continue
+				}
 				r.out.add(TopicJobs, key, v, nil)
+				r.counts.JobsPushed++
 			}
-			r.counts.JobsPushed += int64(len(jobs))
 			if len(jobs) < want {
 				break
 			}
 			left -= want
 		}
 	}
+	return nil
+}
+
+// withoutJobVariables copies a job batch's records with the jobs'
+// variables left out.
+func withoutJobVariables(recs []engine.Record) []engine.Record {
+	out := slices.Clone(recs)
+	for i := range out {
+		v, ok := out[i].Value.(*engine.JobBatchValue)
+		if !ok {
+			continue
+		}
+		c := *v
+		c.Jobs = slices.Clone(v.Jobs)
+		for j := range c.Jobs {
+			c.Jobs[j].Variables = nil
+		}
+		out[i].Value = &c
+	}
+	return out
+}
+
+// jobTooLarge fails a job that cannot be pushed, without retries: an
+// incident tells why.
+func (r *runner) jobTooLarge(key int64, size int) error {
+	msg := fmt.Sprintf("the job cannot be activated: with its variables it is %s, over the limit of %s (--max-records-size); "+
+		"make the variables its element sees smaller (input mappings, fewer or smaller variables), then resolve the incident",
+		sizeOf(size), sizeOf(r.opts.Limits.Records))
+	if err := r.eng.FailJob(key, 0, 0, msg); err != nil {
+		return fmt.Errorf("failing job %d, too large to push: %w", key, err)
+	}
+	r.engineRecords(r.eng.LastRecords(), nil)
 	return nil
 }
 

@@ -170,7 +170,7 @@ func (l *logReader) take(r *kgo.Record) {
 			source = string(h.Value)
 		case HeaderDone:
 			done = string(h.Value)
-		case HeaderCheckpoint:
+		case HeaderCheckpoint, HeaderFence:
 			return
 		}
 	}

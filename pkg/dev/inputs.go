@@ -52,6 +52,11 @@ func (r *runner) command(rec *kgo.Record) error {
 		r.commandDone(headers, Done{Status: DoneRejected, Command: where, Reason: reason})
 		return nil
 	}
+	if reason := r.commandOverLimit(rec.Value); reason != "" {
+		r.counts.Rejected++
+		r.commandDone(headers, Done{Status: DoneRejected, Command: where, Reason: reason})
+		return nil
+	}
 	var cmd engine.Command
 	if err := cmd.UnmarshalJSON(rec.Value); err != nil {
 		r.counts.Rejected++
@@ -66,7 +71,9 @@ func (r *runner) command(rec *kgo.Record) error {
 	if err != nil && !isRejection(err) {
 		return err
 	}
-	r.engineRecords(recs, headers)
+	if n := r.engineRecords(recs, headers); n > r.opts.Limits.Records {
+		return r.setAside(where, recordsOverLimit(n, r.opts.Limits.Records))
+	}
 	r.commandDone(headers, doneOf(recs, err, where))
 	if err != nil {
 		r.counts.Rejected++
@@ -110,19 +117,13 @@ func (r *runner) commandDone(headers []kgo.RecordHeader, d Done) {
 	}
 }
 
-// process runs a command, turning a panic in the engine into an error
-// that stops the server: the engine's state is then unknown, and a
-// restart rebuilds it from what was committed.
+// process runs a command, turning a panic in the engine into the input
+// set aside: the engine's state is then unknown, and a new runner
+// rebuilds it from what was committed.
 func (r *runner) process(cmd engine.Command, where string) (recs []engine.Record, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			reason := fmt.Sprintf("%s %s: %v", cmd.ValueType, cmd.Intent, p)
-			err = fmt.Errorf("the engine failed on the input at %s (%s)", where, reason)
-			if qerr := r.quarantine(where, reason); qerr != nil {
-				err = fmt.Errorf("%w; it could not be quarantined: %w", err, qerr)
-			} else if r.opts.DataDir != "" {
-				err = fmt.Errorf("%w; a restart skips that input (%s)", err, QuarantineFileName)
-			}
+			err = r.setAside(where, fmt.Sprintf("the engine failed on it: %s %s: %v", cmd.ValueType, cmd.Intent, p))
 		}
 	}()
 	if r.opts.failOn != nil && r.opts.failOn(cmd) {
@@ -217,6 +218,13 @@ func (r *runner) domainRecord(rec *kgo.Record) error {
 		r.counts.Skipped++
 		return nil
 	}
+	if len(rec.Value) > r.opts.Limits.Document {
+		r.counts.Skipped++
+		r.notify(Notice{Kind: InputRefused, Input: fmt.Sprintf("%s/%d@%d", rec.Topic, rec.Partition, rec.Offset),
+			Message: fmt.Sprintf("not published: the record's value is %s, over the limit of %s for a variable document (--max-document-size)",
+				sizeOf(len(rec.Value)), sizeOf(r.opts.Limits.Document))})
+		return nil
+	}
 	var tr correlate.Record
 	correlate.FromKafka(rec, &tr)
 	msg, err := m.Map(&tr)
@@ -236,7 +244,9 @@ func (r *runner) domainRecord(rec *kgo.Record) error {
 		return err
 	}
 	// A rejected publish is in the records as a rejection, like any other.
-	r.engineRecords(recs, []kgo.RecordHeader{{Key: HeaderSource, Value: []byte(where)}})
+	if n := r.engineRecords(recs, []kgo.RecordHeader{{Key: HeaderSource, Value: []byte(where)}}); n > r.opts.Limits.Records {
+		return r.setAside(where, recordsOverLimit(n, r.opts.Limits.Records))
+	}
 	r.counts.Messages++
 	return nil
 }
@@ -261,13 +271,24 @@ func (r *runner) deployModels(files []modelFile) error {
 func (r *runner) deployModel(f modelFile) error {
 	where := "models/" + f.Name
 	headers := []kgo.RecordHeader{{Key: HeaderRequest, Value: []byte("wfctl-dev:" + where)}}
+	if len(f.Content) > r.opts.Limits.Document {
+		r.notify(Notice{Kind: ModelRejected, Model: f.Name, Message: fmt.Sprintf("the model is %s, over the limit of %s for a deployment resource (--max-document-size)",
+			sizeOf(len(f.Content)), sizeOf(r.opts.Limits.Document))})
+		return nil
+	}
+	if reason, ok := r.skipped(where + "@" + f.sum()); ok {
+		r.notify(Notice{Kind: ModelRejected, Model: f.Name, Message: reason})
+		return nil
+	}
 	cmd := engine.Command{ValueType: engine.ValueDeployment, Intent: engine.IntentCreate, Key: -1,
 		Value: &engine.DeploymentValue{Resources: []engine.Resource{{Name: f.Name, Content: f.Content}}}}
-	recs, err := r.process(cmd, where)
+	recs, err := r.process(cmd, where+"@"+f.sum())
 	if err != nil && !isRejection(err) {
 		return err
 	}
-	r.engineRecords(recs, headers)
+	if n := r.engineRecords(recs, headers); n > r.opts.Limits.Records {
+		return r.setAside(where+"@"+f.sum(), recordsOverLimit(n, r.opts.Limits.Records))
+	}
 	d := doneOf(recs, err, where)
 	r.done(headers, d)
 	r.notify(deployNotice(f.Name, recs, d))

@@ -297,6 +297,13 @@ func (p *devProcess) kill(t *testing.T) {
 	<-p.exited
 }
 
+func (p *devProcess) stderrBytes() []byte {
+	w := p.cmd.Stderr.(*lockedWriter)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return bytes.Clone(w.w.Bytes())
+}
+
 type lockedWriter struct {
 	mu sync.Mutex
 	w  *bytes.Buffer

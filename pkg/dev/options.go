@@ -56,6 +56,10 @@ type Options struct {
 	// from the server's goroutines, one call at a time.
 	Notify func(Notice)
 
+	// Limits bound what one input may be and what it may make the engine
+	// write (zero fields take the defaults, see [Limits]).
+	Limits Limits
+
 	// failOn makes the engine fail (panic) on the commands it selects:
 	// for tests of the quarantine.
 	failOn func(engine.Command) bool
@@ -76,11 +80,73 @@ func (o *Options) withDefaults() error {
 			return &OptionError{Option: "topics", Err: err}
 		}
 	}
+	if err := o.Limits.withDefaults(); err != nil {
+		return err
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
 	if o.Notify == nil {
 		o.Notify = func(Notice) {}
+	}
+	return nil
+}
+
+// Limits bound the inputs of the server and what one input may make the
+// engine write, as Zeebe's maxMessageSize does: what the broker accepts
+// from clients and what the engine may write agree, so that nothing
+// accepted can become unwritable. A command over a limit is rejected with
+// a Done marker naming the limit before anything is written; an input
+// whose records turn out over the limit is set aside (quarantined) and
+// rejected, and the server goes on.
+type Limits struct {
+	// Command bounds a record on wfctl.commands or on a domain topic, in
+	// bytes as produced (uncompressed): the broker's message.max.bytes
+	// for those topics too (default [DefaultMaxCommandSize]).
+	Command int
+	// Document bounds a variable document (a command's variables, a
+	// domain record's value) and a deployment resource, in bytes
+	// (default [DefaultMaxDocumentSize]).
+	Document int
+	// Records bounds the records one input makes the engine write,
+	// together, in bytes: max.message.bytes of wfctl.records, wfctl.jobs
+	// and wfctl.deployments (default [DefaultMaxRecordsSize]).
+	Records int
+}
+
+// Defaults of [Limits].
+const (
+	DefaultMaxCommandSize  = 8 << 20
+	DefaultMaxDocumentSize = 4 << 20
+	DefaultMaxRecordsSize  = 32 << 20
+	// maxLimit keeps every limit below what Kafka clients read and write
+	// by default (franz-go's and librdkafka's 100 MiB).
+	maxLimit = 64 << 20
+)
+
+func (l *Limits) withDefaults() error {
+	if l.Command == 0 {
+		l.Command = DefaultMaxCommandSize
+	}
+	if l.Document == 0 {
+		l.Document = DefaultMaxDocumentSize
+	}
+	if l.Records == 0 {
+		l.Records = DefaultMaxRecordsSize
+	}
+	for _, c := range []struct {
+		name string
+		n    int
+	}{{"max-command-size", l.Command}, {"max-document-size", l.Document}, {"max-records-size", l.Records}} {
+		if c.n < 1024 || c.n > maxLimit {
+			return &OptionError{Option: c.name, Err: fmt.Errorf("%d bytes: want 1 KiB to 64 MiB", c.n)}
+		}
+	}
+	if l.Document > l.Command {
+		return &OptionError{Option: "max-document-size", Err: fmt.Errorf("%d bytes is over --max-command-size (%d): a command holds its document", l.Document, l.Command)}
+	}
+	if l.Records < 2*l.Command {
+		return &OptionError{Option: "max-records-size", Err: fmt.Errorf("%d bytes: want at least twice --max-command-size (%d), since the engine's records repeat a command's document", l.Records, l.Command)}
 	}
 	return nil
 }
@@ -116,6 +182,13 @@ const (
 	// TopicInvalid: a model names a domain topic that cannot exist;
 	// Message says why.
 	TopicInvalid
+	// InputSetAside: an input (Input: its topic/partition@offset) was
+	// quarantined, Message says why; the server rebuilt its state from
+	// what was committed and goes on without it.
+	InputSetAside
+	// InputRefused: a domain record was not published, Message says why
+	// (over a limit).
+	InputRefused
 )
 
 // Notice is something the server did that a user wants to know about.
@@ -127,7 +200,10 @@ type Notice struct {
 	Topic string
 	// Processes are the processes a model deployed, new and duplicate.
 	Processes []engine.ProcessMetadata
+	// Input is the input (topic/partition@offset) of an InputSetAside or
+	// InputRefused notice.
+	Input string
 	// Message is the diagnostics of a rejected or unreadable model, or
-	// what is wrong with a topic name.
+	// what is wrong with a topic name or an input.
 	Message string
 }

@@ -11,13 +11,15 @@ import (
 )
 
 // QuarantineFileName is the file in the data folder that lists the
-// inputs the engine failed on (it panicked: a bug), one JSON object per
-// line: {"input":"wfctl.commands/0@17","reason":"…"}. The server stops
-// when that happens, since the engine's state is then unknown; the
-// transaction in progress is not committed, so a restart rebuilds the
-// state from what was. Without the list, the restarted server would read
-// the same input again and stop again, for ever: with it, the input is
-// skipped (a command gets a rejected Done marker with the reason) and
+// inputs set aside, one JSON object per line:
+// {"input":"wfctl.commands/0@17","reason":"…"}: inputs the engine failed
+// on (it panicked: a bug) or whose records were over the limit of what
+// one input may make the engine write. The engine's state in memory is
+// then past what was committed, so the server rebuilds it from
+// wfctl.records, as a restart does, and goes on; the transaction in
+// progress is not committed. The list makes the rebuilt server (and any
+// later restart) skip the input, which would otherwise stop it again, for
+// ever: a command gets a rejected Done marker with the reason, and
 // everything after it runs.
 const QuarantineFileName = "wfctl-quarantine.ndjson"
 
@@ -51,9 +53,27 @@ func readQuarantine(dataDir string) (map[string]string, error) {
 	return skip, sc.Err()
 }
 
+// poisonError is an input set aside: the runner stops, and the server
+// starts another on what was committed (see [Server.serve]).
+type poisonError struct{ input, reason string }
+
+func (e *poisonError) Error() string {
+	return fmt.Sprintf("the input at %s was set aside: %s", e.input, e.reason)
+}
+
+// setAside quarantines an input and returns the error that hands over to
+// a new runner; an error writing the quarantine list stops the server
+// (a restart would meet the input again).
+func (r *runner) setAside(input, reason string) error {
+	r.skip[input] = reason
+	if err := r.quarantine(input, reason); err != nil {
+		return fmt.Errorf("the input at %s must be set aside (%s), but it could not be quarantined: %w", input, reason, err)
+	}
+	return &poisonError{input: input, reason: reason}
+}
+
 // quarantine adds an input to the data folder's quarantine list, synced
-// to disk before the server stops. In memory, nothing survives a restart
-// anyway.
+// to disk. In memory, the runner's list is all there is.
 func (r *runner) quarantine(input, reason string) error {
 	if r.opts.DataDir == "" {
 		return nil
@@ -71,7 +91,10 @@ func (r *runner) quarantine(input, reason string) error {
 func (r *runner) skipped(input string) (string, bool) {
 	reason, ok := r.skip[input]
 	if ok {
-		reason = fmt.Sprintf("not run: the engine failed on this input before (%s); see %s in the data folder", reason, QuarantineFileName)
+		reason = fmt.Sprintf("not run: set aside (%s)", reason)
+		if r.opts.DataDir != "" {
+			reason += "; see " + QuarantineFileName + " in the data folder"
+		}
 	}
 	return reason, ok
 }

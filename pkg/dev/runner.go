@@ -62,32 +62,33 @@ type runner struct {
 	skip map[string]string
 }
 
-// producerBatchBytes bounds a produce batch, and with it a record: the
-// engine's records of a job batch hold every job's variables. Larger
-// batches cost more than they save (kgo builds each request in a buffer
-// that grows).
-const producerBatchBytes = 4 << 20
-
-func startRunner(ctx context.Context, b *broker.Broker, opts Options) (*runner, error) {
+// startRunner starts the engine on the broker: it rebuilds the state from
+// wfctl.records and starts consuming. prev, when set, is the runner that
+// set an input aside: the new one takes over its quarantine list (kept
+// in memory too, for a server without a data folder), its stats and the
+// channels the server reads.
+func startRunner(ctx context.Context, b *broker.Broker, opts Options, prev *runner) (*runner, error) {
 	r := &runner{opts: opts, cluster: b.Cluster(), eng: engine.New(), offsets: map[string]int64{},
 		consumed: map[string]int32{}, models: newModelSet(), due: newDueSet(), requests: newRequestLog(),
 		deploys: make(chan []modelFile), inspect: make(chan inspection), stats: newStatsBox(),
 		out: &batch{}, spare: &batch{}, commits: make(chan *batch), results: make(chan error, 1)}
 	r.notify = serialized(opts.Notify)
-	skip, err := readQuarantine(opts.DataDir)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", QuarantineFileName, err)
+	if prev != nil {
+		r.notify, r.inspect, r.stats, r.skip = prev.notify, prev.inspect, prev.stats, prev.skip
+		r.counts = prev.stats.get()
+	} else {
+		skip, err := readQuarantine(opts.DataDir)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", QuarantineFileName, err)
+		}
+		r.skip = skip
 	}
-	r.skip = skip
 	if opts.ModelsDir != "" {
 		w, err := newWatcher(opts.ModelsDir, opts.Now)
 		if err != nil {
 			return nil, err
 		}
 		r.watch = w
-	}
-	if err := createProtocolTopics(r.cluster); err != nil {
-		return nil, err
 	}
 	go r.committer()
 	if err := r.connect(ctx, b); err != nil {
@@ -115,6 +116,9 @@ func (r *runner) connect(ctx context.Context, b *broker.Broker) error {
 	if r.admin, err = kafka.NewClient(ctx, r.cfg, r.dial); err != nil {
 		return err
 	}
+	if err := createProtocolTopics(ctx, r.cluster, r.admin, r.opts.Limits); err != nil {
+		return kafka.Classify(err, r.cfg)
+	}
 	end, err := endOffset(ctx, r.admin, TopicRecords)
 	if err != nil {
 		return kafka.Classify(err, r.cfg)
@@ -122,7 +126,8 @@ func (r *runner) connect(ctx context.Context, b *broker.Broker) error {
 	r.prod, err = kafka.NewClient(ctx, r.cfg, r.dial,
 		kgo.TransactionalID(TransactionalIDPrefix+strconv.FormatInt(end, 10)+"-"+strconv.FormatInt(time.Now().UnixNano(), 36)),
 		kgo.TransactionTimeout(time.Minute),
-		kgo.ProducerBatchMaxBytes(producerBatchBytes),
+		// A record may be as large as one input's records together.
+		kgo.ProducerBatchMaxBytes(int32(r.opts.Limits.Records)),
 		// lz4: the records are JSON and shrink to a fraction, which costs
 		// less CPU than writing, checksumming and syncing them whole
 		// (BenchmarkEndToEnd: about half the CPU per instance).
@@ -176,7 +181,11 @@ func partitionName(topic string, partition int32) string {
 
 // loop consumes until ctx ends: each poll batch, each due tick and each
 // models change is one transaction.
-func (r *runner) loop(ctx context.Context) error {
+func (r *runner) loop(parent context.Context) error {
+	// ctx ends the runner's goroutines when it returns, also when it
+	// returns for an input set aside and a new runner takes over.
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
 	polls := make(chan kgo.Fetches)
 	go r.poll(ctx, polls)
 	if r.watch != nil {
@@ -191,7 +200,7 @@ func (r *runner) loop(ctx context.Context) error {
 		}
 		var err error
 		select {
-		case <-ctx.Done():
+		case <-parent.Done():
 			return r.awaitCommit()
 		case err = <-results:
 			err = r.committed(err)

@@ -14,7 +14,8 @@ import (
 // Close it when done.
 type Server struct {
 	broker *broker.Broker
-	run    *runner
+	runMu  sync.Mutex
+	run    *runner // the current one: an input set aside starts another
 	cancel context.CancelFunc
 	done   chan struct{}
 	err    error // the loop's error, set before done is closed
@@ -39,7 +40,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if err := opts.withDefaults(); err != nil {
 		return nil, err
 	}
-	bopts := []broker.Option{broker.WithListenAddr(opts.Listen)}
+	bopts := []broker.Option{broker.WithListenAddr(opts.Listen), broker.WithMaxMessageBytes(opts.Limits.Command)}
 	if opts.Advertise != "" {
 		bopts = append(bopts, broker.WithAdvertisedAddr(opts.Advertise))
 	}
@@ -50,17 +51,55 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := startRunner(ctx, b, opts)
+	r, err := startRunner(ctx, b, opts, nil)
 	if err != nil {
 		return nil, errors.Join(err, b.Close())
 	}
 	loopCtx, cancel := context.WithCancel(context.Background())
 	s := &Server{broker: b, run: r, cancel: cancel, done: make(chan struct{})}
 	go func() {
-		s.err = r.loop(loopCtx)
+		s.err = s.serve(loopCtx, opts)
 		close(s.done)
 	}()
 	return s, nil
+}
+
+// serve runs the engine until ctx ends or it fails. When an input is set
+// aside (the engine failed on it, or it made the engine write more than
+// the limits allow), the engine's state in memory is past what was
+// committed: a new runner rebuilds it from wfctl.records, as a restart
+// would, and goes on without the input, which it answers with a
+// rejection.
+func (s *Server) serve(ctx context.Context, opts Options) error {
+	r := s.current()
+	for {
+		err := r.loop(ctx)
+		var p *poisonError
+		if !errors.As(err, &p) || ctx.Err() != nil {
+			return err
+		}
+		r.notify(Notice{Kind: InputSetAside, Input: p.input, Message: p.reason})
+		// The transaction in flight holds inputs before the one set
+		// aside: it commits, or the failure stops the server.
+		if err := r.awaitCommit(); err != nil {
+			return err
+		}
+		r.close()
+		next, err := startRunner(ctx, s.broker, opts, r)
+		if err != nil {
+			return fmt.Errorf("restarting the engine after setting %s aside: %w", p.input, err)
+		}
+		s.runMu.Lock()
+		s.run = next
+		s.runMu.Unlock()
+		r = next
+	}
+}
+
+func (s *Server) current() *runner {
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	return s.run
 }
 
 // Addr is the broker's address, as clients should dial it.
@@ -73,10 +112,10 @@ func (s *Server) ListenAddr() string { return s.broker.ListenAddr() }
 func (s *Server) DataDir() string { return s.broker.DataDir() }
 
 // DomainTopics lists the domain topics consumed now, sorted.
-func (s *Server) DomainTopics() []string { return s.run.topicList() }
+func (s *Server) DomainTopics() []string { return s.current().topicList() }
 
 // Recovered describes the state the server started from.
-func (s *Server) Recovered() Recovery { return s.run.recovery }
+func (s *Server) Recovered() Recovery { return s.current().recovery }
 
 // Done is closed when the server stops: after Close, or when it fails
 // (a transaction that cannot be written); [Server.Close] then returns
@@ -92,7 +131,7 @@ func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		s.cancel()
 		<-s.done
-		s.run.close()
+		s.current().close()
 		s.closeErr = errors.Join(s.err, s.broker.Close())
 	})
 	return s.closeErr

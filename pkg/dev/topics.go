@@ -1,12 +1,14 @@
 package dev
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"strconv"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -17,27 +19,58 @@ import (
 // deleted by time: the records are the engine's state, and kfake applies
 // retention (Kafka's default of 7 days) to every topic once any topic is
 // compacted. wfctl.deployments is compacted (the latest version per
-// process id stays). Records and jobs may be large: a job batch holds
-// every job's variables.
-var protocolTopics = []struct {
+// process id stays). The topics the engine writes take what one input may
+// make it write ([Limits].Records); wfctl.commands, like the domain topics
+// (the broker's message.max.bytes), what a client may send
+// ([Limits].Command).
+func protocolTopics(l Limits) []topicSpec {
+	records, command := strconv.Itoa(l.Records), strconv.Itoa(l.Command)
+	return []topicSpec{
+		{TopicCommands, map[string]string{"retention.ms": "-1", "max.message.bytes": command}},
+		{TopicRecords, map[string]string{"retention.ms": "-1", "max.message.bytes": records}},
+		{TopicDeployments, map[string]string{"retention.ms": "-1", "cleanup.policy": "compact", "max.message.bytes": records}},
+		{TopicJobs, map[string]string{"retention.ms": "-1", "max.message.bytes": records}},
+	}
+}
+
+type topicSpec struct {
 	name    string
 	configs map[string]string
-}{
-	{TopicCommands, map[string]string{"retention.ms": "-1"}},
-	{TopicRecords, map[string]string{"retention.ms": "-1", "max.message.bytes": strconv.Itoa(producerBatchBytes)}},
-	{TopicDeployments, map[string]string{"retention.ms": "-1", "cleanup.policy": "compact"}},
-	{TopicJobs, map[string]string{"retention.ms": "-1", "max.message.bytes": strconv.Itoa(producerBatchBytes)}},
 }
 
 // domainTopicConfigs keep a domain topic the server creates for good, as
 // a developer expects of a local broker's data folder.
 var domainTopicConfigs = map[string]string{"retention.ms": "-1"}
 
-func createProtocolTopics(c *kfake.Cluster) error {
-	for _, t := range protocolTopics {
+// createProtocolTopics creates the wfctl.* topics, or sets the limits of
+// those a data folder holds (the flags may have changed since).
+func createProtocolTopics(ctx context.Context, c *kfake.Cluster, admin *kgo.Client, l Limits) error {
+	for _, t := range protocolTopics(l) {
+		if len(c.PartitionInfos(t.name)) > 0 {
+			if err := setTopicLimit(ctx, admin, t.name, t.configs["max.message.bytes"]); err != nil {
+				return err
+			}
+			continue
+		}
 		if _, err := ensureTopic(c, t.name, 1, t.configs); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+func setTopicLimit(ctx context.Context, admin *kgo.Client, topic, maxBytes string) error {
+	resp, err := kadm.NewClient(admin).AlterTopicConfigs(ctx, []kadm.AlterConfig{{Name: "max.message.bytes", Value: &maxBytes}}, topic)
+	if err == nil {
+		_, err = resp.On(topic, nil)
+	}
+	if err == nil {
+		for _, r := range resp {
+			err = errors.Join(err, r.Err)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("setting max.message.bytes of %s: %w", topic, err)
 	}
 	return nil
 }

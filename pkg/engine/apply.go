@@ -145,6 +145,10 @@ func (e *Engine) addRoot(ei *elementInstance, caller *elementInstance) {
 	e.stats.Active++
 	if vars, ok := e.rootVars[ei.key]; ok {
 		ei.vars = vars
+		if ei.x != nil {
+			ei.x.varIndex = nil
+		}
+		indexAllVars(ei)
 		delete(e.rootVars, ei.key)
 	}
 	if caller != nil {
@@ -231,6 +235,9 @@ func (e *Engine) removeInstance(ei *elementInstance, completed bool) {
 	}
 	e.releaseVars(ei.vars)
 	ei.state, ei.vars = 0, nil
+	if ei.x != nil {
+		ei.x.varIndex = nil
+	}
 	if e.hintEI == ei {
 		e.hintEI = nil
 	}
@@ -266,6 +273,17 @@ func (e *Engine) applyVariable(key int64, v *VariableValue) {
 	e.setVariable(scope, v.Name, v.Value, key)
 }
 
+// indexAllVars indexes a scope's variables when they were set as a whole.
+func indexAllVars(scope *elementInstance) {
+	if len(scope.vars) > varIndexFrom {
+		x := scope.extra()
+		x.varIndex = make(map[string]int32, 2*len(scope.vars))
+		for i := range scope.vars {
+			x.varIndex[scope.vars[i].name] = int32(i)
+		}
+	}
+}
+
 // addRootVariable keeps a variable of a process instance about to be
 // activated until it is.
 func (e *Engine) addRootVariable(piKey int64, v variable) {
@@ -281,16 +299,37 @@ func (e *Engine) addRootVariable(piKey int64, v variable) {
 
 // setVariable sets a variable of a scope, creating or replacing it.
 func (e *Engine) setVariable(scope *elementInstance, name string, value any, key int64) {
-	for i := range scope.vars {
-		if scope.vars[i].name == name {
-			scope.vars[i].value = value
-			return
-		}
+	if i := scope.local(name); i >= 0 {
+		scope.vars[i].value = value
+		return
 	}
 	if scope.vars == nil {
 		scope.vars = e.newVars()
 	}
 	scope.vars = append(scope.vars, variable{name: name, value: value, key: key})
+	indexVars(scope)
+}
+
+// varIndexFrom is how many variables a scope holds before they are
+// indexed by name: below, a scan of the slice is faster than a map.
+const varIndexFrom = 32
+
+// indexVars keeps the name index of a scope's variables up to date after
+// one was appended (or, past varIndexFrom, builds it).
+func indexVars(scope *elementInstance) {
+	n := len(scope.vars)
+	if n <= varIndexFrom {
+		return
+	}
+	x := scope.extra()
+	if x.varIndex == nil {
+		x.varIndex = make(map[string]int32, 2*n)
+		for i := range scope.vars {
+			x.varIndex[scope.vars[i].name] = int32(i)
+		}
+		return
+	}
+	x.varIndex[scope.vars[n-1].name] = int32(n - 1)
 }
 
 func (e *Engine) applyIncident(in Intent, key int64, v *IncidentValue) {

@@ -62,6 +62,7 @@ func (e *Engine) restoreInstance(si snapInstance, byKey map[int64]*elementInstan
 	for _, v := range si.Vars {
 		ei.vars = append(ei.vars, variable{name: v.Name, value: v.Value, key: v.Key})
 	}
+	indexAllVars(ei)
 	if si.StartCorr != "" {
 		ei.startCorrelationKey = si.StartCorr
 		e.markStarted(p.id, si.StartCorr)

@@ -53,6 +53,10 @@ type elementInstance struct {
 
 // eiExtra holds what few element instances need.
 type eiExtra struct {
+	// varIndex finds a variable of a scope with many (see
+	// varIndexFrom) by name: setting or reading one costs the same
+	// whatever the scope holds.
+	varIndex map[string]int32
 	// trigger holds the variables of the event that completes the element
 	// (a completed job, a correlated message), until it completes.
 	trigger    map[string]any

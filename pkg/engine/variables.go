@@ -39,6 +39,12 @@ func owner(scope *elementInstance, name string) *elementInstance {
 }
 
 func (ei *elementInstance) local(name string) int {
+	if ei.x != nil && ei.x.varIndex != nil {
+		if i, ok := ei.x.varIndex[name]; ok {
+			return int(i)
+		}
+		return -1
+	}
 	for i := range ei.vars {
 		if ei.vars[i].name == name {
 			return i
