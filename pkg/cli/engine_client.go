@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/twmb/franz-go/pkg/kgo"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -28,7 +30,11 @@ func (e *engineFlags) bind(cmd *cobra.Command) {
 // withEngine connects to the broker and runs fn with a client of the
 // engine, mapping errors to exit codes.
 func withEngine(ctx context.Context, f *Factory, flags engineFlags, fn func(*devclient.Client) error) error {
-	_, cl, err := kafkaClient(ctx, f, flags.Kafka)
+	// A command may be as large as the engine's --max-command-size (a
+	// 4 MB model is 5.3 MB of base64): the client does not refuse what
+	// the broker would take, and compresses it as the broker keeps it.
+	_, cl, err := kafkaClient(ctx, f, flags.Kafka,
+		kgo.ProducerBatchMaxBytes(maxCommandBytes), kgo.ProducerBatchCompression(kgo.Lz4Compression(), kgo.NoCompression()))
 	if err != nil {
 		return err
 	}
@@ -44,6 +50,10 @@ func withEngine(ctx context.Context, f *Factory, flags engineFlags, fn func(*dev
 	}
 	return kafkaError(err)
 }
+
+// maxCommandBytes is the most a client sends as one command: the highest
+// --max-command-size wfctl dev takes.
+const maxCommandBytes = 64 << 20
 
 // do sends a command and turns a rejection into an error (exit 1, with
 // the engine's reason).

@@ -3,6 +3,9 @@ package dev
 import (
 	"bytes"
 	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -91,5 +94,45 @@ func TestLimitsRealBinary(t *testing.T) {
 	case <-p.exited:
 		t.Fatalf("wfctl dev stopped: %s", p.stderrBytes())
 	default:
+	}
+}
+
+// TestDeployLargeModelRealBinary: `wfctl deploy` takes a 4 MB model to
+// wfctl dev (it used to fail from about 0.75 MB with MESSAGE_TOO_LARGE,
+// exit 3), and one over --max-document-size is refused by the engine with
+// the limit in words, exit 1.
+func TestDeployLargeModelRealBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds wfctl")
+	}
+	bin := buildWfctl(t)
+	p := startDev(t, bin, "--port", "0", "--in-memory")
+	dir := t.TempDir()
+	model := func(id string, size int) string {
+		src := strings.Replace(string(readModel(t, "work.bpmn")), `<bpmn:process id="work" name="Work" isExecutable="true">`,
+			`<bpmn:process id="`+id+`" isExecutable="true"><bpmn:documentation>`+strings.Repeat("lorem ipsum ", size/12)+`</bpmn:documentation>`, 1)
+		path := filepath.Join(dir, id+".bpmn")
+		if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	deploy := func(path string) (string, int) {
+		cmd := exec.Command(bin, "deploy", path, "--no-lint", "-b", p.addr)
+		out, err := cmd.CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return string(out), code
+	}
+	if out, code := deploy(model("four", 4_000_000)); code != 0 || !strings.Contains(out, "four ") {
+		t.Errorf("a 4 MB model: exit %d\n%s", code, out)
+	}
+	if out, code := deploy(model("five", 5_000_000)); code != 1 ||
+		!strings.Contains(out, `the resource "five.bpmn" is 4.77 MiB, over the limit of 4.00 MiB for a deployment resource (--max-document-size)`) {
+		t.Errorf("a 5 MB model: exit %d\n%s", code, out)
 	}
 }

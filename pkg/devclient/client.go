@@ -67,6 +67,13 @@ func (c *Client) Do(ctx context.Context, cmd engine.Command, routingKey string) 
 		}
 		if done := header(r, dev.HeaderDone); done != "" {
 			resp.Rejected, finished = done == dev.DoneRejected, true
+			// A command refused before the engine ran it (over a limit,
+			// not JSON, set aside) has no rejection record: the reason is
+			// the Done marker's.
+			var d dev.Done
+			if resp.Reason == "" && json.Unmarshal(r.Value, &d) == nil {
+				resp.Reason = d.Reason
+			}
 			return true, nil
 		}
 		var rec engine.Record
