@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -232,5 +233,25 @@ func TestInstanceEndedHook(t *testing.T) {
 	if len(ends) != 1 || !ends[0].Completed || !slices.Equal(ends[0].TimedOut, []string{"PaymentOverdue"}) ||
 		!ends[0].EndedAt.Equal(t0.Add(2*time.Hour)) || ends[0].BPMNProcessID != "fulfillment" {
 		t.Fatalf("ends %+v", ends)
+	}
+}
+
+// TestDurationsBounded: a duration added to the engine's clock beyond
+// MaxDuration is rejected; it used to overflow, and a job activated with
+// a timeout of MaxInt64 timed out at once.
+func TestDurationsBounded(t *testing.T) {
+	e := New()
+	if _, err := e.Process(Command{ValueType: ValueJobBatch, Intent: IntentActivate, Key: -1,
+		Value: &JobBatchValue{Type: "t", Worker: "w", MaxJobsToActivate: 1, Timeout: math.MaxInt64}}); err == nil ||
+		!strings.Contains(err.Error(), "timeout from 1 ms to 315360000000 ms (10 years)") {
+		t.Errorf("activation with a timeout of MaxInt64: %v", err)
+	}
+	if _, err := e.Process(Command{ValueType: ValueMessage, Intent: IntentPublish, Key: -1,
+		Value: &MessageValue{Name: "m", TimeToLive: math.MaxInt64}}); err == nil || !strings.Contains(err.Error(), "time to live up to") {
+		t.Errorf("publish with a time to live of MaxInt64: %v", err)
+	}
+	if _, err := e.Process(Command{ValueType: ValueJobBatch, Intent: IntentActivate, Key: -1,
+		Value: &JobBatchValue{Type: "t", Worker: "w", MaxJobsToActivate: 1, Timeout: MaxDuration}}); err != nil {
+		t.Errorf("activation with a timeout of MaxDuration: %v", err)
 	}
 }

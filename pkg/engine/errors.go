@@ -49,3 +49,11 @@ func catching(events []*element, code string) *element {
 	}
 	return all
 }
+
+// MaxDuration bounds the durations a command sets (a job activation's
+// timeout, a failed job's retry back-off, a message's time to live), in
+// milliseconds: ten years. Added to the engine's clock, a larger one
+// would overflow and fall due at once.
+const MaxDuration = 10 * 365 * 24 * 3600 * 1000
+
+const maxDurationText = "10 years"

@@ -117,6 +117,9 @@ func (e *Engine) jobCommand(in Intent, key int64, v *JobValue) error {
 	case IntentComplete:
 		return e.completeJob(j, v)
 	case IntentFail:
+		if v.RetryBackoff > MaxDuration {
+			return reject(InvalidArgument, "Expected to fail job with key '%d' with a retry back-off up to %d ms (%s), but it was %d", key, MaxDuration, maxDurationText, v.RetryBackoff)
+		}
 		return e.failJob(j, v)
 	case IntentThrowError:
 		return e.throwJobError(j, v)
@@ -319,8 +322,8 @@ func (e *Engine) activateJobs(v *JobBatchValue) error {
 		return reject(InvalidArgument, "Expected to activate jobs of a type, but the type is empty")
 	case v.MaxJobsToActivate < 1:
 		return reject(InvalidArgument, "Expected to activate at least one job, but maxJobsToActivate was %d", v.MaxJobsToActivate)
-	case v.Timeout < 1:
-		return reject(InvalidArgument, "Expected to activate jobs with a timeout above 0 ms, but it was %d", v.Timeout)
+	case v.Timeout < 1 || v.Timeout > MaxDuration:
+		return reject(InvalidArgument, "Expected to activate jobs with a timeout from 1 ms to %d ms (%s), but it was %d", MaxDuration, maxDurationText, v.Timeout)
 	}
 	out := e.arena.batch.get()
 	*out = JobBatchValue{Type: v.Type, Worker: v.Worker, Timeout: v.Timeout, MaxJobsToActivate: v.MaxJobsToActivate}

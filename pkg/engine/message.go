@@ -30,6 +30,9 @@ func (e *Engine) publish(v *MessageValue) error {
 	if v.Name == "" {
 		return reject(InvalidArgument, "Expected to publish a message with a name, but the name is empty")
 	}
+	if v.TimeToLive > MaxDuration {
+		return reject(InvalidArgument, "Expected to publish a message with a time to live up to %d ms (%s), but it was %d", MaxDuration, maxDurationText, v.TimeToLive)
+	}
 	if v.MessageID != "" && e.msgIDs[[3]string{v.Name, v.CorrelationKey, v.MessageID}] != nil {
 		return reject(AlreadyExists, "Expected to publish a new message with id '%s', but a message with that id was already published", v.MessageID)
 	}
