@@ -171,7 +171,7 @@ func runDev(ctx context.Context, opts *devOptions) error {
 	case <-s.Done():
 	}
 	if err := s.Close(); err != nil {
-		where := "restart it to recover what was committed"
+		where := "its state was kept in memory (--in-memory) and is gone"
 		if s.DataDir() != "" {
 			where = "its state is safe in " + s.DataDir() + ": start wfctl dev again"
 		}

@@ -268,7 +268,10 @@ type waitingElement struct {
 }
 
 func showInstance(ctx context.Context, f *Factory, g *globalOptions, c *devclient.Client, key int64) error {
-	view := instanceView{Key: key, State: "unknown", Waiting: []waitingElement{}, Incidents: []string{}}
+	view := instanceView{Key: key, State: "unknown", Waiting: []waitingElement{}, Incidents: []string{}, Variables: map[string]any{}}
+	// An instance that ended is no longer in the engine: its final
+	// variables are those its records last set on its root scope.
+	final := map[string]any{}
 	eng := engine.New(engine.WithoutRecords())
 	err := c.Records(ctx, false, func(rec engine.Record, _ *kgo.Record) (bool, error) {
 		if rec.IsEvent() {
@@ -278,6 +281,9 @@ func showInstance(ctx context.Context, f *Factory, g *globalOptions, c *devclien
 		}
 		if instanceKeyOf(rec) == key {
 			view.History = append(view.History, rec.Clone())
+			if v, ok := rec.Value.(*engine.VariableValue); ok && rec.IsEvent() && v.ScopeKey == key {
+				final[v.Name] = v.Value
+			}
 			if v, ok := rec.Value.(*engine.ProcessInstanceValue); ok && rec.Key == key && rec.IsEvent() {
 				view.ProcessID = v.BPMNProcessID
 				view.State = strings.ToLower(strings.TrimPrefix(rec.Intent.String(), "ELEMENT_"))
@@ -299,10 +305,15 @@ func showInstance(ctx context.Context, f *Factory, g *globalOptions, c *devclien
 			}
 			view.Waiting = append(view.Waiting, waitingElement{ElementID: el.ElementID, ElementName: el.ElementName, Type: el.ElementType.String(), Since: el.Since, Job: el.JobType})
 		}
-		view.Variables = eng.Variables(key)
+		if vars := eng.Variables(key); vars != nil {
+			view.Variables = vars
+		}
 		for _, in := range eng.InstanceIncidents(key) {
 			view.Incidents = append(view.Incidents, fmt.Sprintf("%s at %s: %s", in.ErrorType, in.ElementID, in.ErrorMessage))
 		}
+	}
+	if view.State != "active" {
+		view.Variables = final
 	}
 	if g.Output == "json" {
 		return writeJSON(f.IO.Out, view)
