@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 
 	"github.com/wfctl/wfctl/pkg/broker"
@@ -44,8 +45,9 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if opts.Advertise != "" {
 		bopts = append(bopts, broker.WithAdvertisedAddr(opts.Advertise))
 	}
+	plog := &persistLog{}
 	if opts.DataDir != "" {
-		bopts = append(bopts, broker.WithDataDir(opts.DataDir))
+		bopts = append(bopts, broker.WithDataDir(opts.DataDir), broker.WithLogger(slog.New(plog)))
 	}
 	b, err := broker.Start(ctx, bopts...)
 	if err != nil {
@@ -53,12 +55,12 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 	r, err := startRunner(ctx, b, opts, nil)
 	if err != nil {
-		return nil, errors.Join(err, b.Close())
+		return nil, errors.Join(withDataDirCause(opts.DataDir, plog, err), b.Close())
 	}
 	loopCtx, cancel := context.WithCancel(context.Background())
 	s := &Server{broker: b, run: r, cancel: cancel, done: make(chan struct{})}
 	go func() {
-		s.err = s.serve(loopCtx, opts)
+		s.err = withDataDirCause(opts.DataDir, plog, s.serve(loopCtx, opts))
 		close(s.done)
 	}()
 	return s, nil
