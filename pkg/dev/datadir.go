@@ -106,7 +106,9 @@ type persistLog struct {
 	last string
 }
 
-func (l *persistLog) Enabled(_ context.Context, level slog.Level) bool { return level >= slog.LevelWarn }
+func (l *persistLog) Enabled(_ context.Context, level slog.Level) bool {
+	return level >= slog.LevelWarn
+}
 func (l *persistLog) Handle(_ context.Context, r slog.Record) error {
 	if strings.HasPrefix(r.Message, "persist") {
 		l.mu.Lock()
