@@ -2,8 +2,10 @@ package engine
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -51,6 +53,22 @@ func FuzzCommands(f *testing.F) {
 {"valueType":"JOB","intent":"UPDATE_RETRIES","key":3,"value":{"retries":-1}}
 {"valueType":"JOB","intent":"YIELD","key":1,"value":{}}`,
 		`{"valueType":"DEPLOYMENT","intent":"CREATE","value":{"resources":[{"resourceName":"x.bpmn","resource":"PGRlZmluaXRpb25zLz4="}]}}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	// Large and deep inputs, as clients of wfctl dev may send them: a
+	// string of 1 MiB, a document of 20,000 variables, values nested
+	// 5,000 deep (the JSON decoder's limit is 10,000).
+	many := make([]string, 20000)
+	for i := range many {
+		many[i] = fmt.Sprintf(`"v%d":%d`, i, i)
+	}
+	for _, seed := range []string{
+		`{"valueType":"PROCESS_INSTANCE_CREATION","intent":"CREATE","value":{"bpmnProcessId":"tasks","variables":{"big":"` + strings.Repeat("x", 1<<20) + `"}}}`,
+		`{"valueType":"PROCESS_INSTANCE_CREATION","intent":"CREATE","value":{"bpmnProcessId":"tasks","variables":{"n":1}}}
+{"valueType":"VARIABLE_DOCUMENT","intent":"UPDATE","value":{"scopeKey":4,"variables":{` + strings.Join(many, ",") + `}}}`,
+		`{"valueType":"PROCESS_INSTANCE_CREATION","intent":"CREATE","value":{"bpmnProcessId":"order","variables":{"deep":` +
+			strings.Repeat(`{"a":[`, 2500) + `1` + strings.Repeat(`]}`, 2500) + `}}}`,
 	} {
 		f.Add([]byte(seed))
 	}
