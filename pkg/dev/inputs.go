@@ -129,7 +129,13 @@ func (r *runner) process(cmd engine.Command, where string) (recs []engine.Record
 	if r.opts.failOn != nil && r.opts.failOn(cmd) {
 		panic("failOn (a test's engine failure)")
 	}
-	return r.eng.Process(cmd)
+	recs, err = r.eng.Process(cmd)
+	if err != nil && !isRejection(err) {
+		// Not a rejection: the engine could not finish the command, and
+		// its state may be half changed.
+		return nil, r.setAside(where, fmt.Sprintf("the engine failed on it: %s %s: %v", cmd.ValueType, cmd.Intent, err))
+	}
+	return recs, err
 }
 
 func isRejection(err error) bool {
