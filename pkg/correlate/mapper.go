@@ -26,6 +26,11 @@ type Options struct {
 	// EventTime is where the event time comes from (default: the record
 	// timestamp).
 	EventTime *Source
+	// AllVariables makes every message carry all its record's JSON
+	// fields, whatever the models read: a live engine hands them on to
+	// workers (wfctl dev, as Zeebe's Kafka connectors do). trace leaves
+	// it off and decodes only what the models read.
+	AllVariables bool
 }
 
 // Message is what a record becomes: a message to publish to the engine.
@@ -37,8 +42,9 @@ type Message struct {
 	Time time.Time
 	// Variables are the record's JSON fields the model reads; nil when
 	// the message needs none. Only when the models read variables
-	// beyond correlation keys (conditions, mappings, ...) does a message
-	// carry all its record's fields, which saves decoding every record.
+	// beyond correlation keys (conditions, mappings, ...), or with
+	// Options.AllVariables, does a message carry all its record's
+	// fields, which saves decoding every record.
 	Variables map[string]any
 }
 
@@ -282,7 +288,7 @@ func (m *Mapper) variables(r *Record, ni *nameInfo, key string) (map[string]any,
 		return m.injected(r, ni.name, key)
 	}
 	switch {
-	case m.needVars:
+	case m.needVars || m.opts.AllVariables:
 		return decodeObject(r.Value)
 	case len(m.keyVars) == 0 || ni.keyOnly:
 		return nil, nil

@@ -49,7 +49,7 @@ func (s *modelSet) add(v *engine.ProcessValue) {
 func (s *modelSet) mapper() *correlate.Mapper {
 	if s.stale {
 		s.stale = false
-		m, err := correlate.NewMapper(s.docs, correlate.Options{})
+		m, err := correlate.NewMapper(s.docs, correlate.Options{AllVariables: true})
 		if err == nil {
 			s.m = m
 		}
