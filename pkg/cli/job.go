@@ -1,17 +1,11 @@
 package cli
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
-	"os/exec"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/wfctl/wfctl/pkg/dev"
 	"github.com/wfctl/wfctl/pkg/devclient"
@@ -146,110 +140,4 @@ func newJobFailCmd(f *Factory, g *globalOptions) *cobra.Command {
 	_ = cmd.MarkFlagRequired("retries")
 	ef.bind(cmd)
 	return cmd
-}
-
-func newJobWorkerCmd(f *Factory, g *globalOptions) *cobra.Command {
-	var ef engineFlags
-	var handler string
-	cmd := &cobra.Command{
-		Use:   "worker TYPE --handler CMD",
-		Short: "Work jobs of a type with a shell command, until interrupted",
-		Long: `Read jobs of TYPE from wfctl.jobs and run --handler (with sh -c) for each: it
-gets the job's variables as JSON on stdin; its stdout, a JSON object (or
-nothing), becomes the completion variables; a non-zero exit fails the job with
-its stderr as the message (one retry fewer).`,
-		Example: `  wfctl job worker charge-card --handler 'jq "{charged: true}"'`,
-		Args:    cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if handler == "" {
-				return usageErrorf("--handler is required: the command that works a job")
-			}
-			return runWorker(cmd.Context(), f, ef, args[0], handler)
-		},
-	}
-	cmd.Flags().StringVar(&handler, "handler", "", "shell command that works a job")
-	ef.bind(cmd)
-	return cmd
-}
-
-// runWorker consumes wfctl.jobs in a consumer group per job type, so that
-// workers share the jobs and a restarted worker goes on where it stopped.
-func runWorker(ctx context.Context, f *Factory, ef engineFlags, jobType, handler string) error {
-	return withEngine(ctx, f, ef, func(c *devclient.Client) error {
-		_, cl, err := kafkaClient(ctx, f, ef.Kafka, kgo.ConsumerGroup("wfctl-worker-"+jobType), kgo.ConsumeTopics(dev.TopicJobs),
-			kgo.FetchIsolationLevel(kgo.ReadCommitted()))
-		if err != nil {
-			return err
-		}
-		defer cl.Close()
-		fmt.Fprintf(f.IO.ErrOut, "working %s jobs with %q (Ctrl-C to stop)\n", jobType, handler)
-		for {
-			fs := cl.PollFetches(ctx)
-			if ctx.Err() != nil {
-				return nil
-			}
-			if err := fs.Err0(); err != nil {
-				return err
-			}
-			var ferr error
-			fs.EachRecord(func(r *kgo.Record) {
-				if ferr != nil || string(r.Key) != jobType {
-					return
-				}
-				var job dev.Job
-				if json.Unmarshal(r.Value, &job) != nil {
-					return
-				}
-				// A push whose deadline passed is stale: the job timed out
-				// and, if it is still to be done, was pushed again later.
-				if job.Deadline > 0 && job.Deadline < f.Now().UnixMilli() {
-					return
-				}
-				ferr = workJob(ctx, f, c, job, handler)
-			})
-			if ferr != nil {
-				return ferr
-			}
-			if err := cl.CommitUncommittedOffsets(ctx); err != nil && ctx.Err() == nil {
-				return err
-			}
-		}
-	})
-}
-
-// workJob runs the handler for one job and completes or fails it.
-func workJob(ctx context.Context, f *Factory, c *devclient.Client, job dev.Job, handler string) error {
-	in, _ := json.Marshal(job.Variables)
-	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, "sh", "-c", handler)
-	cmd.Dir = f.WorkDir
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = bytes.NewReader(in), &stdout, &stderr
-	runErr := cmd.Run()
-	var command engine.Command
-	var vars map[string]any
-	out := bytes.TrimSpace(stdout.Bytes())
-	switch {
-	case runErr != nil:
-		command = failJob(job.Key, max(job.Retries-1, 0), 0, strings.TrimSpace(stderr.String()+" "+runErr.Error()))
-	case len(out) > 0 && json.Unmarshal(out, &vars) != nil:
-		command = failJob(job.Key, max(job.Retries-1, 0), 0, "handler output is not a JSON object: "+string(out))
-	default:
-		command = completeJob(job.Key, vars)
-	}
-	resp, err := c.Do(ctx, command, strconv.FormatInt(job.Key, 10))
-	if err != nil {
-		return err
-	}
-	verb := "completed"
-	if command.Intent == engine.IntentFail {
-		verb = "failed"
-	}
-	if resp.Rejected {
-		// Done elsewhere meanwhile (another worker, a cancelled
-		// instance): the engine refuses, the worker goes on.
-		fmt.Fprintf(f.IO.ErrOut, "job %d (%s, instance %d) not %s: %s\n", job.Key, job.ElementID, job.ProcessInstanceKey, verb, resp.Reason)
-		return nil
-	}
-	fmt.Fprintf(f.IO.ErrOut, "%s job %d (%s, instance %d)\n", verb, job.Key, job.ElementID, job.ProcessInstanceKey)
-	return nil
 }
