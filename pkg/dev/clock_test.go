@@ -250,3 +250,29 @@ func TestClockSurvivesRestart(t *testing.T) {
 	}
 	_ = s
 }
+
+// TestClockSurvivesKill: the real binary, killed with SIGKILL after a
+// `clock add`, keeps the offset when started again on its data folder.
+func TestClockSurvivesKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds wfctl")
+	}
+	bin := buildWfctl(t)
+	dir := t.TempDir()
+	p := startDev(t, bin, "--port", "0", "--data-dir", dir)
+	cl := newClient(t, p.addr)
+	log := newLogReader(t, p.addr)
+	d, _ := rawCommand(t, cl, log, "add", `{"valueType":"CLOCK","intent":"ADD","value":{"offset":7200000}}`)
+	clockDone(t, "add", d)
+	cl.Close()
+	log.stop()
+	p.kill(t)
+
+	p = startDev(t, bin, "--port", "0", "--data-dir", dir)
+	cl = newClient(t, p.addr)
+	log = newLogReader(t, p.addr)
+	d, _ = rawCommand(t, cl, log, "show", `{"valueType":"CLOCK","intent":"SHOW"}`)
+	if c := clockDone(t, "show after kill -9", d); c.Offset != 7200000 || c.Time-c.Wall != 7200000 || c.Pinned {
+		t.Errorf("after kill -9: %+v", c)
+	}
+}
