@@ -308,6 +308,7 @@ func writeExamples(w io.Writer, p ui.Painter, s *dev.Server) {
 	ex("start an instance", "wfctl instance create"+b+` order --variables '{"orderId":"o-1"}'`)
 	ex("work the jobs of a type with a command", "wfctl job worker"+b+` charge --handler './charge.sh'`)
 	ex("follow what the engine does", "wfctl records"+b+" --follow")
+	ex("move the engine's clock an hour ahead: what falls due by then happens now", "wfctl clock add"+b+" 1h")
 	fmt.Fprintln(w, p.Paint(ui.Bold, "... or with any Kafka client:"))
 	ex("start an instance: a command on "+dev.TopicCommands,
 		`echo '{"valueType":"PROCESS_INSTANCE_CREATION","intent":"CREATE","value":{"bpmnProcessId":"order","variables":{"orderId":"o-1"}}}' | `+

@@ -2,6 +2,7 @@ package dev
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -96,16 +97,17 @@ func (b *batch) jobBecameActivatable(typ string) {
 }
 
 // begin starts a transaction's records: the engine's clock moves to the
-// wall clock first, so that what fell due happens before the inputs and
-// the inputs' records carry the time they were processed.
+// dev clock (the wall clock, unless clock control moved it) first, so
+// that what fell due happens before the inputs and the inputs' records
+// carry the time they were processed.
 func (r *runner) begin() error {
-	now := r.opts.Now()
-	if now.UnixMilli() <= r.eng.Now().UnixMilli() {
+	now := r.clockNow()
+	if now <= r.eng.Now().UnixMilli() {
 		return nil
 	}
-	recs, err := r.eng.Tick(now)
+	recs, err := r.eng.Tick(time.UnixMilli(now))
 	if err != nil {
-		return fmt.Errorf("engine clock tick to %s: %w", now.UTC().Format("2006-01-02T15:04:05.000Z"), err)
+		return fmt.Errorf("engine clock tick to %s: %w", formatMillis(now), err)
 	}
 	r.engineRecords(recs, nil)
 	r.due.popUntil(r.eng.Now().UnixMilli())

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -67,5 +68,16 @@ func TestDocumentedCommands(t *testing.T) {
 	b, _ := json.Marshal(done)
 	if done.Status != DoneRejected || !strings.Contains(string(b), `"reason":"Expected to find process definition with process ID 'nope'`) {
 		t.Errorf("rejection: %s", b)
+	}
+
+	// Clock control, the pin a time to come rather than the README's.
+	send("clock-add", `{"valueType":"CLOCK","intent":"ADD","value":{"offset":3600000}}`)
+	pin := strconv.FormatInt(time.Now().Add(2*time.Hour).UnixMilli(), 10)
+	send("clock-pin", `{"valueType":"CLOCK","intent":"PIN","value":{"time":1798761600000}}`, "1798761600000", pin)
+	send("clock-reset", `{"valueType":"CLOCK","intent":"RESET"}`)
+	done = send("clock-show", `{"valueType":"CLOCK","intent":"SHOW"}`)
+	b, _ = json.Marshal(done)
+	if !strings.Contains(string(b), `"clock":{"time":`+pin+`,"wall":`) || !strings.Contains(string(b), `,"offset":0,"pinned":false}`) {
+		t.Errorf("clock show: %s", b)
 	}
 }

@@ -29,6 +29,7 @@ func (r *runner) commit() error {
 		return r.out.err
 	}
 	cp := Checkpoint{Offsets: r.offsets, Clock: r.eng.Now().UnixMilli()}
+	r.clock.checkpoint(&cp)
 	r.out.add(TopicRecords, nil, Marshal(cp), checkpointHeaders)
 	r.counts.Batches++
 	r.counts.Records += int64(len(r.out.recs) + len(r.out.side))

@@ -59,10 +59,25 @@ func (r *runner) command(rec *kgo.Record) error {
 	}
 	var cmd engine.Command
 	if err := cmd.UnmarshalJSON(rec.Value); err != nil {
+		// Clock control is the server's, not the engine's.
+		cc, isClock, cerr := parseClockCommand(rec.Value)
+		if isClock && cerr == nil {
+			return r.clockCommand(cc, headers, where)
+		}
+		reason := "the command is not an engine command in JSON ({\"valueType\",\"intent\",\"key\",\"value\"}): " + err.Error()
+		if isClock {
+			reason = cerr.Error()
+		}
 		r.counts.Rejected++
-		r.commandDone(headers, Done{Status: DoneRejected, Command: where,
-			Reason: "the command is not an engine command in JSON ({\"valueType\",\"intent\",\"key\",\"value\"}): " + err.Error()})
+		r.commandDone(headers, Done{Status: DoneRejected, Command: where, Reason: reason})
 		return nil
+	}
+	if cmd.ValueType == engine.ValueClock {
+		if reason := r.tickAhead(&cmd); reason != "" {
+			r.counts.Rejected++
+			r.commandDone(headers, Done{Status: DoneRejected, Command: where, Reason: reason})
+			return nil
+		}
 	}
 	if err := r.yieldPushedJobs(cmd, headers, where); err != nil {
 		return err
@@ -197,6 +212,9 @@ func appendDone(b []byte, d *Done) []byte {
 	}
 	if d.DuplicateOf != "" {
 		b = appendStr(b, `,"duplicateOf":`, d.DuplicateOf)
+	}
+	if d.Clock != nil {
+		b = append(append(b, `,"clock":`...), Marshal(d.Clock)...)
 	}
 	return append(b, '}')
 }

@@ -211,7 +211,8 @@ func TestProtocolEncoders(t *testing.T) {
 		t.Errorf("job:\n got %s\nwant %s", got, want)
 	}
 	for _, d := range []Done{{Status: DoneOK, Command: "wfctl.commands/0@1", Position: 3},
-		{Status: DoneRejected, Command: sampleText, Reason: sampleText}, {Status: DoneOK, Command: "c", DuplicateOf: "d"}} {
+		{Status: DoneRejected, Command: sampleText, Reason: sampleText}, {Status: DoneOK, Command: "c", DuplicateOf: "d"},
+		{Status: DoneOK, Command: "c", Clock: &Clock{Time: 5, Wall: 4, Offset: 1, Pinned: true}}} {
 		if got, want := appendDone(nil, &d), Marshal(d); string(got) != string(want) {
 			t.Errorf("done:\n got %s\nwant %s", got, want)
 		}

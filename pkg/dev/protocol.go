@@ -44,7 +44,8 @@
 // live 0: it reaches the instances waiting now or starts one, and is not
 // buffered for instances that start waiting later, which is what the
 // record meant and what `wfctl trace` does with the same topic). Before
-// the batch's inputs the engine's clock is ticked to the wall clock.
+// the batch's inputs the engine's clock is ticked to the dev clock (see
+// Time).
 //
 // A command whose wfctl-request id was run recently (the last 131,072
 // request ids, across restarts) is not run again: its Done marker says
@@ -93,11 +94,16 @@
 //
 // # Time
 //
-// The engine's clock follows the wall clock ([Options].Now). Besides the
-// tick before each batch, the server checks every [TickEvery] whether
-// anything fell due (timers, job deadlines, back-offs of failed jobs,
-// buffered messages' expiry), as announced by the events, and ticks only
-// then: an idle server writes nothing.
+// The engine's clock follows the dev clock: the wall clock
+// ([Options].Now) plus an offset, or a pinned time, which only clock
+// control changes (CLOCK ADD, PIN, RESET: see [ClockAdd]); the clock
+// control is in every checkpoint. Besides the tick before each batch, the
+// server checks every [TickEvery] whether anything fell due (timers, job
+// deadlines, back-offs of failed jobs, buffered messages' expiry), as
+// announced by the events, and ticks only then: an idle server writes
+// nothing. The engine's clock never goes back, so a raw CLOCK TICK ahead
+// of the dev clock is rejected: it would leave every timer and job
+// deadline waiting for the wall clock to catch up with it.
 //
 // # Jobs for Kafka workers
 //
@@ -167,6 +173,73 @@ type Checkpoint struct {
 	Offsets map[string]int64 `json:"offsets"`
 	// Clock is the engine clock, Unix milliseconds.
 	Clock int64 `json:"clock"`
+	// ClockOffset is how far clock control (CLOCK ADD) set the dev clock
+	// ahead of the wall clock, in milliseconds; absent when none.
+	ClockOffset int64 `json:"clockOffset,omitempty"`
+	// ClockPin is the time the dev clock is pinned at (CLOCK PIN), Unix
+	// milliseconds; absent when it is not pinned.
+	ClockPin *int64 `json:"clockPin,omitempty"`
+}
+
+// Clock control: commands on wfctl.commands that the server runs itself,
+// as Zeebe's clock actuator does, rather than the engine. The dev clock,
+// which the server ticks the engine to, is the wall clock plus an offset,
+// or a pinned time; only these commands change it, and the engine's clock
+// never goes back:
+//
+//	{"valueType":"CLOCK","intent":"ADD","value":{"offset":3600000}}
+//	{"valueType":"CLOCK","intent":"PIN","value":{"time":1798761600000}}
+//	{"valueType":"CLOCK","intent":"RESET"}
+//	{"valueType":"CLOCK","intent":"SHOW"}
+//
+// ADD moves the clock ahead by offset milliseconds (never negative) from
+// the engine's time (the pinned time when pinned, which it stays); PIN
+// stands it still at time, no earlier than the engine's time; RESET
+// follows the wall clock again, and a clock that was ahead stays where it
+// is until the wall clock catches up; SHOW changes nothing. What fell due
+// by the new time happens at once, as the command's records (a CLOCK
+// TICK). The Done marker carries the clock ([Done].Clock). The clock
+// control is in every checkpoint, so it survives a restart.
+const (
+	ClockAdd   = "ADD"
+	ClockPin   = "PIN"
+	ClockReset = "RESET"
+	ClockShow  = "SHOW"
+)
+
+// ClockCommand is a clock control command, as a client writes it to
+// wfctl.commands.
+type ClockCommand struct {
+	// ValueType is "CLOCK".
+	ValueType string `json:"valueType"`
+	// Intent is ClockAdd, ClockPin, ClockReset or ClockShow.
+	Intent string            `json:"intent"`
+	Value  ClockCommandValue `json:"value"`
+}
+
+// ClockCommandValue is a clock control command's value.
+type ClockCommandValue struct {
+	// Offset is how far ADD moves the clock ahead, in milliseconds.
+	Offset int64 `json:"offset,omitempty"`
+	// Time is the time PIN pins the clock at, Unix milliseconds.
+	Time int64 `json:"time,omitempty"`
+}
+
+// Clock is the dev clock, as a clock control command's Done marker
+// reports it.
+type Clock struct {
+	// Time is the engine's clock after the command, Unix milliseconds.
+	Time int64 `json:"time"`
+	// Wall is the server's wall clock when it ran the command, Unix
+	// milliseconds.
+	Wall int64 `json:"wall"`
+	// Offset is how far clock control set the clock ahead of the wall
+	// clock, in milliseconds: 0 when pinned or reset. After a reset the
+	// engine's clock may still be ahead (Time > Wall): it never goes back.
+	Offset int64 `json:"offset"`
+	// Pinned says the clock stands still at Time until a reset, or
+	// another pin or add.
+	Pinned bool `json:"pinned"`
 }
 
 // Deployment is a wfctl.deployments value.
@@ -226,6 +299,9 @@ type Done struct {
 	// produce twice after a crash): it was not run again; Status and
 	// Position are the first one's, and DuplicateOf is where it was read.
 	DuplicateOf string `json:"duplicateOf,omitempty"`
+	// Clock is the dev clock after a clock control command (also one
+	// that was rejected).
+	Clock *Clock `json:"clock,omitempty"`
 }
 
 // TopicProperty is the zeebe:property that names a model's domain topics:

@@ -95,6 +95,7 @@ func (r *runner) fold(f *fold, it *foldItem) error {
 			r.offsets = map[string]int64{}
 		}
 		r.recovery.Checkpoints++
+		r.clock = clockOf(&it.checkpoint)
 		// Whatever fell due up to the checkpoint's clock, the engine did.
 		r.due.popUntil(it.checkpoint.Clock)
 		f.lastSide, f.side = f.side, nil

@@ -38,6 +38,7 @@ type runner struct {
 	consumed map[string]int32
 	models   *modelSet
 	due      dueSet
+	clock    devClock // the clock control; the engine follows clockNow
 	requests *requestLog
 	watch    *watcher
 
@@ -207,7 +208,7 @@ func (r *runner) loop(parent context.Context) error {
 		case f := <-polls:
 			err = r.consume(f)
 		case <-ticker.C:
-			if r.due.ready(r.opts.Now().UnixMilli()) {
+			if r.due.ready(r.clockNow()) {
 				err = r.tickOnly()
 			}
 		case files := <-r.deploys:

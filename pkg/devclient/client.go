@@ -41,6 +41,8 @@ type Response struct {
 	Rejected bool
 	// Reason explains a rejection.
 	Reason string
+	// Done is the command's Done marker.
+	Done dev.Done
 }
 
 // ErrNoEngine is returned when no engine answers: wfctl dev is not
@@ -49,11 +51,25 @@ var ErrNoEngine = errors.New("no wfctl engine answered")
 
 // Do sends a command and waits for the records it caused.
 func (c *Client) Do(ctx context.Context, cmd engine.Command, routingKey string) (*Response, error) {
+	value, err := json.Marshal(cmd)
+	if err != nil {
+		return nil, err
+	}
+	return c.do(ctx, value, routingKey)
+}
+
+// Clock sends a clock control command (see dev.ClockAdd) and waits for
+// its outcome; the Done marker's Clock is the clock after it.
+func (c *Client) Clock(ctx context.Context, intent string, value dev.ClockCommandValue) (*Response, error) {
+	return c.do(ctx, dev.Marshal(dev.ClockCommand{ValueType: "CLOCK", Intent: intent, Value: value}), "clock")
+}
+
+func (c *Client) do(ctx context.Context, value []byte, routingKey string) (*Response, error) {
 	start, err := c.end(ctx, dev.TopicRecords)
 	if err != nil {
 		return nil, err
 	}
-	req, err := c.Send(ctx, cmd, routingKey)
+	req, err := c.send(ctx, value, routingKey)
 	if err != nil {
 		return nil, err
 	}
@@ -68,11 +84,13 @@ func (c *Client) Do(ctx context.Context, cmd engine.Command, routingKey string) 
 		if done := header(r, dev.HeaderDone); done != "" {
 			resp.Rejected, finished = done == dev.DoneRejected, true
 			// A command refused before the engine ran it (over a limit,
-			// not JSON, set aside) has no rejection record: the reason is
-			// the Done marker's.
-			var d dev.Done
-			if resp.Reason == "" && json.Unmarshal(r.Value, &d) == nil {
-				resp.Reason = d.Reason
+			// not JSON, set aside, a raw tick ahead of the dev clock) has
+			// no rejection record: the reason is the Done marker's.
+			if err := json.Unmarshal(r.Value, &resp.Done); err != nil {
+				return false, fmt.Errorf("%s@%d: %w", dev.TopicRecords, r.Offset, err)
+			}
+			if resp.Reason == "" {
+				resp.Reason = resp.Done.Reason
 			}
 			return true, nil
 		}
@@ -95,11 +113,15 @@ func (c *Client) Do(ctx context.Context, cmd engine.Command, routingKey string) 
 // Send produces a command without waiting for its outcome and returns
 // its request id.
 func (c *Client) Send(ctx context.Context, cmd engine.Command, routingKey string) (string, error) {
-	req := newRequestID()
 	value, err := json.Marshal(cmd)
 	if err != nil {
 		return "", err
 	}
+	return c.send(ctx, value, routingKey)
+}
+
+func (c *Client) send(ctx context.Context, value []byte, routingKey string) (string, error) {
+	req := newRequestID()
 	rec := &kgo.Record{Topic: dev.TopicCommands, Key: []byte(routingKey), Value: value,
 		Headers: []kgo.RecordHeader{{Key: dev.HeaderRequest, Value: []byte(req)}}}
 	if err := c.cl.ProduceSync(ctx, rec).FirstErr(); err != nil {
