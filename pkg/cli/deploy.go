@@ -7,11 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/wfctl/wfctl/bpmn/lint"
 	"github.com/wfctl/wfctl/pkg/devclient"
 	"github.com/wfctl/wfctl/pkg/engine"
 	"github.com/wfctl/wfctl/pkg/ui"
@@ -36,8 +34,9 @@ func newDeployCmd(f *Factory, g *globalOptions) *cobra.Command {
 		Long: `Validate the models with the project's .bpmnlintrc, then deploy them to the
 wfctl engine on -b (default localhost:9092) in one deployment. Errors of the
 engine rules (wfctl/...) and files that do not parse always block; other lint
-errors block unless --no-lint; warnings are printed. A file equal to its
-process's latest version is not deployed again: it is shown as unchanged.`,
+errors block unless --no-lint; warnings are printed. 'wfctl dev --models'
+deploys a model on the same terms. A file equal to its process's latest
+version is not deployed again: it is shown as unchanged.`,
 		Example: `  wfctl deploy order.bpmn
   wfctl deploy models/ -o json`,
 		Args: cobra.MinimumNArgs(1),
@@ -125,45 +124,36 @@ func resourceNames(files []string) []string {
 	return names
 }
 
-// isEngineRule reports whether a finding is about what the engine cannot
-// run (a wfctl/... rule, or a file that does not parse): such errors block
-// a deploy, and a trace, whatever the lint settings.
-func isEngineRule(rule string) bool {
-	return strings.HasPrefix(rule, "wfctl/") || rule == validate.RuleParseError
-}
-
-// lintBeforeDeploy validates the files and refuses what must not deploy.
+// lintBeforeDeploy passes the files through the deploy gate (the one
+// `wfctl dev --models` uses too) and refuses what must not deploy.
 func lintBeforeDeploy(opts *deployOptions, files []string) error {
 	f := opts.f
-	cfg, err := loadLintConfig(f, opts.Config)
+	gate, err := deployGate(f, opts.Config, opts.NoLint)
 	if err != nil {
 		return err
 	}
-	res, err := validate.Run(validate.Options{Dir: f.WorkDir, Files: files, Config: cfg})
+	v, err := gate.Check(files)
 	if err != nil {
 		return &InfraError{Err: err}
 	}
-	blocking := 0
-	for _, file := range res.Files {
-		kept := file.Problems[:0]
-		for _, p := range file.Problems {
-			engineRule := isEngineRule(p.Rule)
-			if p.Severity == lint.Error && (engineRule || !opts.NoLint) {
-				blocking++
-			}
-			if p.Severity >= lint.Warn || engineRule {
-				kept = append(kept, p)
-			}
-		}
-		file.Problems = kept
+	if v.Shown() {
+		_ = validate.Write(f.IO.StyledErr(), "text", v.Result, f.Build.Version, f.IO.PainterErr())
 	}
-	if res.Summary().Errors+res.Summary().Warnings > 0 {
-		_ = validate.Write(f.IO.StyledErr(), "text", res, f.Build.Version, f.IO.PainterErr())
-	}
-	if blocking > 0 {
-		return &FindingError{Err: fmt.Errorf("not deployed: %d blocking problem(s); fix them, or use --no-lint for lint errors", blocking)}
+	if v.Blocked() {
+		return &FindingError{Err: errors.New(v.Reason())}
 	}
 	return nil
+}
+
+// deployGate is the gate models pass before they are deployed, by
+// `wfctl deploy` and by `wfctl dev --models`: the rule config of --config
+// or the nearest .bpmnlintrc, and --no-lint.
+func deployGate(f *Factory, config string, noLint bool) (*validate.Gate, error) {
+	cfg, err := loadLintConfig(f, config)
+	if err != nil {
+		return nil, err
+	}
+	return &validate.Gate{Config: cfg, Dir: f.WorkDir, NoLint: noLint}, nil
 }
 
 func writeDeployed(f *Factory, output string, rows []deployed) error {

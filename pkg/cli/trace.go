@@ -288,7 +288,7 @@ func checkTraceModels(opts *traceOptions) (*lint.Config, error) {
 	for _, file := range res.Files {
 		kept := file.Problems[:0]
 		for _, p := range file.Problems {
-			if p.Severity == lint.Error && isEngineRule(p.Rule) {
+			if p.Severity == lint.Error && validate.IsEngineRule(p.Rule) {
 				kept = append(kept, p)
 				blocking++
 			}

@@ -75,10 +75,13 @@ func (e *ReadError) Unwrap() error { return e.Err }
 // Options configure Run.
 type Options struct {
 	// Dir resolves relative paths.
-	Dir    string
-	Files  []string
-	Stdin  io.Reader
-	Config *lint.Config
+	Dir   string
+	Files []string
+	Stdin io.Reader
+	// Sources hold the content of files already read, by their path in
+	// Files: they are linted instead of what is on disk.
+	Sources map[string][]byte
+	Config  *lint.Config
 	// Workers bounds parallelism; 0 means GOMAXPROCS.
 	Workers int
 }
@@ -151,6 +154,9 @@ func checkFile(opts Options, linter *lint.Linter, path string) (*File, error) {
 }
 
 func readInput(opts Options, path string) ([]byte, string, error) {
+	if src, ok := opts.Sources[path]; ok {
+		return src, path, nil
+	}
 	if path == Stdin {
 		if opts.Stdin == nil {
 			return nil, StdinName, &ReadError{Path: StdinName, Err: errors.New("no standard input")}
