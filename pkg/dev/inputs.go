@@ -277,6 +277,7 @@ func (r *runner) domainRecord(rec *kgo.Record) error {
 
 // deployModels deploys model files from the models folder, each as its
 // own deployment (one invalid file blocks no other), as one transaction.
+// A model the gate refuses is not deployed: nothing is written for it.
 func (r *runner) deployModels(files []modelFile) error {
 	if len(files) == 0 {
 		return nil
@@ -304,6 +305,14 @@ func (r *runner) deployModel(f modelFile) error {
 		r.notify(Notice{Kind: ModelRejected, Model: f.Name, Message: reason})
 		return nil
 	}
+	var diagnostics string
+	if r.opts.Gate != nil {
+		var ok bool
+		if diagnostics, ok = r.opts.Gate(f.Name, f.Content); !ok {
+			r.notify(Notice{Kind: ModelRejected, Model: f.Name, Message: diagnostics})
+			return nil
+		}
+	}
 	cmd := engine.Command{ValueType: engine.ValueDeployment, Intent: engine.IntentCreate, Key: -1,
 		Value: &engine.DeploymentValue{Resources: []engine.Resource{{Name: f.Name, Content: f.Content}}}}
 	recs, err := r.process(cmd, where+"@"+f.sum())
@@ -315,7 +324,11 @@ func (r *runner) deployModel(f modelFile) error {
 	}
 	d := doneOf(recs, err, where)
 	r.done(headers, d)
-	r.notify(deployNotice(f.Name, recs, d))
+	n := deployNotice(f.Name, recs, d)
+	if n.Kind != ModelRejected {
+		n.Message = diagnostics
+	}
+	r.notify(n)
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -122,6 +123,56 @@ func TestModelsFolder(t *testing.T) {
 	if !un.Processes[0].Duplicate || un.Processes[0].Version != 2 {
 		t.Errorf("after the restart: %+v", un)
 	}
+}
+
+// TestModelsGate: a model the gate refuses is not deployed (nothing is
+// written for it) and blocks no other; the gate's diagnostics are in the
+// notices, of a refused model and of a deployed one (warnings); a model
+// fixed on disk passes the next time.
+func TestModelsGate(t *testing.T) {
+	models := t.TempDir()
+	writeModel(t, models, "order.bpmn", readModel(t, "order.bpmn"))
+	writeModel(t, models, "sub/refused.bpmn", readModel(t, "work.bpmn"))
+	var judged []string
+	gate := func(model string, content []byte) (string, bool) {
+		judged = append(judged, model)
+		if strings.Contains(string(content), `id="work"`) {
+			return model + ":1:1: error: refused by the test's gate", false
+		}
+		return model + ": a warning", true
+	}
+	n := newNotices()
+	s := startServer(t, Options{ModelsDir: models, Gate: gate, Notify: n.notify})
+	log := newLogReader(t, s.Addr())
+
+	dep := n.wait(t, "order.bpmn deployed", kindIs(ModelDeployed, "order.bpmn"))
+	if dep.Message != "order.bpmn: a warning" {
+		t.Errorf("the deployed model's diagnostics: %q", dep.Message)
+	}
+	rej := n.wait(t, "refused.bpmn refused", kindIs(ModelRejected, "sub/refused.bpmn"))
+	if rej.Message != "sub/refused.bpmn:1:1: error: refused by the test's gate" || len(rej.Processes) != 0 {
+		t.Errorf("refused: %+v", rej)
+	}
+	log.request("wfctl-dev:models/order.bpmn")
+	inspect(t, s, func(e *engine.Engine) {
+		if ps := e.Processes(); len(ps) != 1 || ps[0].BPMNProcessID != "order" {
+			t.Errorf("processes: %+v", ps)
+		}
+	})
+	log.mu.Lock()
+	if _, ok := log.done["wfctl-dev:models/sub/refused.bpmn"]; ok {
+		t.Errorf("the refused model has a Done marker: it reached the engine")
+	}
+	log.mu.Unlock()
+
+	changed := strings.Replace(string(readModel(t, "work.bpmn")), `id="work"`, `id="work-fixed"`, 1)
+	writeModel(t, models, "sub/refused.bpmn", []byte(changed))
+	n.wait(t, "the fixed model deployed", kindIs(ModelDeployed, "sub/refused.bpmn"))
+	inspect(t, s, func(e *engine.Engine) {
+		if !slices.Equal(judged, []string{"order.bpmn", "sub/refused.bpmn", "sub/refused.bpmn"}) {
+			t.Errorf("judged %v", judged)
+		}
+	})
 }
 
 func writeModel(t *testing.T, dir, name string, src []byte) {

@@ -49,6 +49,9 @@ type Options struct {
 	// ModelsDir, when set, is deployed at start and watched: a model
 	// that changes is deployed again.
 	ModelsDir string
+	// Gate, when set, judges each model of ModelsDir before it is
+	// deployed (see [Gate]); without one, only the engine judges.
+	Gate Gate
 	// Now is the wall clock the engine follows (default time.Now).
 	Now func() time.Time
 	// Notify receives what the server does that a user wants to know
@@ -151,6 +154,16 @@ func (l *Limits) withDefaults() error {
 	return nil
 }
 
+// Gate judges a model of the models folder before the server deploys
+// it: model is the file's name (slash-separated, relative to the models
+// folder), content what would be deployed. A model the gate refuses (ok
+// false) is not deployed and blocks no other; diagnostics, shown in the
+// model's notice either way, say why (file:line:col) and what to do, or
+// what a model that passed should still be told (warnings). `wfctl dev`
+// passes the gate `wfctl deploy` uses, so that both deploy the same
+// models. It is called on the server's goroutine, one model at a time.
+type Gate func(model string, content []byte) (diagnostics string, ok bool)
+
 // OptionError is an invalid option: a usage error, not an infrastructure
 // one.
 type OptionError struct {
@@ -171,8 +184,9 @@ const (
 	// ModelUnchanged: a model file was deployed again, but equals the
 	// latest version (a duplicate).
 	ModelUnchanged
-	// ModelRejected: the engine rejected a model file; Message holds
-	// the validator's diagnostics.
+	// ModelRejected: a model file was not deployed: the gate (see
+	// [Gate]) refused it, or the engine rejected it; Message holds the
+	// diagnostics.
 	ModelRejected
 	// ModelUnreadable: a model file could not be read.
 	ModelUnreadable
@@ -203,7 +217,8 @@ type Notice struct {
 	// Input is the input (topic/partition@offset) of an InputSetAside or
 	// InputRefused notice.
 	Input string
-	// Message is the diagnostics of a rejected or unreadable model, or
-	// what is wrong with a topic name or an input.
+	// Message is the diagnostics of a rejected or unreadable model (or
+	// the gate's warnings about a deployed one), or what is wrong with a
+	// topic name or an input.
 	Message string
 }
