@@ -10,8 +10,9 @@ import (
 // bpmn knows only etree and the standard library, FEEL and the engine know
 // nothing of Kafka or terminals, the record mapping (pkg/correlate) only
 // the model and FEEL, trace and dev share it rather than import each
-// other, only Kafka-facing packages import franz-go, and only pkg/ui
-// imports lipgloss.
+// other, the dev server and its client get the deploy gate from the CLI
+// rather than import the validator or the CLI, only Kafka-facing packages
+// import franz-go, and only pkg/ui imports lipgloss.
 func TestDependencyDirection(t *testing.T) {
 	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}:{{join .Imports \" \"}}", "github.com/wfctl/wfctl/...").Output()
 	if err != nil {
@@ -36,6 +37,8 @@ func TestDependencyDirection(t *testing.T) {
 				t.Errorf("%s imports %s: the record mapping knows only the model and FEEL (trace and dev use it, not the other way)", pkg, imp)
 			case (pkg == "pkg/dev" && local == "pkg/trace") || (pkg == "pkg/trace" && local == "pkg/dev"):
 				t.Errorf("%s imports %s: the dev server and trace share the mapping through pkg/correlate, not each other", pkg, imp)
+			case (pkg == "pkg/dev" || pkg == "pkg/devclient") && (local == "pkg/cli" || local == "pkg/validate"):
+				t.Errorf("%s imports %s: the dev server takes the deploy gate as a function (dev.Options.Gate) from the CLI, it does not reach up for it", pkg, imp)
 			case strings.HasPrefix(imp, "github.com/twmb/franz-go") && !kafkaFacing[pkg]:
 				t.Errorf("%s imports %s: only Kafka-facing packages import franz-go", pkg, imp)
 			case strings.Contains(imp, "lipgloss") && pkg != "pkg/ui":

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -31,6 +32,7 @@ type devOptions struct {
 	DataDir    string
 	InMemory   bool
 	Models     string
+	NoLint     bool
 	Topics     []string
 	Partitions int
 	// Limits (0: the server's defaults).
@@ -61,7 +63,10 @@ The broker listens on 127.0.0.1 only, unless --listen says otherwise. State is
 kept in --data-dir (every write synced to disk): stop or kill wfctl dev at any
 moment and start it again, and every deployment, instance, job, timer and
 variable is back. --models deploys a folder's models at start and again when
-they change.
+they change, each on the terms of 'wfctl deploy': validated with the nearest
+.bpmnlintrc, a model with errors is not deployed (its diagnostics are printed)
+unless they are lint errors and --no-lint is given; errors of the engine rules
+(wfctl/...) always block.
 
 When the broker accepts connections and the engine is running, a line
 "ready HOST:PORT" is printed on standard output, alone, for scripts to wait
@@ -91,6 +96,7 @@ Exit code 3 when the port is taken or the data folder is in use.`,
 	fl.StringVar(&opts.DataDir, "data-dir", ".wfctl/dev", "folder that keeps the broker's log and with it the engine's state")
 	fl.BoolVar(&opts.InMemory, "in-memory", false, "keep nothing on disk: the state is lost when wfctl dev stops")
 	fl.StringVar(&opts.Models, "models", "", "deploy the models (*.bpmn) in this folder, and again when they change")
+	fl.BoolVar(&opts.NoLint, "no-lint", false, "deploy --models despite lint errors (engine-rule errors still block), as deploy --no-lint")
 	fl.StringSliceVar(&opts.Topics, "topics", nil, "domain topics whose records become messages (comma-separated)")
 	fl.IntVar(&opts.Partitions, "partitions", dev.DefaultPartitions, "partitions of a domain topic wfctl dev creates")
 	opts.MaxCommand, opts.MaxDocument, opts.MaxRecords = dev.DefaultMaxCommandSize, dev.DefaultMaxDocumentSize, dev.DefaultMaxRecordsSize
@@ -123,8 +129,28 @@ func (o *devOptions) serverOptions() (dev.Options, error) {
 		if st, err := os.Stat(so.ModelsDir); err != nil || !st.IsDir() {
 			return so, usageErrorf("--models %s: no such folder", o.Models)
 		}
+		gate, err := deployGate(o.f, "", o.NoLint)
+		if err != nil {
+			return so, err
+		}
+		so.Gate = modelsGate(o.f, gate, o.Models)
 	}
 	return so, nil
+}
+
+// modelsGate judges the models of --models as 'wfctl deploy' judges
+// files: the same gate, the model shown and matched against the config's
+// overrides by its path below the folder as typed (models/order.bpmn).
+func modelsGate(f *Factory, gate *validate.Gate, models string) dev.Gate {
+	return func(model string, content []byte) (string, bool) {
+		v := gate.CheckSource(filepath.Join(models, filepath.FromSlash(model)), content)
+		var b strings.Builder
+		if v.Shown() {
+			_ = validate.Write(&b, "text", v.Result, f.Build.Version, f.IO.PainterErr())
+		}
+		b.WriteString(v.Reason())
+		return strings.TrimRight(b.String(), "\n"), !v.Blocked()
+	}
 }
 
 // listenAddr is --listen (a host, or host:port) with --port.
@@ -231,6 +257,9 @@ func printNotice(f *Factory, n dev.Notice, started bool) {
 			verb = p.Paint(ui.Faint, "unchanged")
 		}
 		fmt.Fprintf(w, "%s %s: %s\n", verb, n.Model, strings.Join(procs, ", "))
+		if n.Message != "" { // the gate's warnings
+			fmt.Fprintln(w, indent(n.Message))
+		}
 	case dev.ModelRejected:
 		fmt.Fprintf(w, "%s %s was not deployed:\n%s\n", p.Paint(ui.BoldRed, "error:"), n.Model, indent(n.Message))
 	case dev.ModelUnreadable:
