@@ -15,29 +15,34 @@ import (
 // version's, since instances of an old version still wait for their
 // messages) and name the domain topics.
 type modelSet struct {
-	seen   map[string]bool // resource checksums
+	seen   map[string]*bpmn.Document // parsed resources, by checksum
 	docs   []*bpmn.Document
 	topics map[string]bool
 	m      *correlate.Mapper
 	stale  bool
+	// processes are the latest versions, for Server.Processes.
+	processes processList
 }
 
 func newModelSet() *modelSet {
-	return &modelSet{seen: map[string]bool{}, topics: map[string]bool{}}
+	return &modelSet{seen: map[string]*bpmn.Document{}, topics: map[string]bool{}}
 }
 
 // add takes a deployed process version (its Process CREATED event). A
-// resource the engine accepted always parses.
+// resource the engine accepted always parses; one that declares several
+// processes is parsed once.
 func (s *modelSet) add(v *engine.ProcessValue) {
-	if s.seen[v.Checksum] {
+	if doc, ok := s.seen[v.Checksum]; ok {
+		s.processes.note(v, doc)
 		return
 	}
 	doc, err := bpmn.Parse(v.ResourceName, v.Resource)
 	if err != nil {
 		return
 	}
-	s.seen[v.Checksum] = true
+	s.seen[v.Checksum] = doc
 	s.docs = append(s.docs, doc)
+	s.processes.note(v, doc)
 	for _, t := range modelTopics(doc.Definitions) {
 		s.topics[t] = true
 	}

@@ -116,6 +116,10 @@ func (s *Server) DataDir() string { return s.broker.DataDir() }
 // DomainTopics lists the domain topics consumed now, sorted.
 func (s *Server) DomainTopics() []string { return s.current().topicList() }
 
+// Processes describes the latest version of every deployed process,
+// sorted by process id: what a tool can suggest to start or work.
+func (s *Server) Processes() []DeployedProcess { return s.current().models.processes.list() }
+
 // Recovered describes the state the server started from.
 func (s *Server) Recovered() Recovery { return s.current().recovery }
 
