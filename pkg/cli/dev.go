@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -227,7 +226,7 @@ func devStartError(err error) error {
 // printReady prints the banner on stderr, then the ready line on stdout.
 func printReady(opts *devOptions, s *dev.Server, took time.Duration) error {
 	f := opts.f
-	fmt.Fprint(f.IO.StyledErr(), devBanner(f.IO.PainterErr(), s, opts.Models, took))
+	fmt.Fprint(f.IO.StyledErr(), devBanner(f.IO.PainterErr(), s, opts, took))
 	if opts.g.Output == "json" {
 		return json.NewEncoder(f.IO.Out).Encode(map[string]any{"ready": s.Addr(), "listen": s.ListenAddr(),
 			"dataDir": s.DataDir(), "persistent": s.DataDir() != "", "domainTopics": nonNil(s.DomainTopics())})
@@ -281,69 +280,4 @@ func printNotice(f *Factory, n dev.Notice, started bool) {
 func indent(s string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	return "  " + strings.Join(lines, "\n  ")
-}
-
-// devBanner tells what runs where, and how to try it.
-func devBanner(p ui.Painter, s *dev.Server, models string, took time.Duration) string {
-	addr := s.Addr()
-	where := "this machine only"
-	if host, _, _ := net.SplitHostPort(s.ListenAddr()); !net.ParseIP(host).IsLoopback() {
-		where = "listening on " + s.ListenAddr()
-	}
-	state := "in memory: lost when wfctl dev stops"
-	if s.DataDir() != "" {
-		rec := s.Recovered()
-		state = s.DataDir() + ": kept across restarts"
-		if rec.Checkpoints > 0 {
-			state += fmt.Sprintf(" (recovered %d records, %d instances in flight)", rec.Records, rec.Active)
-		}
-	}
-	domain := strings.Join(s.DomainTopics(), ", ")
-	if domain == "" {
-		domain = "none yet: --topics, or zeebe:property wfctl.topic in a model"
-	}
-	pairs := [][2]string{
-		{"broker", addr + " (" + where + ")"},
-		{"state", state},
-		{"topics", strings.Join([]string{dev.TopicCommands, dev.TopicRecords, dev.TopicDeployments, dev.TopicJobs}, ", ")},
-		{"domain", domain},
-	}
-	if models != "" {
-		pairs = append(pairs, [2]string{"models", models + " (watched: changed models are deployed again)"})
-	}
-	var b strings.Builder
-	b.WriteString(ui.Panel(p, fmt.Sprintf("wfctl dev · a Kafka broker with the workflow engine attached · ready in %d ms", took.Milliseconds()), pairs))
-	b.WriteString("\n" + p.Paint(ui.Bold, "Try it, from another terminal:") + "\n")
-	writeExamples(&b, p, s)
-	b.WriteString(p.Paint(ui.Faint, "Ctrl-C stops wfctl dev.") + "\n")
-	return b.String()
-}
-
-func writeExamples(w io.Writer, p ui.Painter, s *dev.Server) {
-	addr := s.Addr()
-	b := ""
-	if addr != "127.0.0.1:9092" && addr != "localhost:9092" {
-		b = " -b " + addr
-	}
-	topic := "orders"
-	if ts := s.DomainTopics(); len(ts) > 0 {
-		topic = ts[0]
-	}
-	ex := func(comment, cmd string) {
-		fmt.Fprintf(w, "  %s\n  %s\n", p.Paint(ui.Faint, "# "+comment), cmd)
-	}
-	kcat := func(args string) string { return "kcat -b " + addr + " " + args }
-	ex("deploy a model", "wfctl deploy"+b+" order.bpmn")
-	ex("start an instance", "wfctl instance create"+b+` order --variables '{"orderId":"o-1"}'`)
-	ex("work the jobs of a type with a command", "wfctl job worker"+b+` charge --handler './charge.sh'`)
-	ex("follow what the engine does", "wfctl records"+b+" --follow")
-	ex("move the engine's clock an hour ahead: what falls due by then happens now", "wfctl clock add"+b+" 1h")
-	fmt.Fprintln(w, p.Paint(ui.Bold, "... or with any Kafka client:"))
-	ex("start an instance: a command on "+dev.TopicCommands,
-		`echo '{"valueType":"PROCESS_INSTANCE_CREATION","intent":"CREATE","value":{"bpmnProcessId":"order","variables":{"orderId":"o-1"}}}' | `+
-			kcat(`-P -t `+dev.TopicCommands+` -H `+dev.HeaderRequest+`=r-1`))
-	ex("an event on a domain topic becomes a message", `echo '{"type":"PaymentReceived","orderId":"o-1"}' | `+kcat(`-P -t `+topic+` -k o-1`))
-	ex("jobs for workers, keyed by type (complete one with a JOB COMPLETE command)",
-		kcat(`-C -t `+dev.TopicJobs+` -X isolation.level=read_committed -f '%k %s\n'`))
-	ex("everything the engine did", kcat(`-C -t `+dev.TopicRecords+` -X isolation.level=read_committed -f '%h %s\n'`))
 }
