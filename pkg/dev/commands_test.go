@@ -3,6 +3,7 @@ package dev
 import (
 	"encoding/base64"
 	"encoding/json"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,14 +16,25 @@ import (
 
 // TestDocumentedCommands sends the commands of the README's examples,
 // written by hand as a kcat user would, and checks each is done "ok":
-// the documentation's JSON is what the server takes.
+// the documentation's JSON is what the server takes, with the model the
+// README's examples use (fixtures/orders/payment.bpmn: a none start
+// event, a job of type charge-card).
 func TestDocumentedCommands(t *testing.T) {
 	s := startServer(t, Options{})
 	cl := newClient(t, s.Addr())
 	log := newLogReader(t, s.Addr())
 	jobs := newJobReader(t, s.Addr())
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The README shows these where the test fills in what it got.
+	shown := strings.NewReplacer("MODEL", "<the file, base64>", "JOBKEY", "2251799813685256", "PIKEY", "2251799813685251")
 	send := func(id, value string, vars ...string) Done {
 		t.Helper()
+		if !strings.Contains(string(readme), shown.Replace(value)) {
+			t.Errorf("%s: the README does not show %s", id, shown.Replace(value))
+		}
 		for i := 0; i+1 < len(vars); i += 2 {
 			value = strings.ReplaceAll(value, vars[i], vars[i+1])
 		}
@@ -34,25 +46,32 @@ func TestDocumentedCommands(t *testing.T) {
 		}
 		return done
 	}
-	model := base64.StdEncoding.EncodeToString(readModel(t, "order.bpmn"))
-	send("deploy", `{"valueType":"DEPLOYMENT","intent":"CREATE","value":{"resources":[{"resourceName":"order.bpmn","resource":"MODEL"}]}}`, "MODEL", model)
-	send("create", `{"valueType":"PROCESS_INSTANCE_CREATION","intent":"CREATE","value":{"bpmnProcessId":"order","variables":{"orderId":"o-1","amount":42}}}`)
+	src, err := os.ReadFile("../../fixtures/orders/payment.bpmn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	model := base64.StdEncoding.EncodeToString(src)
+	send("deploy", `{"valueType":"DEPLOYMENT","intent":"CREATE","value":{"resources":[{"resourceName":"payment.bpmn","resource":"MODEL"}]}}`, "MODEL", model)
+	send("create", `{"valueType":"PROCESS_INSTANCE_CREATION","intent":"CREATE","value":{"bpmnProcessId":"payment","variables":{"orderId":"o-1","amount":42}}}`)
 	job := jobs.nth(1)
+	if job.Type != "charge-card" || job.BPMNProcessID != "payment" {
+		t.Fatalf("the README's job: %+v", job)
+	}
 	key := strconv.FormatInt(job.Key, 10)
 	send("fail", `{"valueType":"JOB","intent":"FAIL","key":JOBKEY,"value":{"retries":2,"retryBackoff":0,"errorMessage":"card declined"}}`, "JOBKEY", key)
 	jobs.nth(2)
 	send("complete", `{"valueType":"JOB","intent":"COMPLETE","key":JOBKEY,"value":{"variables":{"charged":true}}}`, "JOBKEY", key)
-	send("publish", `{"valueType":"MESSAGE","intent":"PUBLISH","value":{"name":"PaymentReceived","correlationKey":"o-1","timeToLive":60000,"variables":{"paid":true}}}`)
 	log.wait("the instance's end", func() bool {
-		for _, r := range log.byRequest["publish"] {
+		for _, r := range log.byRequest["complete"] {
 			if processCompleted(r) {
 				return true
 			}
 		}
 		return false
 	})
+	send("publish", `{"valueType":"MESSAGE","intent":"PUBLISH","value":{"name":"PaymentReceived","correlationKey":"o-1","timeToLive":60000,"variables":{"paid":true}}}`)
 
-	send("create-2", `{"valueType":"PROCESS_INSTANCE_CREATION","intent":"CREATE","value":{"bpmnProcessId":"order","variables":{"orderId":"o-2"}}}`)
+	send("create-2", `{"valueType":"PROCESS_INSTANCE_CREATION","intent":"CREATE","value":{"bpmnProcessId":"payment","variables":{"orderId":"o-1","amount":42}}}`)
 	pi := strconv.FormatInt(instanceOf(t, log, "create-2"), 10)
 	send("variables", `{"valueType":"VARIABLE_DOCUMENT","intent":"UPDATE","value":{"scopeKey":PIKEY,"variables":{"note":"rush"}}}`, "PIKEY", pi)
 	send("cancel", `{"valueType":"PROCESS_INSTANCE","intent":"CANCEL","key":PIKEY,"value":{}}`, "PIKEY", pi)
