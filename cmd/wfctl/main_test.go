@@ -39,12 +39,18 @@ func TestScripts(t *testing.T) {
 		t.Fatal(err)
 	}
 	corpus, _ := filepath.Abs("../../../shared/corpus")
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: *update,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("FIXTURES", fixtures)
 			env.Setenv("CORPUS", corpus)
+			env.Setenv("ROOT", root)
+			env.Values[docsUsed{}] = map[string]bool{}
 			// Tests see wfctl as on a terminal-less CI machine.
 			env.Setenv("NO_COLOR", "")
 			env.Setenv("TERM", "dumb")
@@ -67,6 +73,9 @@ func TestScripts(t *testing.T) {
 			"produce":    cmdProduce,
 			"freeport":   cmdFreePort,
 			"eventually": cmdEventually,
+			// docs_test.go
+			"documented":     cmdDocumented,
+			"all-documented": cmdAllDocumented,
 		},
 	})
 }
