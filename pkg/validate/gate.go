@@ -38,8 +38,6 @@ type Verdict struct {
 	EngineErrors int
 	// LintErrors counts the other errors that block: 0 with NoLint.
 	LintErrors int
-	// NoLint is the gate's NoLint, for Reason.
-	NoLint bool
 }
 
 // IsEngineRule reports whether a rule is about what the engine cannot run
@@ -66,7 +64,7 @@ func (g *Gate) CheckSource(name string, src []byte) *Verdict {
 		// Nothing is read from disk, and a model that does not parse is a
 		// finding: Run cannot fail here. Should it, the model is refused.
 		p := lint.Report{Rule: RuleParseError, Severity: lint.Error, Message: err.Error()}
-		return &Verdict{Result: &Result{Files: []*File{{Path: name, Problems: []lint.Report{p}}}}, EngineErrors: 1, NoLint: g.NoLint}
+		return &Verdict{Result: &Result{Files: []*File{{Path: name, Problems: []lint.Report{p}}}}, EngineErrors: 1}
 	}
 	return v
 }
@@ -76,7 +74,7 @@ func (g *Gate) run(opts Options) (*Verdict, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &Verdict{Result: res, NoLint: g.NoLint}
+	v := &Verdict{Result: res}
 	for _, file := range res.Files {
 		kept := file.Problems[:0]
 		for _, p := range file.Problems {
