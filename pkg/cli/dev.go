@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,6 +37,9 @@ type devOptions struct {
 	Partitions int
 	// Limits (0: the server's defaults).
 	MaxCommand, MaxDocument, MaxRecords byteSize
+	// SASLUsers are NAME:PASSWORD; TLSCert and TLSKey PEM files.
+	SASLUsers       []string
+	TLSCert, TLSKey string
 
 	portSet, dataDirSet bool
 }
@@ -99,6 +103,9 @@ Exit code 3 when the port is taken or the data folder is in use.`,
 	fl.StringSliceVar(&opts.Topics, "topics", nil, "domain topics whose records become messages (comma-separated)")
 	fl.IntVar(&opts.Partitions, "partitions", dev.DefaultPartitions, "partitions of a domain topic wfctl dev creates")
 	opts.MaxCommand, opts.MaxDocument, opts.MaxRecords = dev.DefaultMaxCommandSize, dev.DefaultMaxDocumentSize, dev.DefaultMaxRecordsSize
+	fl.StringArrayVar(&opts.SASLUsers, "sasl-user", nil, "require SASL (SCRAM-SHA-256, SCRAM-SHA-512 or PLAIN) and accept this NAME:PASSWORD (repeatable)")
+	fl.StringVar(&opts.TLSCert, "tls-cert", "", "serve TLS with this certificate (PEM; with --tls-key)")
+	fl.StringVar(&opts.TLSKey, "tls-key", "", "the private key of --tls-cert (PEM)")
 	fl.Var(&opts.MaxCommand, "max-command-size", "largest command on wfctl.commands or record on a domain topic the broker and the engine take")
 	fl.Var(&opts.MaxDocument, "max-document-size", "largest variable document (a command's variables, a domain record) or deployment resource")
 	fl.Var(&opts.MaxRecords, "max-records-size", "most the engine may write for one input, together (and the largest record on wfctl.records and wfctl.jobs)")
@@ -122,6 +129,23 @@ func (o *devOptions) serverOptions() (dev.Options, error) {
 		Limits: dev.Limits{Command: int(o.MaxCommand), Document: int(o.MaxDocument), Records: int(o.MaxRecords)}}
 	if !o.InMemory {
 		so.DataDir = validate.Resolve(o.f.WorkDir, o.DataDir)
+	}
+	for _, u := range o.SASLUsers {
+		name, password, ok := strings.Cut(u, ":")
+		if !ok || name == "" || password == "" {
+			return so, usageErrorf("--sasl-user %q: want NAME:PASSWORD, both not empty", u)
+		}
+		so.Users = append(so.Users, dev.User{Name: name, Password: password})
+	}
+	switch {
+	case (o.TLSCert == "") != (o.TLSKey == ""):
+		return so, usageErrorf("--tls-cert and --tls-key go together: give both, or neither")
+	case o.TLSCert != "":
+		cert, err := tls.LoadX509KeyPair(validate.Resolve(o.f.WorkDir, o.TLSCert), validate.Resolve(o.f.WorkDir, o.TLSKey))
+		if err != nil {
+			return so, usageErrorf("--tls-cert %s with --tls-key %s: %v", o.TLSCert, o.TLSKey, err)
+		}
+		so.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
 	if o.Models != "" {
 		so.ModelsDir = validate.Resolve(o.f.WorkDir, o.Models)
@@ -179,6 +203,14 @@ func runDev(ctx context.Context, opts *devOptions) error {
 		return err
 	}
 	f := opts.f
+	if so.DataDir != "" {
+		privateFiles()
+	}
+	if host, _, _ := net.SplitHostPort(so.Listen); len(so.Users) == 0 && !isLoopback(host) {
+		p := f.IO.PainterErr()
+		fmt.Fprintf(f.IO.StyledErr(), "%s listening on %s without SASL: anyone who can reach this port can drive the engine and read every variable; add --sasl-user NAME:PASSWORD\n",
+			p.Paint(ui.Yellow, "warning:"), so.Listen)
+	}
 	var started atomic.Bool
 	so.Notify = func(n dev.Notice) { printNotice(f, n, started.Load()) }
 	t0 := f.Now()
@@ -280,4 +312,13 @@ func printNotice(f *Factory, n dev.Notice, started bool) {
 func indent(s string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	return "  " + strings.Join(lines, "\n  ")
+}
+
+// isLoopback reports whether a listen host is this machine only.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -42,6 +42,9 @@ func devBanner(p ui.Painter, s *dev.Server, opts *devOptions, took time.Duration
 	if opts.Models != "" {
 		pairs = append(pairs, [2]string{"models", opts.Models + " (watched: changed models are deployed again)"})
 	}
+	if auth := authProps(opts); auth != "" {
+		pairs = append(pairs, [2]string{"auth", auth + " (add these to every command below; kcat takes the same -X, with sasl.mechanisms)"})
+	}
 	var b strings.Builder
 	b.WriteString(ui.Panel(p, fmt.Sprintf("wfctl dev · a Kafka broker with the workflow engine attached · ready in %d ms", took.Milliseconds()), pairs))
 	b.WriteString("\n" + p.Paint(ui.Bold, "Try it, from another terminal:") + "\n")
@@ -153,4 +156,25 @@ func writeExamples(w io.Writer, p ui.Painter, addr string, domainTopics []string
 	ex("jobs for workers, keyed by type (complete one with a JOB COMPLETE command)",
 		kcat(`-C -t `+dev.TopicJobs+` -X isolation.level=read_committed -f '%k %s\n'`))
 	ex("everything the engine did", kcat(`-C -t `+dev.TopicRecords+` -X isolation.level=read_committed -f '%h %s\n'`))
+}
+
+// authProps are the client properties a broker with SASL or TLS needs.
+func authProps(o *devOptions) string {
+	var props []string
+	switch {
+	case len(o.SASLUsers) > 0 && o.TLSCert != "":
+		props = append(props, "-X security.protocol=SASL_SSL")
+	case len(o.SASLUsers) > 0:
+		props = append(props, "-X security.protocol=SASL_PLAINTEXT")
+	case o.TLSCert != "":
+		props = append(props, "-X security.protocol=SSL")
+	}
+	if o.TLSCert != "" {
+		props = append(props, "-X ssl.ca.location="+o.TLSCert)
+	}
+	if len(o.SASLUsers) > 0 {
+		name, _, _ := strings.Cut(o.SASLUsers[0], ":")
+		props = append(props, "-X sasl.mechanism=SCRAM-SHA-256", "-X sasl.username="+name, "-X sasl.password=…")
+	}
+	return strings.Join(props, " ")
 }

@@ -148,3 +148,35 @@ func (l *persistLog) failure(dir string) error {
 	}
 	return &DataDirError{Path: dir, Err: errors.New(last)}
 }
+
+// privateDir creates the data folder readable by its owner alone (0700),
+// or narrows an existing one to that: it holds every variable of every
+// instance. The files the broker writes in it are made 0600 by the
+// process's umask (see wfctl dev).
+func privateDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return &DataDirError{Path: dir, Err: err}
+	}
+	st, err := os.Stat(dir)
+	if err != nil {
+		return &DataDirError{Path: dir, Err: err}
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		if err := os.Chmod(dir, st.Mode().Perm()&0o700); err != nil {
+			return &DataDirError{Path: dir, Err: err}
+		}
+	}
+	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || path == dir {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if info.Mode().Perm()&0o077 != 0 {
+			return os.Chmod(path, info.Mode().Perm()&0o700)
+		}
+		return nil
+	})
+}

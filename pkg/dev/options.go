@@ -1,6 +1,7 @@
 package dev
 
 import (
+	"crypto/tls"
 	"fmt"
 	"time"
 
@@ -59,6 +60,14 @@ type Options struct {
 	// from the server's goroutines, one call at a time.
 	Notify func(Notice)
 
+	// Users, when set, require SASL: clients authenticate as one of them
+	// with SCRAM-SHA-256, SCRAM-SHA-512 or PLAIN; the server's own
+	// clients use the first.
+	Users []User
+	// TLS, when set, serves TLS with this configuration (it holds the
+	// certificate).
+	TLS *tls.Config
+
 	// Limits bound what one input may be and what it may make the engine
 	// write (zero fields take the defaults, see [Limits]).
 	Limits Limits
@@ -83,6 +92,11 @@ func (o *Options) withDefaults() error {
 			return &OptionError{Option: "topics", Err: err}
 		}
 	}
+	for _, u := range o.Users {
+		if u.Name == "" || u.Password == "" {
+			return &OptionError{Option: "sasl-user", Err: fmt.Errorf("%q: want NAME:PASSWORD, both not empty", u.Name)}
+		}
+	}
 	if err := o.Limits.withDefaults(); err != nil {
 		return err
 	}
@@ -94,6 +108,9 @@ func (o *Options) withDefaults() error {
 	}
 	return nil
 }
+
+// User is a SASL user of the broker.
+type User struct{ Name, Password string }
 
 // Limits bound the inputs of the server and what one input may make the
 // engine write, as Zeebe's maxMessageSize does: what the broker accepts

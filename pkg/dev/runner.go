@@ -2,6 +2,7 @@ package dev
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"slices"
@@ -108,10 +109,25 @@ func startRunner(ctx context.Context, b *broker.Broker, opts Options, prev *runn
 // resolve inside the container.
 func (r *runner) connect(ctx context.Context, b *broker.Broker) error {
 	r.cfg = &kafka.Config{Brokers: []string{b.Addr()}, ClientID: "wfctl-dev", DialTimeout: kafka.DefaultDialTimeout}
+	if len(r.opts.Users) > 0 {
+		r.cfg.SASLMechanism, r.cfg.SASLUser, r.cfg.SASLPassword = "SCRAM-SHA-256", r.opts.Users[0].Name, r.opts.Users[0].Password
+	}
+
 	target := loopback(b.ListenAddr())
+	useTLS := r.opts.TLS != nil
 	r.dial = kgo.Dialer(func(ctx context.Context, network, _ string) (net.Conn, error) {
 		var d net.Dialer
-		return d.DialContext(ctx, network, target)
+		conn, err := d.DialContext(ctx, network, target)
+		if err != nil || !useTLS {
+			return conn, err
+		}
+		// The server dials its own socket: the certificate is its own.
+		tc := tls.Client(conn, &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}) //nolint:gosec
+		if err := tc.HandshakeContext(ctx); err != nil {
+			conn.Close()
+			return nil, err
+		}
+		return tc, nil
 	})
 	var err error
 	if r.admin, err = kafka.NewClient(ctx, r.cfg, r.dial); err != nil {

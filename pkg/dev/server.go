@@ -45,6 +45,19 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if opts.Advertise != "" {
 		bopts = append(bopts, broker.WithAdvertisedAddr(opts.Advertise))
 	}
+	for _, u := range opts.Users {
+		for _, mech := range []string{"SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN"} {
+			bopts = append(bopts, broker.WithSASLUser(mech, u.Name, u.Password))
+		}
+	}
+	if opts.TLS != nil {
+		bopts = append(bopts, broker.WithTLS(opts.TLS))
+	}
+	if opts.DataDir != "" {
+		if err := privateDir(opts.DataDir); err != nil {
+			return nil, err
+		}
+	}
 	plog := &persistLog{}
 	if opts.DataDir != "" {
 		bopts = append(bopts, broker.WithDataDir(opts.DataDir), broker.WithLogger(slog.New(plog)))
