@@ -21,15 +21,23 @@ type docsUsed struct{}
 // each -r OLD=NEW replaces what the document shows (an instance key) with
 // what the script has. In a Markdown file, the lines of its sh blocks are
 // the commands; in any other file (the banner), indented lines starting
-// with wfctl, echo or kcat. Run it with exec sh -c $VAR:
+// with wfctl, echo or kcat. -in HEADING looks only in the first sh block
+// after the heading that starts with HEADING (as all-documented does).
+// Run it with exec sh -c $VAR:
 //
-//	documented -r 2251799813685253=$KEY CMD $README wfctl instance show
+//	documented -in '## Driving' -r 2251799813685253=$KEY CMD $README wfctl instance show
 func cmdDocumented(ts *testscript.TestScript, neg bool, args []string) {
+	const usage = "usage: documented [-in HEADING] [-r OLD=NEW]... VAR FILE PREFIX..."
 	if neg {
-		ts.Fatalf("usage: documented [-r OLD=NEW]... VAR FILE PREFIX...")
+		ts.Fatalf(usage)
 	}
 	var repl []string
-	for len(args) > 1 && args[0] == "-r" {
+	heading := ""
+	for len(args) > 1 && (args[0] == "-r" || args[0] == "-in") {
+		if args[0] == "-in" {
+			heading, args = args[1], args[2:]
+			continue
+		}
 		old, new, ok := strings.Cut(args[1], "=")
 		if !ok {
 			ts.Fatalf("documented: -r %s: want OLD=NEW", args[1])
@@ -37,10 +45,10 @@ func cmdDocumented(ts *testscript.TestScript, neg bool, args []string) {
 		repl, args = append(repl, old, new), args[2:]
 	}
 	if len(args) < 3 {
-		ts.Fatalf("usage: documented [-r OLD=NEW]... VAR FILE PREFIX...")
+		ts.Fatalf(usage)
 	}
 	prefix := strings.Join(args[2:], " ")
-	for _, line := range commandLines(ts, args[1], "") {
+	for _, line := range commandLines(ts, args[1], heading) {
 		if strings.HasPrefix(line, prefix) {
 			ts.Value(docsUsed{}).(map[string]bool)[line] = true
 			ts.Setenv(args[0], strings.NewReplacer(repl...).Replace(line))
@@ -86,6 +94,7 @@ var trailingComment = regexp.MustCompile(`\s{2,}#.*$`)
 func commandLines(ts *testscript.TestScript, file, heading string) []string {
 	markdown := strings.HasSuffix(file, ".md")
 	inBlock, afterHeading, done := false, heading == "", false
+	continued := false // the last command line ends with a backslash
 	var out []string
 	sc := bufio.NewScanner(strings.NewReader(ts.ReadFile(file)))
 	for sc.Scan() && !done {
@@ -101,7 +110,13 @@ func commandLines(ts *testscript.TestScript, file, heading string) []string {
 			done = inBlock && heading != ""
 			inBlock = !inBlock && afterHeading && strings.TrimPrefix(line, "```") == "sh"
 		case inBlock && strings.TrimSpace(line) != "":
-			out = append(out, trailingComment.ReplaceAllString(strings.TrimSpace(line), ""))
+			l := trailingComment.ReplaceAllString(strings.TrimSpace(line), "")
+			if n := len(out); n > 0 && continued {
+				out[n-1] = strings.TrimSpace(strings.TrimSuffix(out[n-1], "\\")) + " " + l
+			} else {
+				out = append(out, l)
+			}
+			continued = strings.HasSuffix(l, "\\")
 		}
 	}
 	return out
