@@ -63,8 +63,9 @@ func (t *Tracer) RunFile(ctx context.Context, f io.ReaderAt, size int64, name st
 	for _, p := range idx {
 		total += int64(len(p.lines))
 		out := make(chan []event, 4)
-		streams = append(streams, &stream{in: out})
-		go t.feedFile(ctx, f, name, p, out, cancel)
+		st := newStream(out, nil)
+		streams = append(streams, st)
+		go t.feedFile(ctx, f, name, p, out, st.batch, cancel)
 	}
 	rep, err := t.replay(ctx, streams, total, progress)
 	if err != nil {
@@ -189,13 +190,13 @@ func inRange(lines []lineRef, o FileOptions) []lineRef {
 
 // feedFile reads a partition's lines back, maps them and sends them in
 // batches, then closes out.
-func (t *Tracer) feedFile(ctx context.Context, f io.ReaderAt, name string, p *filePartition, out chan<- []event, fail context.CancelCauseFunc) {
+func (t *Tracer) feedFile(ctx context.Context, f io.ReaderAt, name string, p *filePartition, out chan<- []event, batch func(int) []event, fail context.CancelCauseFunc) {
 	defer close(out)
 	win := &window{f: f}
 	var rec correlate.Record
 	for len(p.lines) > 0 {
 		n := min(len(p.lines), batchSize)
-		b := make([]event, n)
+		b := batch(n)
 		for i, l := range p.lines[:n] {
 			text, err := win.line(l)
 			var env *kafka.Envelope

@@ -42,7 +42,9 @@ func (t *Tracer) RunKafka(ctx context.Context, cl *kgo.Client, h kafka.History, 
 	open := func(resume func()) kafka.PartitionSink {
 		ks := newKafkaStream(t, resume)
 		out := make(chan []event, 4)
-		streams = append(streams, &stream{in: out, taken: ks.taken})
+		st := newStream(out, ks.taken)
+		ks.batch = st.batch
+		streams = append(streams, st)
 		feeders.Go(func() {
 			defer close(out)
 			ks.feed(ctx, false, func(b []event, _ bool) bool {
@@ -114,6 +116,8 @@ func plannedRecords(s *kafka.Snapshot) int64 {
 type kafkaStream struct {
 	m      *correlate.Mapper
 	resume func()
+	// batch returns a batch for n events (default: a new one).
+	batch func(n int) []event
 
 	mu       sync.Mutex
 	cond     sync.Cond
@@ -187,7 +191,12 @@ func (ks *kafkaStream) feed(ctx context.Context, follow bool, send func(b []even
 		ks.mu.Unlock()
 		for len(recs) > 0 {
 			n := min(len(recs), batchSize)
-			b := make([]event, n)
+			var b []event
+			if ks.batch != nil {
+				b = ks.batch(n)
+			} else {
+				b = make([]event, n)
+			}
 			for i, kr := range recs[:n] {
 				correlate.FromKafka(kr, &rec)
 				toEvent(ks.m, &rec, &b[i])
