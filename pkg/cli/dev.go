@@ -40,6 +40,8 @@ type devOptions struct {
 	// SASLUsers are NAME:PASSWORD; TLSCert and TLSKey PEM files.
 	SASLUsers       []string
 	TLSCert, TLSKey string
+	// SnapshotEvery is records between snapshots; -1 never.
+	SnapshotEvery int
 
 	portSet, dataDirSet bool
 }
@@ -106,6 +108,7 @@ Exit code 3 when the port is taken or the data folder is in use.`,
 	fl.StringArrayVar(&opts.SASLUsers, "sasl-user", nil, "require SASL (SCRAM-SHA-256, SCRAM-SHA-512 or PLAIN) and accept this NAME:PASSWORD (repeatable)")
 	fl.StringVar(&opts.TLSCert, "tls-cert", "", "serve TLS with this certificate (PEM; with --tls-key)")
 	fl.StringVar(&opts.TLSKey, "tls-key", "", "the private key of --tls-cert (PEM)")
+	fl.IntVar(&opts.SnapshotEvery, "snapshot-every", dev.DefaultSnapshotEvery, "snapshot the state into the data folder every N records written (restarts fold only what follows); -1 never")
 	fl.Var(&opts.MaxCommand, "max-command-size", "largest command on wfctl.commands or record on a domain topic the broker and the engine take")
 	fl.Var(&opts.MaxDocument, "max-document-size", "largest variable document (a command's variables, a domain record) or deployment resource")
 	fl.Var(&opts.MaxRecords, "max-records-size", "most the engine may write for one input, together (and the largest record on wfctl.records and wfctl.jobs)")
@@ -126,7 +129,8 @@ func (o *devOptions) serverOptions() (dev.Options, error) {
 		return so, usageErrorf("--partitions %d: want 1 to 10000", o.Partitions)
 	}
 	so = dev.Options{Listen: listen, Advertise: o.Advertise, Topics: o.Topics, Partitions: o.Partitions, Now: o.f.Now,
-		Limits: dev.Limits{Command: int(o.MaxCommand), Document: int(o.MaxDocument), Records: int(o.MaxRecords)}}
+		SnapshotEvery: o.SnapshotEvery,
+		Limits:        dev.Limits{Command: int(o.MaxCommand), Document: int(o.MaxDocument), Records: int(o.MaxRecords)}}
 	if !o.InMemory {
 		so.DataDir = validate.Resolve(o.f.WorkDir, o.DataDir)
 	}
@@ -302,6 +306,8 @@ func printNotice(f *Factory, n dev.Notice, started bool) {
 			p.Paint(ui.BoldRed, "error:"), n.Input, n.Message)
 	case dev.InputRefused:
 		fmt.Fprintf(w, "%s %s %s\n", p.Paint(ui.Yellow, "warning:"), n.Input, n.Message)
+	case dev.SnapshotFailed:
+		fmt.Fprintf(w, "%s snapshot: %s\n", p.Paint(ui.Yellow, "warning:"), n.Message)
 	case dev.TopicAdded:
 		if started { // before, the banner lists them
 			fmt.Fprintf(w, "consuming topic %s\n", n.Topic)

@@ -25,7 +25,10 @@ func devBanner(p ui.Painter, s *dev.Server, opts *devOptions, took time.Duration
 	if s.DataDir() != "" {
 		rec := s.Recovered()
 		state = s.DataDir() + ": kept across restarts"
-		if rec.Checkpoints > 0 {
+		switch {
+		case rec.Snapshot > 0:
+			state += fmt.Sprintf(" (recovered from a snapshot and %d records after it, %d instances in flight)", rec.Records, rec.Active)
+		case rec.Checkpoints > 0:
 			state += fmt.Sprintf(" (recovered %d records, %d instances in flight)", rec.Records, rec.Active)
 		}
 	}

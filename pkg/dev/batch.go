@@ -42,6 +42,9 @@ type batch struct {
 	err error
 	// stats are the server's counts once this transaction is committed.
 	stats Stats
+	// snap is the snapshot of the state after this batch, written once it
+	// committed.
+	snap *devSnapshot
 }
 
 const arenaChunk = 1 << 20
@@ -86,7 +89,7 @@ func (b *batch) reset() {
 	b.slab, b.slabsUsed = nil, 0
 	b.arena, b.used = nil, 0
 	clear(b.jobs)
-	b.topicsChanged, b.err = false, nil
+	b.topicsChanged, b.err, b.snap = false, nil, nil
 }
 
 func (b *batch) jobBecameActivatable(typ string) {

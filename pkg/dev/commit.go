@@ -31,6 +31,12 @@ func (r *runner) commit() error {
 	cp := Checkpoint{Offsets: r.offsets, Clock: r.eng.Now().UnixMilli()}
 	r.clock.checkpoint(&cp)
 	r.out.add(TopicRecords, nil, Marshal(cp), checkpointHeaders)
+	r.sinceSnapshot += int64(len(r.out.recs))
+	if r.snapshotDue() {
+		if err := r.takeSnapshot(r.out); err != nil {
+			return err
+		}
+	}
 	r.counts.Batches++
 	r.counts.Records += int64(len(r.out.recs) + len(r.out.side))
 	es := r.eng.Stats()
@@ -97,10 +103,15 @@ func (r *runner) send(b *batch) error {
 	if err := r.transact(b.recs); err != nil {
 		return err
 	}
-	if len(b.side) == 0 {
-		return nil
+	if len(b.side) > 0 {
+		if err := r.transact(b.side); err != nil {
+			return err
+		}
 	}
-	return r.transact(b.side)
+	if b.snap != nil {
+		r.writeSnapshot(b)
+	}
+	return nil
 }
 
 // transact writes records in one transaction.

@@ -43,10 +43,13 @@ func TestKillDuringLoad(t *testing.T) {
 	kills := []struct {
 		after int
 		how   string
-	}{{3000, "between transactions"}, {6000, "during a transaction"}, {6000, "right after a restart"}}
+	}{{3000, "between transactions"}, {6000, "during a transaction"}, {6000, "right after a restart"},
+		{9000, "during a snapshot write"}}
 	bin := buildWfctl(t)
 	dir := t.TempDir()
-	p := startDev(t, bin, "--port", "0", "--data-dir", dir)
+	// Snapshots every few batches: restarts restore one and fold the rest.
+	devArgs := []string{"--data-dir", dir, "--snapshot-every", "300"}
+	p := startDev(t, bin, append([]string{"--port", "0"}, devArgs...)...)
 	_, port, _ := net.SplitHostPort(p.addr)
 	addr := p.addr
 
@@ -83,12 +86,18 @@ func TestKillDuringLoad(t *testing.T) {
 
 	for _, k := range kills {
 		dones.wait(fmt.Sprintf("%d creates done", k.after), func() bool { return dones.creates >= k.after })
-		if k.how == "during a transaction" {
+		switch k.how {
+		case "during a transaction":
 			waitOpenTransaction(t, addr)
+		case "during a snapshot write":
+			waitSnapshotWrite(t, dir)
 		}
 		p.kill(t)
 		t.Logf("killed wfctl dev %s, after %d creates were done", k.how, dones.get())
-		p = startDev(t, bin, "--port", port, "--data-dir", dir)
+		p = startDev(t, bin, append([]string{"--port", port}, devArgs...)...)
+		if banner, ok := p.waitStderr("recovered from a snapshot"); !ok {
+			t.Errorf("restarted without a snapshot:\n%s", banner)
+		}
 	}
 	<-produced
 	ackMu.Lock()
@@ -250,6 +259,7 @@ type devProcess struct {
 	cmd    *exec.Cmd
 	addr   string
 	stderr *bytes.Buffer
+	errw   *lockedWriter
 	exited chan struct{}
 }
 
@@ -258,7 +268,8 @@ func startDev(t *testing.T, bin string, args ...string) *devProcess {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"dev"}, args...)...)
 	p := &devProcess{cmd: cmd, stderr: &bytes.Buffer{}, exited: make(chan struct{})}
-	cmd.Stderr = &lockedWriter{w: p.stderr}
+	p.errw = &lockedWriter{w: p.stderr}
+	cmd.Stderr = p.errw
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -287,6 +298,34 @@ func startDev(t *testing.T, bin string, args ...string) *devProcess {
 		t.Fatalf("wfctl dev not ready: %s", p.stderr)
 	}
 	return p
+}
+
+// waitStderr waits up to 10 s for the process to write want to stderr,
+// and returns what it wrote.
+func (p *devProcess) waitStderr(want string) (string, bool) {
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		p.errw.mu.Lock()
+		got := p.stderr.String()
+		p.errw.mu.Unlock()
+		if strings.Contains(got, want) || time.Now().After(deadline) {
+			return got, strings.Contains(got, want)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// waitSnapshotWrite waits until the server is writing a snapshot: its
+// temporary file exists.
+func waitSnapshotWrite(t *testing.T, dir string) {
+	t.Helper()
+	tmp := filepath.Join(dir, SnapshotFileName+".tmp")
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
+		if _, err := os.Stat(tmp); err == nil {
+			return
+		}
+		time.Sleep(50 * time.Microsecond)
+	}
+	t.Fatal("no snapshot written in 20 s")
 }
 
 func (p *devProcess) kill(t *testing.T) {

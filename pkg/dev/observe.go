@@ -28,6 +28,7 @@ func (r *runner) observe(rec *engine.Record, headers []kgo.RecordHeader) {
 		}
 	case *engine.ProcessValue:
 		r.models.add(v)
+		r.deployed = append(r.deployed, cloneProcess(v)) // v is the engine's, reused
 		r.out.topicsChanged = true
 		r.out.add(TopicDeployments, []byte(v.BPMNProcessID), deploymentMessage(rec.Key, v), headers)
 	}

@@ -68,6 +68,11 @@ type Options struct {
 	// certificate).
 	TLS *tls.Config
 
+	// SnapshotEvery is how many records written to wfctl.records make a
+	// snapshot of the state due, with a data folder (see
+	// SnapshotFileName; default [DefaultSnapshotEvery], -1 never).
+	SnapshotEvery int
+
 	// Limits bound what one input may be and what it may make the engine
 	// write (zero fields take the defaults, see [Limits]).
 	Limits Limits
@@ -96,6 +101,12 @@ func (o *Options) withDefaults() error {
 		if u.Name == "" || u.Password == "" {
 			return &OptionError{Option: "sasl-user", Err: fmt.Errorf("%q: want NAME:PASSWORD, both not empty", u.Name)}
 		}
+	}
+	if o.SnapshotEvery == 0 {
+		o.SnapshotEvery = DefaultSnapshotEvery
+	}
+	if o.SnapshotEvery < -1 {
+		return &OptionError{Option: "snapshot-every", Err: fmt.Errorf("%d: want a number of records, or -1 for never", o.SnapshotEvery)}
 	}
 	if err := o.Limits.withDefaults(); err != nil {
 		return err
@@ -220,6 +231,10 @@ const (
 	// InputRefused: a domain record was not published, Message says why
 	// (over a limit).
 	InputRefused
+	// SnapshotFailed: a snapshot could not be written, or the one in the
+	// data folder could not be used (the whole history is folded);
+	// Message says why. Nothing is lost.
+	SnapshotFailed
 )
 
 // Notice is something the server did that a user wants to know about.

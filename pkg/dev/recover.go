@@ -29,12 +29,18 @@ func (r *runner) recover(ctx context.Context) error {
 	if err := r.fence(ctx); err != nil {
 		return err
 	}
-	var f fold
+	from, err := r.restoreSnapshot(ctx)
+	if err != nil {
+		return err
+	}
+	f := fold{lastSide: r.snapSide}
+	r.snapSide = nil
 	p := newFoldPipeline(func(it *foldItem) error { return r.fold(&f, it) })
-	_, err := kafka.ReadHistory(ctx, r.admin, kafka.History{Topics: []string{TopicRecords}}, p.add)
+	_, err = kafka.ReadHistory(ctx, r.admin, kafka.History{Topics: []string{TopicRecords}, From: kafka.AtOffset(from)}, p.add)
 	if err = errors.Join(err, p.finish()); err != nil {
 		return fmt.Errorf("recovering the engine's state from %s: %w", TopicRecords, err)
 	}
+	r.lastSnapshot = r.opts.Now()
 	if err := r.republish(ctx, f.lastSide); err != nil {
 		return err
 	}
@@ -113,6 +119,7 @@ func (r *runner) fold(f *fold, it *foldItem) error {
 			f.derive(er, it.src.Headers)
 			if v, ok := er.Value.(*engine.ProcessValue); ok {
 				r.models.add(v)
+				r.deployed = append(r.deployed, cloneProcess(v))
 			}
 		}
 	}

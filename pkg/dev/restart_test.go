@@ -3,6 +3,7 @@ package dev
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -33,11 +34,20 @@ func (c *fakeClock) Advance(d time.Duration) {
 // job, one at a long timer and one at a short timer, and starts another
 // on the same data folder: the recovered engine's state is the same, byte
 // for byte (its snapshot), the job can be completed, the short timer
-// fires when its time comes, and no command was applied twice.
+// fires when its time comes, and no command was applied twice. So it is
+// without snapshots (the whole of wfctl.records folded), with a snapshot
+// of every batch (nothing after it to fold), and with one every few
+// records (a snapshot, and the batches after it folded on top).
 func TestRestartRestoresState(t *testing.T) {
+	for _, every := range []int{-1, 1, 12} {
+		t.Run(fmt.Sprintf("snapshot-every=%d", every), func(t *testing.T) { testRestart(t, every) })
+	}
+}
+
+func testRestart(t *testing.T, every int) {
 	dir := t.TempDir()
 	clock := &fakeClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-	s1 := startServer(t, Options{DataDir: dir, Now: clock.Now})
+	s1 := startServer(t, Options{DataDir: dir, Now: clock.Now, SnapshotEvery: every})
 	cl := newClient(t, s1.Addr())
 	log := newLogReader(t, s1.Addr())
 	produce(t, cl,
@@ -52,6 +62,13 @@ func TestRestartRestoresState(t *testing.T) {
 		}
 	}
 	a, c := instanceOf(t, log, "create-a"), instanceOf(t, log, "create-c")
+	// A message nothing waits for: a batch of a few records, after the
+	// last snapshot when they are taken every 12.
+	produce(t, cl, commandRecord(t, "publish", engine.Command{ValueType: engine.ValueMessage, Intent: engine.IntentPublish, Key: -1,
+		Value: &engine.MessageValue{Name: "Nobody", CorrelationKey: "k"}}))
+	if done, _ := log.request("publish"); done.Status != DoneOK {
+		t.Fatalf("publish: %+v", done)
+	}
 	var before []byte
 	var jobKey int64
 	inspect(t, s1, func(e *engine.Engine) {
@@ -71,10 +88,19 @@ func TestRestartRestoresState(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s2 := startServer(t, Options{DataDir: dir, Now: clock.Now})
+	s2 := startServer(t, Options{DataDir: dir, Now: clock.Now, SnapshotEvery: every})
 	rec := s2.Recovered()
-	if rec.Active != 3 || rec.Checkpoints == 0 || rec.Offsets["wfctl.commands/0"] != 5 {
+	if rec.Active != 3 || rec.Checkpoints == 0 && rec.Snapshot == 0 || rec.Offsets["wfctl.commands/0"] != 6 {
 		t.Fatalf("recovered: %+v", rec)
+	}
+	if every > 0 && rec.Snapshot == 0 || every < 0 && rec.Snapshot != 0 {
+		t.Fatalf("snapshot every %d records; recovered: %+v", every, rec)
+	}
+	if every == 1 && rec.Records != 0 {
+		t.Errorf("a snapshot of every batch, and still %d records folded", rec.Records)
+	}
+	if every == 12 && rec.Records == 0 {
+		t.Errorf("a snapshot every 12 records, and no records after the last one: %+v", rec)
 	}
 	inspect(t, s2, func(e *engine.Engine) {
 		if after := snapshot(t, e); !bytes.Equal(before, after) {

@@ -59,6 +59,16 @@ type runner struct {
 	topicsMu sync.Mutex
 	topics   []string // consumed domain topics, for DomainTopics
 
+	// sinceSnapshot counts the records written to wfctl.records since the
+	// last snapshot, taken at lastSnapshot (see SnapshotFileName);
+	// deployed are the process versions deployed, for the snapshot.
+	sinceSnapshot int64
+	lastSnapshot  time.Time
+	deployed      []*engine.ProcessValue
+	// snapSide are the last batch's jobs and deployments as the snapshot
+	// recovery restored holds them.
+	snapSide []*kgo.Record
+
 	// skip are the quarantined inputs, by position (see
 	// QuarantineFileName), with the reason.
 	skip map[string]string

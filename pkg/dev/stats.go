@@ -30,8 +30,12 @@ type Stats struct {
 
 // Recovery describes the state a server started from.
 type Recovery struct {
+	// Snapshot is the offset of wfctl.records the snapshot the state was
+	// restored from covers (see SnapshotFileName), 0 without one.
+	Snapshot int64
 	// Records is how many records of wfctl.records were folded into the
-	// engine, Checkpoints how many checkpoints they held.
+	// engine (those after the snapshot), Checkpoints how many checkpoints
+	// they held.
 	Records, Checkpoints int64
 	// Offsets are the input offsets of the last checkpoint, consumption
 	// resumes there.

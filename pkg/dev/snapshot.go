@@ -1,0 +1,266 @@
+package dev
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/wfctl/wfctl/pkg/engine"
+	"github.com/wfctl/wfctl/pkg/kafka"
+)
+
+// # Snapshots
+//
+// With a data folder, the server writes a snapshot of its state to
+// SnapshotFileName every [Options].SnapshotEvery records (and at most a
+// minute after the last when anything was written since): the engine's
+// state (engine.Snapshot) with what the server keeps beside it — the
+// checkpoint (input offsets and clock), the times something falls due,
+// the recent request ids, the deployed process versions, the last batch's
+// jobs and deployments — and RecordsEnd, the offset of wfctl.records just
+// after the checkpoint record of the batch it covers. The engine's state
+// is taken between two batches, on the engine's goroutine; the file is
+// written only once that batch's transactions committed, so a snapshot
+// never holds what wfctl.records does not. A restart restores the
+// snapshot and folds only the records after RecordsEnd; without a usable
+// snapshot (none, another version, or one wfctl.records does not end a
+// checkpoint at RecordsEnd with), it folds the whole topic as before.
+// The file is written to a temporary file, synced and renamed, so a kill
+// at any moment leaves the previous snapshot or the new one.
+
+// SnapshotFileName is the snapshot's file in the data folder.
+const SnapshotFileName = "wfctl-snapshot.json"
+
+// DefaultSnapshotEvery is how many records written to wfctl.records
+// make a snapshot due (see [Options].SnapshotEvery).
+const DefaultSnapshotEvery = 50_000
+
+// snapshotInterval is how long after the last snapshot one is taken
+// anyway, when anything was written since.
+const snapshotInterval = time.Minute
+
+// snapshotVersion is the version of the snapshot file's format.
+const snapshotVersion = 1
+
+// devSnapshot is the snapshot file.
+type devSnapshot struct {
+	Version int `json:"version"`
+	// RecordsEnd is the offset of wfctl.records after the checkpoint
+	// record of the batch the snapshot covers.
+	RecordsEnd int64 `json:"recordsEnd"`
+	// Checkpoint is that record's value, as written.
+	Checkpoint json.RawMessage        `json:"checkpoint"`
+	Due        []int64                `json:"due,omitempty"`
+	Requests   []snapRequest          `json:"requests,omitempty"`
+	Processes  []*engine.ProcessValue `json:"processes,omitempty"`
+	Side       []snapRecord           `json:"side,omitempty"`
+	Engine     json.RawMessage        `json:"engine"`
+}
+
+type snapRequest struct {
+	ID   string `json:"id"`
+	Done Done   `json:"done"`
+}
+
+// snapRecord is a record of wfctl.jobs or wfctl.deployments.
+type snapRecord struct {
+	Topic   string `json:"topic"`
+	Key     []byte `json:"key,omitempty"`
+	Value   []byte `json:"value"`
+	Request string `json:"request,omitempty"`
+}
+
+// snapshotDue reports whether the batch being committed should be
+// snapshotted.
+func (r *runner) snapshotDue() bool {
+	if r.opts.DataDir == "" || r.opts.SnapshotEvery < 0 || r.sinceSnapshot == 0 {
+		return false
+	}
+	return r.sinceSnapshot >= int64(r.opts.SnapshotEvery) || r.opts.Now().Sub(r.lastSnapshot) >= snapshotInterval
+}
+
+// takeSnapshot captures the state after the batch being committed; b's
+// checkpoint record is its last record. The engine's part is encoded now;
+// the rest once the batch committed (writeSnapshot).
+func (r *runner) takeSnapshot(b *batch) error {
+	eng, err := r.eng.Snapshot()
+	if err != nil {
+		return err
+	}
+	s := &devSnapshot{Version: snapshotVersion, Engine: eng,
+		Checkpoint: slices.Clone(b.recs[len(b.recs)-1].Value),
+		Due:        slices.Clone(r.due.times),
+		Processes:  slices.Clone(r.deployed),
+	}
+	slices.Sort(s.Due)
+	r.requests.each(func(id string, d Done) { s.Requests = append(s.Requests, snapRequest{id, d}) })
+	for _, rec := range b.side {
+		s.Side = append(s.Side, snapRecord{Topic: rec.Topic, Key: slices.Clone(rec.Key), Value: slices.Clone(rec.Value),
+			Request: headerValue(rec.Headers, HeaderRequest)})
+	}
+	b.snap = s
+	r.sinceSnapshot, r.lastSnapshot = 0, r.opts.Now()
+	return nil
+}
+
+// writeSnapshot writes a committed batch's snapshot: the batch's
+// checkpoint record has its offset now. A failure is reported, not
+// fatal: the next restart folds more.
+func (r *runner) writeSnapshot(b *batch) {
+	s := b.snap
+	b.snap = nil
+	s.RecordsEnd = b.recs[len(b.recs)-1].Offset + 1
+	if err := writeFileAtomic(filepath.Join(r.opts.DataDir, SnapshotFileName), s); err != nil {
+		r.notify(Notice{Kind: SnapshotFailed, Message: err.Error()})
+	}
+}
+
+// writeFileAtomic writes v as JSON to path through a synced temporary
+// file renamed over it, and syncs the folder.
+func writeFileAtomic(path string, v any) error {
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	err = json.NewEncoder(f).Encode(v)
+	err = errors.Join(err, f.Sync(), f.Close())
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+	return nil
+}
+
+// restoreSnapshot restores the snapshot of the data folder, when there
+// is a usable one, and returns the offset of wfctl.records the fold goes
+// on from (0 without one). A snapshot that cannot be used is reported
+// and the whole topic folded.
+func (r *runner) restoreSnapshot(ctx context.Context) (int64, error) {
+	if r.opts.DataDir == "" || r.opts.SnapshotEvery < 0 {
+		return 0, nil
+	}
+	path := filepath.Join(r.opts.DataDir, SnapshotFileName)
+	_ = os.Remove(path + ".tmp") // a write a kill interrupted
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	s, err := r.usableSnapshot(ctx, data, err)
+	if err != nil {
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+		r.notify(Notice{Kind: SnapshotFailed, Message: fmt.Sprintf("%s not used (%v): the whole of %s is folded", path, err, TopicRecords)})
+		return 0, nil
+	}
+	eng, err := engine.Restore(s.Engine)
+	if err != nil {
+		r.notify(Notice{Kind: SnapshotFailed, Message: fmt.Sprintf("%s not used (%v): the whole of %s is folded", path, err, TopicRecords)})
+		return 0, nil
+	}
+	var cp Checkpoint
+	_ = json.Unmarshal(s.Checkpoint, &cp) // checked by usableSnapshot
+	r.eng = eng
+	r.offsets = cp.Offsets
+	if r.offsets == nil {
+		r.offsets = map[string]int64{}
+	}
+	r.clock = clockOf(&cp)
+	for _, ms := range s.Due {
+		r.due.add(ms)
+	}
+	r.due.popUntil(cp.Clock)
+	for _, q := range s.Requests {
+		r.requests.add(q.ID, q.Done)
+	}
+	for _, p := range s.Processes {
+		r.models.add(p)
+		r.deployed = append(r.deployed, p)
+	}
+	r.snapSide = nil
+	for _, sr := range s.Side {
+		rec := &kgo.Record{Topic: sr.Topic, Key: sr.Key, Value: sr.Value}
+		if sr.Request != "" {
+			rec.Headers = []kgo.RecordHeader{{Key: HeaderRequest, Value: []byte(sr.Request)}}
+		}
+		r.snapSide = append(r.snapSide, rec)
+	}
+	r.recovery.Snapshot = s.RecordsEnd
+	return s.RecordsEnd, nil
+}
+
+// usableSnapshot decodes a snapshot and checks it against wfctl.records:
+// the record before RecordsEnd is the checkpoint it holds.
+func (r *runner) usableSnapshot(ctx context.Context, data []byte, readErr error) (*devSnapshot, error) {
+	if readErr != nil {
+		return nil, readErr
+	}
+	var s devSnapshot
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, err
+	}
+	if s.Version != snapshotVersion {
+		return nil, fmt.Errorf("format version %d, this wfctl reads %d", s.Version, snapshotVersion)
+	}
+	var cp Checkpoint
+	if s.RecordsEnd < 1 || json.Unmarshal(s.Checkpoint, &cp) != nil {
+		return nil, errors.New("no checkpoint in it")
+	}
+	var found []byte
+	_, err := kafka.ReadHistory(ctx, r.admin, kafka.History{Topics: []string{TopicRecords},
+		From: kafka.AtOffset(s.RecordsEnd - 1), To: kafka.AtOffset(s.RecordsEnd)},
+		func(rec *kgo.Record) error {
+			if rec.Offset == s.RecordsEnd-1 && hasHeader(rec, HeaderCheckpoint) {
+				found = rec.Value
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("reading %s at offset %d: %w", TopicRecords, s.RecordsEnd-1, err)
+	}
+	if !bytes.Equal(found, s.Checkpoint) {
+		return nil, fmt.Errorf("%s has not its checkpoint at offset %d", TopicRecords, s.RecordsEnd-1)
+	}
+	return &s, nil
+}
+
+// each calls fn for the remembered requests, oldest first.
+func (l *requestLog) each(fn func(id string, d Done)) {
+	n := len(l.ring)
+	for i := range n {
+		id := l.ring[(l.next+i)%n]
+		fn(id, l.done[id])
+	}
+}
+
+func headerValue(hs []kgo.RecordHeader, key string) string {
+	for _, h := range hs {
+		if h.Key == key {
+			return string(h.Value)
+		}
+	}
+	return ""
+}
+
+// cloneProcess copies a deployed process version for the snapshot.
+func cloneProcess(v *engine.ProcessValue) *engine.ProcessValue {
+	c := *v
+	c.Resource = slices.Clone(v.Resource)
+	return &c
+}
