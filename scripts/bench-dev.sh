@@ -7,8 +7,10 @@
 #   2. end-to-end throughput: BenchmarkEndToEnd, instances created through
 #      wfctl.commands and completed by a franz-go job worker through the
 #      broker (instances/s and CPU µs per instance, COUNT runs);
-#   3. restart on a data folder holding 20,000 completed instances:
-#      BenchmarkRestart (ms per restart, records folded per second).
+#   3. restart on a data folder holding 42,000 completed instances (about
+#      1.1 million records on wfctl.records; RESTART_INSTANCES): the
+#      BenchmarkRestart, side by side from the folder's snapshot and
+#      folding the whole log (ms per restart, records folded).
 #
 #   scripts/bench-dev.sh          (RUNS=10 INSTANCES=100000 COUNT=5 by default)
 set -euo pipefail
@@ -54,5 +56,6 @@ metric() { awk -v m="$1" '/^BenchmarkEndToEnd/ {for (i = 2; i <= NF; i++) if ($i
   sort -n | awk '{a[NR]=$1} END {printf "%s (min %s, max %s)", (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2, a[1], a[NR]}'; }
 echo "  median $(metric instances/s) instances/s; median $(metric cpu-µs/instance) CPU µs per instance"
 
-echo "restart on a folder with 20,000 completed instances:"
-go test ./pkg/dev -run '^$' -bench 'Restart' -benchtime 3x | awk '/^BenchmarkRestart/ {print "  " $0}'
+restart_instances=${RESTART_INSTANCES:-42000}
+echo "restart on a folder with $restart_instances completed instances, from its snapshot and folding the whole log:"
+WFCTL_BENCH_INSTANCES=$restart_instances go test ./pkg/dev -run '^$' -bench 'Restart' -benchtime 3x | awk '/^BenchmarkRestart/ {print "  " $0}'

@@ -3,10 +3,12 @@ package dev
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -89,13 +91,17 @@ func startWorker(tb testing.TB, addr, typ string) func() {
 }
 
 // BenchmarkRestart measures a restart on a data folder that holds
-// 20,000 completed instances (about half a million records): the time
-// from Start to ready, which is dominated by folding wfctl.records, and
-// the records folded per second.
+// completed instances (20,000 by default, about half a million records;
+// WFCTL_BENCH_INSTANCES sets how many): the time from Start to ready,
+// side by side from the folder's snapshot (see SnapshotFileName) and
+// folding the whole of wfctl.records, and the records folded per second.
 //
 //	go test ./pkg/dev -run '^$' -bench Restart -benchtime 5x
 func BenchmarkRestart(b *testing.B) {
-	const instances = 20000
+	instances := 20000
+	if n, err := strconv.Atoi(os.Getenv("WFCTL_BENCH_INSTANCES")); err == nil && n > 0 {
+		instances = n
+	}
 	dir := b.TempDir()
 	s := startServer(b, Options{DataDir: dir})
 	cl := newClient(b, s.Addr(), kgo.ProducerLinger(time.Millisecond), kgo.MaxBufferedRecords(1<<16))
@@ -106,24 +112,45 @@ func BenchmarkRestart(b *testing.B) {
 	for range instances {
 		cl.Produce(ctx, &kgo.Record{Topic: TopicCommands, Value: create}, nil)
 	}
-	if err := s.Await(ctx, func(st Stats) bool { return st.Completed >= instances }); err != nil {
+	if err := s.Await(ctx, func(st Stats) bool { return st.Completed >= int64(instances) }); err != nil {
 		b.Fatal(err)
 	}
 	stop()
 	cl.Close()
 	s.Close()
-	var records int64
-	b.ResetTimer()
-	for range b.N {
-		s, err := Start(ctx, Options{Listen: "127.0.0.1:0", DataDir: dir})
-		if err != nil {
-			b.Fatal(err)
-		}
-		records = s.Recovered().Records
-		s.Close()
+	for _, c := range []struct {
+		name  string
+		every int
+	}{{"snapshot", 0}, {"whole-log", -1}} {
+		b.Run(c.name, func(b *testing.B) {
+			var rec Recovery
+			var end int64
+			for range b.N {
+				s, err := Start(ctx, Options{Listen: "127.0.0.1:0", DataDir: dir, SnapshotEvery: c.every})
+				if err != nil {
+					b.Fatal(err)
+				}
+				rec = s.Recovered()
+				b.StopTimer()
+				end = logEnd(b, s.Addr(), TopicRecords)
+				s.Close()
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/restart")
+			b.ReportMetric(float64(rec.Records), "records-folded")
+			b.ReportMetric(float64(end), "records-in-log")
+		})
 	}
-	b.StopTimer()
-	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/restart")
-	b.ReportMetric(float64(records)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
-	b.ReportMetric(float64(records), "records")
+}
+
+// logEnd is the end offset of a topic's partition 0.
+func logEnd(tb testing.TB, addr, topic string) int64 {
+	adm := kadm.NewClient(newClient(tb, addr))
+	defer adm.Close()
+	ends, err := adm.ListEndOffsets(testContext(tb), topic)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	o, _ := ends.Lookup(topic, 0)
+	return o.Offset
 }
