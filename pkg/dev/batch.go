@@ -45,6 +45,8 @@ type batch struct {
 	// snap is the snapshot of the state after this batch, written once it
 	// committed.
 	snap *devSnapshot
+	// wall is the records' timestamp (see stamp).
+	wall time.Time
 }
 
 const arenaChunk = 1 << 20
@@ -57,12 +59,22 @@ func (b *batch) add(topic string, key, value []byte, headers []kgo.RecordHeader)
 		b.slab = b.slabs[b.slabsUsed][:0]
 		b.slabsUsed++
 	}
-	b.slab = append(b.slab, kgo.Record{Topic: topic, Key: key, Value: value, Headers: headers})
+	b.slab = append(b.slab, kgo.Record{Topic: topic, Key: key, Value: value, Headers: headers, Timestamp: b.stamp()})
 	if topic == TopicRecords {
 		b.recs = append(b.recs, &b.slab[len(b.slab)-1])
 	} else {
 		b.side = append(b.side, &b.slab[len(b.slab)-1])
 	}
+}
+
+// stamp is the Kafka timestamp of the batch's records: when it was
+// begun. The instance index notes it as where an instance's history
+// starts, alike live and when recovery reads the records back.
+func (b *batch) stamp() time.Time {
+	if b.wall.IsZero() {
+		b.wall = time.Now()
+	}
+	return b.wall
 }
 
 // encode appends an encoded value to the arena and returns it.
@@ -90,6 +102,7 @@ func (b *batch) reset() {
 	b.arena, b.used = nil, 0
 	clear(b.jobs)
 	b.topicsChanged, b.err, b.snap = false, nil, nil
+	b.wall = time.Time{}
 }
 
 func (b *batch) jobBecameActivatable(typ string) {

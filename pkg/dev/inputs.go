@@ -64,9 +64,18 @@ func (r *runner) command(rec *kgo.Record) error {
 		if isClock && cerr == nil {
 			return r.clockCommand(cc, headers, where)
 		}
+		// So are queries.
+		q, intent, isQuery, qerr := parseQueryCommand(rec.Value)
+		if isQuery && qerr == nil {
+			r.queryCommand(q, intent, headers, where)
+			return nil
+		}
 		reason := "the command is not an engine command in JSON ({\"valueType\",\"intent\",\"key\",\"value\"}): " + err.Error()
-		if isClock {
+		switch {
+		case isClock:
 			reason = cerr.Error()
+		case isQuery:
+			reason = qerr.Error()
 		}
 		r.counts.Rejected++
 		r.commandDone(headers, Done{Status: DoneRejected, Command: where, Reason: reason})
@@ -128,6 +137,7 @@ func (r *runner) yieldPushedJobs(cmd engine.Command, headers []kgo.RecordHeader,
 func (r *runner) commandDone(headers []kgo.RecordHeader, d Done) {
 	r.done(headers, d)
 	if len(headers) > 0 {
+		d.Result = nil // a query asked again is answered again, not remembered
 		r.requests.add(string(headers[0].Value), d)
 	}
 }
@@ -215,6 +225,9 @@ func appendDone(b []byte, d *Done) []byte {
 	}
 	if d.Clock != nil {
 		b = append(append(b, `,"clock":`...), Marshal(d.Clock)...)
+	}
+	if len(d.Result) > 0 {
+		b = append(append(b, `,"result":`...), d.Result...)
 	}
 	return append(b, '}')
 }

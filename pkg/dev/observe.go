@@ -14,6 +14,7 @@ func (r *runner) observe(rec *engine.Record, headers []kgo.RecordHeader) {
 		return
 	}
 	r.noteDue(rec)
+	r.index.note(rec, r.out.stamp().UnixMilli())
 	switch v := rec.Value.(type) {
 	case *engine.JobValue:
 		if becameActivatable(rec.Intent, v) {

@@ -302,6 +302,8 @@ type Done struct {
 	// Clock is the dev clock after a clock control command (also one
 	// that was rejected).
 	Clock *Clock `json:"clock,omitempty"`
+	// Result is the answer to a query (see QueryCommand).
+	Result json.RawMessage `json:"result,omitempty"`
 }
 
 // TopicProperty is the zeebe:property that names a model's domain topics:

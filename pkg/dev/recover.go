@@ -116,6 +116,7 @@ func (r *runner) fold(f *fold, it *foldItem) error {
 		}
 		if er.IsEvent() {
 			r.noteDue(er)
+			r.index.note(er, it.src.Timestamp.UnixMilli())
 			f.derive(er, it.src.Headers)
 			if v, ok := er.Value.(*engine.ProcessValue); ok {
 				r.models.add(v)

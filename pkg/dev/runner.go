@@ -68,6 +68,9 @@ type runner struct {
 	// snapSide are the last batch's jobs and deployments as the snapshot
 	// recovery restored holds them.
 	snapSide []*kgo.Record
+	// index is every instance in flight and the last that ended, for
+	// queries (see QueryCommand).
+	index *instanceIndex
 
 	// skip are the quarantined inputs, by position (see
 	// QuarantineFileName), with the reason.
@@ -81,7 +84,7 @@ type runner struct {
 // channels the server reads.
 func startRunner(ctx context.Context, b *broker.Broker, opts Options, prev *runner) (*runner, error) {
 	r := &runner{opts: opts, cluster: b.Cluster(), eng: engine.New(), offsets: map[string]int64{},
-		consumed: map[string]int32{}, models: newModelSet(), due: newDueSet(), requests: newRequestLog(),
+		consumed: map[string]int32{}, models: newModelSet(), due: newDueSet(), requests: newRequestLog(), index: newInstanceIndex(),
 		deploys: make(chan []modelFile), inspect: make(chan inspection), stats: newStatsBox(),
 		out: &batch{}, spare: &batch{}, commits: make(chan *batch), results: make(chan error, 1)}
 	r.notify = serialized(opts.Notify)

@@ -62,7 +62,9 @@ type devSnapshot struct {
 	Requests   []snapRequest          `json:"requests,omitempty"`
 	Processes  []*engine.ProcessValue `json:"processes,omitempty"`
 	Side       []snapRecord           `json:"side,omitempty"`
-	Engine     json.RawMessage        `json:"engine"`
+	// Instances is the index of instances (see QueryCommand).
+	Instances []*instMeta     `json:"instances,omitempty"`
+	Engine    json.RawMessage `json:"engine"`
 }
 
 type snapRequest struct {
@@ -99,6 +101,7 @@ func (r *runner) takeSnapshot(b *batch) error {
 		Checkpoint: slices.Clone(b.recs[len(b.recs)-1].Value),
 		Due:        slices.Clone(r.due.times),
 		Processes:  slices.Clone(r.deployed),
+		Instances:  cloneMetas(r.index.all()),
 	}
 	slices.Sort(s.Due)
 	r.requests.each(func(id string, d Done) { s.Requests = append(s.Requests, snapRequest{id, d}) })
@@ -193,6 +196,7 @@ func (r *runner) restoreSnapshot(ctx context.Context) (int64, error) {
 		r.models.add(p)
 		r.deployed = append(r.deployed, p)
 	}
+	r.index.restore(s.Instances)
 	r.snapSide = nil
 	for _, sr := range s.Side {
 		rec := &kgo.Record{Topic: sr.Topic, Key: sr.Key, Value: sr.Value}
@@ -263,4 +267,15 @@ func cloneProcess(v *engine.ProcessValue) *engine.ProcessValue {
 	c := *v
 	c.Resource = slices.Clone(v.Resource)
 	return &c
+}
+
+// cloneMetas copies index entries: the engine's goroutine goes on
+// changing them while the snapshot waits for its batch to commit.
+func cloneMetas(ms []*instMeta) []*instMeta {
+	out := make([]*instMeta, len(ms))
+	for i, m := range ms {
+		c := *m
+		out[i] = &c
+	}
+	return out
 }

@@ -1,0 +1,389 @@
+package dev
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/wfctl/wfctl/pkg/engine"
+)
+
+// # Queries
+//
+// `wfctl instance list` and `instance show` ask the server, which answers
+// from the engine's state and an index of instances, not by reading
+// wfctl.records: a query is a command on wfctl.commands,
+// {"valueType":"QUERY","intent":"INSTANCES","value":{...InstanceQuery}}
+// or {"valueType":"QUERY","intent":"INSTANCE","value":{"key":K}}, and
+// its answer is the "result" of its Done marker (an InstanceList or an
+// InstanceDetail), in the order of the commands: a query sees every
+// command sent before it. The index holds every instance in flight and
+// the last [EndedKept] that ended. An instance's record history is read
+// from wfctl.records by the client, from the time its first record was
+// written (HistoryFrom: a Kafka timestamp, looked up by ListOffsets) to
+// its end: linear in the instance's life, not in the topic's.
+
+// Query intents.
+const (
+	QueryInstances = "INSTANCES"
+	QueryInstance  = "INSTANCE"
+)
+
+// EndedKept is how many ended instances the index keeps, the last to
+// end; older ones are only in wfctl.records.
+const EndedKept = 100_000
+
+// DefaultQueryLimit and MaxQueryLimit bound the instances a list answers
+// with.
+const (
+	DefaultQueryLimit = 1000
+	MaxQueryLimit     = 10_000
+)
+
+// QueryCommand is a query on wfctl.commands.
+type QueryCommand struct {
+	ValueType string          `json:"valueType"` // QUERY
+	Intent    string          `json:"intent"`    // INSTANCES or INSTANCE
+	Value     json.RawMessage `json:"value,omitempty"`
+}
+
+// InstanceQuery selects instances: all of them, or those of a process,
+// in a state, or waiting at an element; the newest first, at most Limit
+// (default DefaultQueryLimit).
+type InstanceQuery struct {
+	ProcessID string `json:"processId,omitempty"`
+	// State is active, completed, terminated or incident (active with an
+	// open incident).
+	State string `json:"state,omitempty"`
+	// Element is an element id: instances waiting at it.
+	Element string `json:"element,omitempty"`
+	Limit   int    `json:"limit,omitempty"`
+	// Key, for an INSTANCE query, is the instance.
+	Key int64 `json:"key,omitempty"`
+}
+
+// InstanceSummary is an instance as a list shows it.
+type InstanceSummary struct {
+	Key       int64      `json:"processInstanceKey"`
+	ProcessID string     `json:"bpmnProcessId"`
+	Version   int32      `json:"version"`
+	State     string     `json:"state"` // active, completed, terminated
+	Incidents int        `json:"incidents"`
+	Started   time.Time  `json:"started"`
+	Ended     *time.Time `json:"ended,omitempty"`
+	// HistoryFrom is when its first record was written (Kafka time, Unix
+	// ms): its history in wfctl.records starts there.
+	HistoryFrom int64 `json:"historyFrom"`
+}
+
+// InstanceList is the answer to an INSTANCES query.
+type InstanceList struct {
+	// Total is how many instances matched; Instances the first Limit.
+	Total     int               `json:"total"`
+	Instances []InstanceSummary `json:"instances"`
+	// EndedKept says how many ended instances the server remembers.
+	EndedKept int `json:"endedKept"`
+}
+
+// InstanceDetail is the answer to an INSTANCE query.
+type InstanceDetail struct {
+	InstanceSummary
+	// Known is false when the server does not know the instance (never
+	// was, or ended longer ago than it remembers).
+	Known     bool               `json:"known"`
+	Waiting   []WaitingElement   `json:"waiting"`
+	Jobs      []InstanceJob      `json:"jobs"`
+	Messages  []AwaitedMessage   `json:"messages"`
+	Incidents []InstanceIncident `json:"incidents"`
+	Variables map[string]any     `json:"variables,omitempty"` // while it is active
+	Timers    []engine.TimerInfo `json:"timers,omitempty"`
+}
+
+// WaitingElement is where an active instance is.
+type WaitingElement struct {
+	Key         int64     `json:"elementInstanceKey"`
+	ElementID   string    `json:"elementId"`
+	ElementName string    `json:"elementName"`
+	Type        string    `json:"type"`
+	Since       time.Time `json:"since"`
+	JobKey      int64     `json:"jobKey,omitempty"`
+	JobType     string    `json:"jobType,omitempty"`
+}
+
+// InstanceJob is a job of an active instance.
+type InstanceJob struct {
+	Key          int64      `json:"key"`
+	Type         string     `json:"type"`
+	State        string     `json:"state"`
+	ElementID    string     `json:"elementId"`
+	Retries      int32      `json:"retries"`
+	Worker       string     `json:"worker,omitempty"`
+	Deadline     *time.Time `json:"deadline,omitempty"`
+	ErrorMessage string     `json:"errorMessage,omitempty"`
+}
+
+// AwaitedMessage is a message an active instance waits for.
+type AwaitedMessage struct {
+	Name           string `json:"messageName"`
+	CorrelationKey string `json:"correlationKey"`
+	ElementID      string `json:"elementId"`
+}
+
+// InstanceIncident is an open incident of an active instance.
+type InstanceIncident struct {
+	Key       int64  `json:"key"`
+	Type      string `json:"errorType"`
+	ElementID string `json:"elementId"`
+	Message   string `json:"errorMessage"`
+	JobKey    int64  `json:"jobKey,omitempty"`
+}
+
+// instMeta is what the index keeps of an instance.
+type instMeta struct {
+	Key       int64  `json:"key"`
+	ProcessID string `json:"processId"`
+	Version   int32  `json:"version"`
+	State     string `json:"state"`
+	Started   int64  `json:"started"`
+	Ended     int64  `json:"ended,omitempty"`
+	Wall      int64  `json:"wall"`
+}
+
+// instanceIndex is every instance in flight and the last EndedKept that
+// ended.
+type instanceIndex struct {
+	byKey map[int64]*instMeta
+	ended []int64 // ring, oldest first from next once full
+	next  int
+}
+
+func newInstanceIndex() *instanceIndex { return &instanceIndex{byKey: map[int64]*instMeta{}} }
+
+// note takes an engine event; wall is when its record was written (Unix
+// ms).
+func (x *instanceIndex) note(rec *engine.Record, wall int64) {
+	v, ok := rec.Value.(*engine.ProcessInstanceValue)
+	if !ok || v.BPMNElementType != engine.ElementProcess || rec.RecordType != engine.RecordEvent {
+		return
+	}
+	switch rec.Intent {
+	case engine.IntentElementActivating:
+		x.byKey[rec.Key] = &instMeta{Key: rec.Key, ProcessID: v.BPMNProcessID, Version: v.Version, State: "active",
+			Started: rec.Timestamp, Wall: wall}
+	case engine.IntentElementCompleted, engine.IntentElementTerminated:
+		m := x.byKey[rec.Key]
+		if m == nil {
+			return
+		}
+		m.State, m.Ended = "completed", rec.Timestamp
+		if rec.Intent == engine.IntentElementTerminated {
+			m.State = "terminated"
+		}
+		x.addEnded(rec.Key)
+	}
+}
+
+func (x *instanceIndex) addEnded(key int64) {
+	if len(x.ended) < EndedKept {
+		x.ended = append(x.ended, key)
+		return
+	}
+	delete(x.byKey, x.ended[x.next])
+	x.ended[x.next] = key
+	x.next = (x.next + 1) % EndedKept
+}
+
+// all lists the index's entries: the ended ones oldest first, then
+// those in flight, by key (for a snapshot).
+func (x *instanceIndex) all() []*instMeta {
+	out := make([]*instMeta, 0, len(x.byKey))
+	n := len(x.ended)
+	for i := range n {
+		out = append(out, x.byKey[x.ended[(x.next+i)%n]])
+	}
+	var active []*instMeta
+	for _, m := range x.byKey {
+		if m.State == "active" {
+			active = append(active, m)
+		}
+	}
+	sort.Slice(active, func(i, j int) bool { return active[i].Key < active[j].Key })
+	return append(out, active...)
+}
+
+// restore puts a snapshot's entries back.
+func (x *instanceIndex) restore(ms []*instMeta) {
+	for _, m := range ms {
+		x.byKey[m.Key] = m
+		if m.State != "active" {
+			x.addEnded(m.Key)
+		}
+	}
+}
+
+func (m *instMeta) summary(incidents int) InstanceSummary {
+	s := InstanceSummary{Key: m.Key, ProcessID: m.ProcessID, Version: m.Version, State: m.State, Incidents: incidents,
+		Started: time.UnixMilli(m.Started).UTC(), HistoryFrom: m.Wall}
+	if m.State != "active" {
+		t := time.UnixMilli(m.Ended).UTC()
+		s.Ended = &t
+	}
+	return s
+}
+
+// parseQueryCommand reads a command the engine could not decode as a
+// query: ok when it is one, err when its value cannot be read.
+func parseQueryCommand(b []byte) (q InstanceQuery, intent string, ok bool, err error) {
+	var head QueryCommand
+	if json.Unmarshal(b, &head) != nil || head.ValueType != "QUERY" {
+		return q, "", false, nil
+	}
+	switch head.Intent {
+	case QueryInstances, QueryInstance:
+	default:
+		return q, "", true, fmt.Errorf("QUERY %s: the intents are %s and %s", head.Intent, QueryInstances, QueryInstance)
+	}
+	if len(head.Value) > 0 && string(head.Value) != "null" {
+		if err := json.Unmarshal(head.Value, &q); err != nil {
+			return q, head.Intent, true, fmt.Errorf("QUERY %s: the value is not {\"processId\",\"state\",\"element\",\"limit\",\"key\"}: %w", head.Intent, err)
+		}
+	}
+	switch q.State {
+	case "", "active", "completed", "terminated", "incident":
+	default:
+		return q, head.Intent, true, fmt.Errorf("QUERY %s: state %q: use active, completed, terminated or incident", head.Intent, q.State)
+	}
+	if q.Limit < 0 || q.Limit > MaxQueryLimit {
+		return q, head.Intent, true, fmt.Errorf("QUERY %s: limit %d: want 1 to %d", head.Intent, q.Limit, MaxQueryLimit)
+	}
+	if q.Limit == 0 {
+		q.Limit = DefaultQueryLimit
+	}
+	return q, head.Intent, true, nil
+}
+
+// queryCommand answers a query in its Done marker.
+func (r *runner) queryCommand(q InstanceQuery, intent string, headers []kgo.RecordHeader, where string) {
+	var result any
+	if intent == QueryInstance {
+		result = r.instanceDetail(q.Key)
+	} else {
+		result = r.instanceList(q)
+	}
+	r.commandDone(headers, Done{Status: DoneOK, Command: where, Result: Marshal(result)})
+}
+
+// instanceList answers an INSTANCES query: the newest instances first.
+func (r *runner) instanceList(q InstanceQuery) InstanceList {
+	out := InstanceList{Instances: []InstanceSummary{}, EndedKept: EndedKept}
+	active := map[int64]engine.InstanceInfo{}
+	if q.State == "" || q.State == "active" || q.State == "incident" || q.Element != "" {
+		for _, in := range r.eng.Instances() {
+			active[in.Key] = in
+		}
+	}
+	var keys []int64
+	for k, m := range r.index.byKey {
+		if q.ProcessID != "" && m.ProcessID != q.ProcessID {
+			continue
+		}
+		in, isActive := active[k]
+		switch q.State {
+		case "":
+		case "incident":
+			if !isActive || in.Incidents == 0 {
+				continue
+			}
+		case "active":
+			if m.State != "active" {
+				continue
+			}
+		default:
+			if m.State != q.State {
+				continue
+			}
+		}
+		if q.Element != "" && (!isActive || !slices.ContainsFunc(r.eng.ActiveElements(k), func(el engine.ActiveElement) bool {
+			return el.ElementID == q.Element && waits(el)
+		})) {
+			continue
+		}
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b int64) int { return int(sign(b - a)) })
+	out.Total = len(keys)
+	for _, k := range keys[:min(len(keys), q.Limit)] {
+		out.Instances = append(out.Instances, r.index.byKey[k].summary(active[k].Incidents))
+	}
+	return out
+}
+
+func sign(n int64) int64 {
+	switch {
+	case n < 0:
+		return -1
+	case n > 0:
+		return 1
+	}
+	return 0
+}
+
+// waits reports whether an active element is where an instance is, not
+// a scope around it.
+func waits(el engine.ActiveElement) bool {
+	switch el.ElementType {
+	case engine.ElementProcess, engine.ElementSubProcess, engine.ElementMultiInstanceBody:
+		return false
+	}
+	return true
+}
+
+// instanceDetail answers an INSTANCE query.
+func (r *runner) instanceDetail(key int64) InstanceDetail {
+	d := InstanceDetail{Waiting: []WaitingElement{}, Jobs: []InstanceJob{}, Messages: []AwaitedMessage{}, Incidents: []InstanceIncident{}}
+	m := r.index.byKey[key]
+	if m == nil {
+		d.Key = key
+		return d
+	}
+	d.Known = true
+	info, active := r.eng.Instance(key)
+	d.InstanceSummary = m.summary(info.Incidents)
+	if !active {
+		return d
+	}
+	for _, el := range r.eng.ActiveElements(key) {
+		for _, s := range el.Messages {
+			d.Messages = append(d.Messages, AwaitedMessage{Name: s.MessageName, CorrelationKey: s.CorrelationKey, ElementID: s.ElementID})
+		}
+		for _, in := range el.Incidents {
+			d.Incidents = append(d.Incidents, InstanceIncident{Key: in.Key, Type: in.ErrorType.String(), ElementID: in.ElementID,
+				Message: in.ErrorMessage, JobKey: in.JobKey})
+		}
+		d.Timers = append(d.Timers, el.Timers...)
+		if !waits(el) {
+			continue
+		}
+		d.Waiting = append(d.Waiting, WaitingElement{Key: el.Key, ElementID: el.ElementID, ElementName: el.ElementName,
+			Type: el.ElementType.String(), Since: el.Since.UTC(), JobKey: el.JobKey, JobType: el.JobType})
+	}
+	for _, j := range r.eng.Jobs(key) {
+		ij := InstanceJob{Key: j.Key, Type: j.Type, State: j.State, ElementID: j.ElementID, Retries: j.Retries,
+			Worker: j.Worker, ErrorMessage: j.ErrorMessage}
+		if !j.Deadline.IsZero() {
+			t := j.Deadline.UTC()
+			ij.Deadline = &t
+		}
+		d.Jobs = append(d.Jobs, ij)
+	}
+	if vars := r.eng.Variables(key); vars != nil {
+		d.Variables = vars
+	} else {
+		d.Variables = map[string]any{}
+	}
+	return d
+}
