@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/wfctl/wfctl/pkg/dev"
 	"github.com/wfctl/wfctl/pkg/devclient"
 	"github.com/wfctl/wfctl/pkg/engine"
 	"github.com/wfctl/wfctl/pkg/ui"
@@ -134,77 +135,56 @@ type instanceRow struct {
 
 func newInstanceListCmd(f *Factory, g *globalOptions) *cobra.Command {
 	var ef engineFlags
-	var process, state string
+	var q dev.InstanceQuery
 	cmd := &cobra.Command{
-		Use:   "list [--process ID] [--state active|completed|incident]",
-		Short: "List process instances, from the engine's record stream",
-		Args:  cobra.NoArgs,
+		Use:   "list [--process ID] [--state active|completed|terminated|incident] [--element ID] [--limit N]",
+		Short: "List process instances: those in flight and the last ended, newest last",
+		Long: `List process instances, as the engine knows them now: every instance in
+flight and the last ` + strconv.Itoa(dev.EndedKept) + ` that ended (older ones are only in wfctl.records;
+see wfctl records). The engine answers from its state, however long its
+history. With --limit N (default ` + strconv.Itoa(dev.DefaultQueryLimit) + `, at most ` + strconv.Itoa(dev.MaxQueryLimit) + `) the newest N are listed,
+oldest first, and how many more matched is said on stderr.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkOutput(g, "text", "json"); err != nil {
 				return err
 			}
-			switch state {
+			switch q.State {
 			case "", "active", "completed", "terminated", "incident":
 			default:
-				return usageErrorf("--state %q: use active, completed, terminated or incident", state)
+				return usageErrorf("--state %q: use active, completed, terminated or incident", q.State)
+			}
+			if q.Limit < 1 || q.Limit > dev.MaxQueryLimit {
+				return usageErrorf("--limit %d: want 1 to %d", q.Limit, dev.MaxQueryLimit)
 			}
 			ctx := cmd.Context()
 			return withEngine(ctx, f, ef, func(c *devclient.Client) error {
-				rows, err := listInstances(ctx, c)
+				list, err := c.Instances(ctx, q)
 				if err != nil {
 					return err
 				}
-				var out []instanceRow
-				for _, r := range rows {
-					if (process == "" || r.ProcessID == process) && (state == "" || r.State == state || (state == "incident" && r.Incidents > 0)) {
-						out = append(out, *r)
+				rows := make([]instanceRow, 0, len(list.Instances))
+				for i := len(list.Instances) - 1; i >= 0; i-- { // oldest first: the newest is the last line
+					in := list.Instances[i]
+					r := instanceRow{Key: in.Key, ProcessID: in.ProcessID, Version: in.Version, State: in.State, Started: in.Started, Incidents: in.Incidents}
+					if in.Ended != nil {
+						r.Ended = *in.Ended
 					}
+					rows = append(rows, r)
 				}
-				return writeInstances(f, g.Output, out)
+				if more := list.Total - len(list.Instances); more > 0 {
+					fmt.Fprintf(f.IO.ErrOut, "… and %s more, older (--limit)\n", ui.Thousands(int64(more)))
+				}
+				return writeInstances(f, g.Output, rows)
 			})
 		},
 	}
-	cmd.Flags().StringVar(&process, "process", "", "only instances of this process id")
-	cmd.Flags().StringVar(&state, "state", "", "only active, completed, terminated, or with an incident")
+	cmd.Flags().StringVar(&q.ProcessID, "process", "", "only instances of this process id")
+	cmd.Flags().StringVar(&q.State, "state", "", "only active, completed, terminated, or with an incident")
+	cmd.Flags().StringVar(&q.Element, "element", "", "only instances waiting at this element id")
+	cmd.Flags().IntVar(&q.Limit, "limit", dev.DefaultQueryLimit, "list at most the newest N")
 	ef.bind(cmd)
 	return cmd
-}
-
-// listInstances scans the record stream for every instance's life.
-func listInstances(ctx context.Context, c *devclient.Client) ([]*instanceRow, error) {
-	byKey := map[int64]*instanceRow{}
-	var order []*instanceRow
-	err := c.Records(ctx, false, func(rec engine.Record, _ *kgo.Record) (bool, error) {
-		if !rec.IsEvent() {
-			return false, nil
-		}
-		switch v := rec.Value.(type) {
-		case *engine.ProcessInstanceValue:
-			if v.BPMNElementType != engine.ElementProcess {
-				return false, nil
-			}
-			switch rec.Intent {
-			case engine.IntentElementActivating:
-				r := &instanceRow{Key: rec.Key, ProcessID: v.BPMNProcessID, Version: v.Version, State: "active", Started: rec.Time()}
-				byKey[rec.Key] = r
-				order = append(order, r)
-			case engine.IntentElementCompleted, engine.IntentElementTerminated:
-				if r := byKey[rec.Key]; r != nil {
-					r.State, r.Ended = strings.ToLower(strings.TrimPrefix(rec.Intent.String(), "ELEMENT_")), rec.Time()
-				}
-			}
-		case *engine.IncidentValue:
-			if r := byKey[v.ProcessInstanceKey]; r != nil {
-				if rec.Intent == engine.IntentCreated {
-					r.Incidents++
-				} else if rec.Intent == engine.IntentResolved {
-					r.Incidents--
-				}
-			}
-		}
-		return false, nil
-	})
-	return order, err
 }
 
 func writeInstances(f *Factory, output string, rows []instanceRow) error {
@@ -230,7 +210,7 @@ func newInstanceShowCmd(f *Factory, g *globalOptions) *cobra.Command {
 	var ef engineFlags
 	cmd := &cobra.Command{
 		Use:   "show KEY",
-		Short: "Show where an instance waits, since when, its variables, incidents and record history",
+		Short: "Show where an instance waits, since when, its jobs, awaited messages, incidents, variables and record history",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkOutput(g, "text", "json"); err != nil {
@@ -250,70 +230,47 @@ func newInstanceShowCmd(f *Factory, g *globalOptions) *cobra.Command {
 
 // instanceView is show's JSON output.
 type instanceView struct {
-	Key       int64            `json:"processInstanceKey"`
-	ProcessID string           `json:"bpmnProcessId"`
-	State     string           `json:"state"`
-	Waiting   []waitingElement `json:"waiting"`
-	Variables map[string]any   `json:"variables"`
-	Incidents []string         `json:"incidents"`
-	History   []engine.Record  `json:"history"`
-}
-
-type waitingElement struct {
-	ElementID   string    `json:"elementId"`
-	ElementName string    `json:"elementName"`
-	Type        string    `json:"type"`
-	Since       time.Time `json:"since"`
-	Job         string    `json:"jobType,omitempty"`
+	Key       int64                  `json:"processInstanceKey"`
+	ProcessID string                 `json:"bpmnProcessId"`
+	Version   int32                  `json:"version"`
+	State     string                 `json:"state"`
+	Started   time.Time              `json:"startedAt"`
+	Ended     *time.Time             `json:"endedAt,omitempty"`
+	Waiting   []dev.WaitingElement   `json:"waiting"`
+	Jobs      []dev.InstanceJob      `json:"jobs"`
+	Messages  []dev.AwaitedMessage   `json:"messages"`
+	Incidents []dev.InstanceIncident `json:"incidents"`
+	Variables map[string]any         `json:"variables"`
+	History   []engine.Record        `json:"history"`
 }
 
 func showInstance(ctx context.Context, f *Factory, g *globalOptions, c *devclient.Client, key int64) error {
-	view := instanceView{Key: key, State: "unknown", Waiting: []waitingElement{}, Incidents: []string{}, Variables: map[string]any{}}
-	// An instance that ended is no longer in the engine: its final
-	// variables are those its records last set on its root scope.
-	final := map[string]any{}
-	eng := engine.New(engine.WithoutRecords())
-	err := c.Records(ctx, false, func(rec engine.Record, _ *kgo.Record) (bool, error) {
-		if rec.IsEvent() {
-			if err := eng.Apply(rec); err != nil {
-				return false, err
-			}
-		}
-		if instanceKeyOf(rec) == key {
-			view.History = append(view.History, rec.Clone())
-			if v, ok := rec.Value.(*engine.VariableValue); ok && rec.IsEvent() && v.ScopeKey == key {
-				final[v.Name] = v.Value
-			}
-			if v, ok := rec.Value.(*engine.ProcessInstanceValue); ok && rec.Key == key && rec.IsEvent() {
-				view.ProcessID = v.BPMNProcessID
-				view.State = strings.ToLower(strings.TrimPrefix(rec.Intent.String(), "ELEMENT_"))
-			}
-		}
-		return false, nil
-	})
+	d, err := c.Instance(ctx, key)
+	if err != nil {
+		return err
+	}
+	if !d.Known {
+		return &UsageError{Err: fmt.Errorf("no instance %d: the engine knows those in flight and the last %s ended (wfctl records --instance %d reads the whole history)",
+			key, ui.Thousands(dev.EndedKept), key)}
+	}
+	view := instanceView{Key: key, ProcessID: d.ProcessID, Version: d.Version, State: d.State, Started: d.Started, Ended: d.Ended,
+		Waiting: d.Waiting, Jobs: d.Jobs, Messages: d.Messages, Incidents: d.Incidents, Variables: d.Variables}
+	view.History, err = c.History(ctx, &d.InstanceSummary)
 	if err != nil {
 		return err
 	}
 	if view.History == nil {
-		return &UsageError{Err: fmt.Errorf("no instance %d in the engine's records", key)}
+		view.History = []engine.Record{}
 	}
-	if _, ok := eng.Instance(key); ok {
-		view.State = "active"
-		for _, el := range eng.ActiveElements(key) {
-			if el.ElementType == engine.ElementProcess || el.ElementType == engine.ElementSubProcess {
-				continue
+	if d.State != "active" {
+		// An ended instance is no longer in the engine: its final
+		// variables are those its records last set on its root scope.
+		view.Variables = map[string]any{}
+		for _, rec := range view.History {
+			if v, ok := rec.Value.(*engine.VariableValue); ok && rec.IsEvent() && v.ScopeKey == key {
+				view.Variables[v.Name] = v.Value
 			}
-			view.Waiting = append(view.Waiting, waitingElement{ElementID: el.ElementID, ElementName: el.ElementName, Type: el.ElementType.String(), Since: el.Since, Job: el.JobType})
 		}
-		if vars := eng.Variables(key); vars != nil {
-			view.Variables = vars
-		}
-		for _, in := range eng.InstanceIncidents(key) {
-			view.Incidents = append(view.Incidents, fmt.Sprintf("%s at %s: %s", in.ErrorType, in.ElementID, in.ErrorMessage))
-		}
-	}
-	if view.State != "active" {
-		view.Variables = final
 	}
 	if g.Output == "json" {
 		return writeJSON(f.IO.Out, view)
@@ -324,13 +281,37 @@ func showInstance(ctx context.Context, f *Factory, g *globalOptions, c *devclien
 func writeInstanceView(f *Factory, v instanceView) error {
 	p := f.IO.PainterOut()
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %d  %s  %s\n", p.Paint(ui.Bold, "instance"), v.Key, v.ProcessID, v.State)
+	fmt.Fprintf(&b, "%s %d  %s v%d  %s  started %s", p.Paint(ui.Bold, "instance"), v.Key, v.ProcessID, v.Version, v.State, v.Started.UTC().Format(time.RFC3339))
+	if v.Ended != nil {
+		fmt.Fprintf(&b, ", ended %s", v.Ended.UTC().Format(time.RFC3339))
+	}
+	b.WriteString("\n")
 	for _, w := range v.Waiting {
 		job := ""
-		if w.Job != "" {
-			job = "  job " + w.Job
+		if w.JobKey != 0 {
+			job = fmt.Sprintf("  job %d (%s)", w.JobKey, w.JobType)
 		}
 		fmt.Fprintf(&b, "  waiting at %s (%s, %s) since %s%s\n", w.ElementName, w.ElementID, w.Type, w.Since.UTC().Format(time.RFC3339), job)
+	}
+	for _, j := range v.Jobs {
+		fmt.Fprintf(&b, "  job %d  %s  %s at %s, %d retries left", j.Key, j.Type, strings.ToLower(j.State), j.ElementID, j.Retries)
+		if j.Deadline != nil {
+			fmt.Fprintf(&b, ", held by worker %s until %s", j.Worker, j.Deadline.UTC().Format(time.RFC3339))
+		}
+		if j.ErrorMessage != "" {
+			fmt.Fprintf(&b, ": %s", j.ErrorMessage)
+		}
+		b.WriteString("\n")
+	}
+	for _, m := range v.Messages {
+		fmt.Fprintf(&b, "  awaits message %s with correlation key %q (at %s)\n", m.Name, m.CorrelationKey, m.ElementID)
+	}
+	for _, in := range v.Incidents {
+		job := ""
+		if in.JobKey != 0 {
+			job = fmt.Sprintf(" (job %d)", in.JobKey)
+		}
+		fmt.Fprintf(&b, "%s %d %s at %s%s: %s\n", p.Paint(ui.BoldRed, "incident"), in.Key, in.Type, in.ElementID, job, in.Message)
 	}
 	if len(v.Variables) > 0 {
 		names := make([]string, 0, len(v.Variables))
@@ -342,9 +323,6 @@ func writeInstanceView(f *Factory, v instanceView) error {
 		for _, n := range names {
 			fmt.Fprintf(&b, "  %s = %s\n", n, compactJSON(v.Variables[n]))
 		}
-	}
-	for _, in := range v.Incidents {
-		fmt.Fprintf(&b, "%s %s\n", p.Paint(ui.BoldRed, "incident"), in)
 	}
 	b.WriteString(p.Paint(ui.Bold, "history") + "\n")
 	for _, r := range v.History {

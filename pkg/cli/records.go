@@ -85,25 +85,7 @@ func recordLine(r engine.Record) string {
 }
 
 // instanceKeyOf returns the process instance a record is about, or -1.
-func instanceKeyOf(r engine.Record) int64 {
-	switch v := r.Value.(type) {
-	case *engine.ProcessInstanceValue:
-		return v.ProcessInstanceKey
-	case *engine.JobValue:
-		return v.ProcessInstanceKey
-	case *engine.MessageSubscriptionValue:
-		return v.ProcessInstanceKey
-	case *engine.TimerValue:
-		return v.ProcessInstanceKey
-	case *engine.VariableValue:
-		return v.ProcessInstanceKey
-	case *engine.IncidentValue:
-		return v.ProcessInstanceKey
-	case *engine.ProcessInstanceCreationValue:
-		return v.ProcessInstanceKey
-	}
-	return -1
-}
+func instanceKeyOf(r engine.Record) int64 { return devclient.InstanceKeyOf(r) }
 
 // compactJSON writes a value as one-line JSON.
 func compactJSON(v any) string {
