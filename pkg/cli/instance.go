@@ -255,7 +255,7 @@ func showInstance(ctx context.Context, f *Factory, g *globalOptions, c *devclien
 	}
 	view := instanceView{Key: key, ProcessID: d.ProcessID, Version: d.Version, State: d.State, Started: d.Started, Ended: d.Ended,
 		Waiting: d.Waiting, Jobs: d.Jobs, Messages: d.Messages, Incidents: d.Incidents, Variables: d.Variables}
-	view.History, err = c.History(ctx, &d.InstanceSummary)
+	view.History, err = c.History(ctx, d)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -153,4 +155,83 @@ func logEnd(tb testing.TB, addr, topic string) int64 {
 	}
 	o, _ := ends.Lookup(topic, 0)
 	return o.Offset
+}
+
+// BenchmarkQueries measures, with the real binaries, what a user waits
+// for on a data folder with a long history (WFCTL_BENCH_INSTANCES
+// completed instances, 42,000 by default: about 1.1 million records on
+// wfctl.records, and 100 instances waiting at a job): `wfctl dev`
+// restarting to ready, `wfctl instance list` and `wfctl instance show`
+// (median of 10 runs each, whole process), side by side with `wfctl
+// records` reading the history once, which is what list and show cost
+// before the engine answered them.
+//
+//	go test ./pkg/dev -run '^$' -bench Queries -benchtime 1x
+func BenchmarkQueries(b *testing.B) {
+	instances := 42000
+	if n, err := strconv.Atoi(os.Getenv("WFCTL_BENCH_INSTANCES")); err == nil && n > 0 {
+		instances = n
+	}
+	bin := buildWfctl(b)
+	dir := b.TempDir()
+	s := startServer(b, Options{DataDir: dir})
+	cl := newClient(b, s.Addr(), kgo.ProducerLinger(time.Millisecond), kgo.MaxBufferedRecords(1<<16))
+	ctx := testContext(b)
+	produce(b, cl, commandRecord(b, "deploy", deployCommand("work.bpmn", readModel(b, "work.bpmn"))),
+		commandRecord(b, "deploy-order", deployCommand("order.bpmn", readModel(b, "order.bpmn"))))
+	stop := startWorker(b, s.Addr(), "work")
+	create := commandRecord(b, "", createCommand("work", map[string]any{"n": 1})).Value
+	for i := range instances {
+		cl.Produce(ctx, &kgo.Record{Topic: TopicCommands, Value: create}, nil)
+		if i%(instances/100+1) == 0 { // waits at its charge job: nobody works it
+			order := commandRecord(b, "", createCommand("order", map[string]any{"orderId": strconv.Itoa(i)})).Value
+			cl.Produce(ctx, &kgo.Record{Topic: TopicCommands, Value: order}, nil)
+		}
+	}
+	if err := s.Await(ctx, func(st Stats) bool { return st.Completed >= int64(instances) }); err != nil {
+		b.Fatal(err)
+	}
+	stop()
+	cl.Close()
+	s.Close()
+
+	median := func(cmd ...string) (time.Duration, []byte) {
+		var times []time.Duration
+		var out []byte
+		for range 10 {
+			start := time.Now()
+			o, err := exec.Command(bin, cmd...).Output()
+			if err != nil {
+				b.Fatalf("wfctl %v: %v", cmd, err)
+			}
+			times, out = append(times, time.Since(start)), o
+		}
+		slices.Sort(times)
+		return times[len(times)/2], out
+	}
+	for range b.N {
+		start := time.Now()
+		p := startDev(b, bin, "--port", "0", "--data-dir", dir)
+		ready := time.Since(start)
+		list, out := median("instance", "list", "-b", p.addr, "--state", "active", "-o", "json")
+		var rows []struct {
+			Key int64 `json:"processInstanceKey"`
+		}
+		if err := json.Unmarshal(out, &rows); err != nil || len(rows) == 0 {
+			b.Fatalf("instance list: %v %s", err, out)
+		}
+		show, _ := median("instance", "show", "-b", p.addr, strconv.FormatInt(rows[0].Key, 10))
+		start = time.Now()
+		if err := exec.Command(bin, "records", "-b", p.addr, "-o", "json").Run(); err != nil {
+			b.Fatal(err)
+		}
+		records := time.Since(start)
+		end := logEnd(b, p.addr, TopicRecords)
+		p.kill(b)
+		b.ReportMetric(float64(ready.Milliseconds()), "ready-ms")
+		b.ReportMetric(float64(list.Milliseconds()), "list-ms")
+		b.ReportMetric(float64(show.Milliseconds()), "show-ms")
+		b.ReportMetric(float64(records.Milliseconds()), "records-read-ms")
+		b.ReportMetric(float64(end), "records-in-log")
+	}
 }

@@ -220,7 +220,7 @@ func waitOpenTransaction(t *testing.T, addr string) {
 }
 
 // buildWfctl builds the wfctl binary, once for the package's tests.
-func buildWfctl(t *testing.T) string {
+func buildWfctl(t testing.TB) string {
 	t.Helper()
 	wfctlOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "wfctl-dev-test")
@@ -264,7 +264,7 @@ type devProcess struct {
 }
 
 // startDev runs `wfctl dev ARGS...` and waits for its ready line.
-func startDev(t *testing.T, bin string, args ...string) *devProcess {
+func startDev(t testing.TB, bin string, args ...string) *devProcess {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"dev"}, args...)...)
 	p := &devProcess{cmd: cmd, stderr: &bytes.Buffer{}, exited: make(chan struct{})}
@@ -328,7 +328,7 @@ func waitSnapshotWrite(t *testing.T, dir string) {
 	t.Fatal("no snapshot written in 20 s")
 }
 
-func (p *devProcess) kill(t *testing.T) {
+func (p *devProcess) kill(t testing.TB) {
 	t.Helper()
 	if err := p.cmd.Process.Kill(); err != nil {
 		t.Fatal(err)

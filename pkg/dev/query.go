@@ -78,6 +78,9 @@ type InstanceSummary struct {
 	// HistoryFrom is when its first record was written (Kafka time, Unix
 	// ms): its history in wfctl.records starts there.
 	HistoryFrom int64 `json:"historyFrom"`
+	// Batches are the Kafka timestamps of the batches that wrote its
+	// records (in an INSTANCE answer): the history is read batch by batch.
+	Batches []int64 `json:"batches,omitempty"`
 }
 
 // InstanceList is the answer to an INSTANCES query.
@@ -151,6 +154,10 @@ type instMeta struct {
 	Started   int64  `json:"started"`
 	Ended     int64  `json:"ended,omitempty"`
 	Wall      int64  `json:"wall"`
+	// Touches are the Kafka timestamps of the batches that wrote its
+	// records (a batch's records share one), ascending: its history is
+	// read batch by batch, not from its start to its end.
+	Touches []int64 `json:"touches"`
 }
 
 // instanceIndex is every instance in flight and the last EndedKept that
@@ -166,6 +173,11 @@ func newInstanceIndex() *instanceIndex { return &instanceIndex{byKey: map[int64]
 // note takes an engine event; wall is when its record was written (Unix
 // ms).
 func (x *instanceIndex) note(rec *engine.Record, wall int64) {
+	if k := InstanceKeyOf(*rec); k > 0 {
+		if m := x.byKey[k]; m != nil && (len(m.Touches) == 0 || m.Touches[len(m.Touches)-1] != wall) {
+			m.Touches = append(m.Touches, wall)
+		}
+	}
 	v, ok := rec.Value.(*engine.ProcessInstanceValue)
 	if !ok || v.BPMNElementType != engine.ElementProcess || rec.RecordType != engine.RecordEvent {
 		return
@@ -173,7 +185,7 @@ func (x *instanceIndex) note(rec *engine.Record, wall int64) {
 	switch rec.Intent {
 	case engine.IntentElementActivating:
 		x.byKey[rec.Key] = &instMeta{Key: rec.Key, ProcessID: v.BPMNProcessID, Version: v.Version, State: "active",
-			Started: rec.Timestamp, Wall: wall}
+			Started: rec.Timestamp, Wall: wall, Touches: []int64{wall}}
 	case engine.IntentElementCompleted, engine.IntentElementTerminated:
 		m := x.byKey[rec.Key]
 		if m == nil {
@@ -223,6 +235,27 @@ func (x *instanceIndex) restore(ms []*instMeta) {
 			x.addEnded(m.Key)
 		}
 	}
+}
+
+// InstanceKeyOf is the process instance a record is about, or -1.
+func InstanceKeyOf(r engine.Record) int64 {
+	switch v := r.Value.(type) {
+	case *engine.ProcessInstanceValue:
+		return v.ProcessInstanceKey
+	case *engine.JobValue:
+		return v.ProcessInstanceKey
+	case *engine.MessageSubscriptionValue:
+		return v.ProcessInstanceKey
+	case *engine.TimerValue:
+		return v.ProcessInstanceKey
+	case *engine.VariableValue:
+		return v.ProcessInstanceKey
+	case *engine.IncidentValue:
+		return v.ProcessInstanceKey
+	case *engine.ProcessInstanceCreationValue:
+		return v.ProcessInstanceKey
+	}
+	return -1
 }
 
 func (m *instMeta) summary(incidents int) InstanceSummary {
@@ -353,6 +386,7 @@ func (r *runner) instanceDetail(key int64) InstanceDetail {
 	d.Known = true
 	info, active := r.eng.Instance(key)
 	d.InstanceSummary = m.summary(info.Incidents)
+	d.Batches = m.Touches
 	if !active {
 		return d
 	}

@@ -48,52 +48,51 @@ func (c *Client) query(ctx context.Context, intent string, q dev.InstanceQuery, 
 	return json.Unmarshal(resp.Done.Result, into)
 }
 
-// History reads an instance's records from wfctl.records: from when its
-// first record was written to its end (or, while it is active, to the
-// end of the topic now).
-func (c *Client) History(ctx context.Context, in *dev.InstanceSummary) ([]engine.Record, error) {
+// History reads an instance's records from wfctl.records: those of the
+// batches that wrote them (the answer's Batches; Kafka timestamps, looked
+// up with ListOffsets), to its end. Without Batches (an older server), from
+// the time of its first record to its end, or the end of the topic.
+func (c *Client) History(ctx context.Context, in *dev.InstanceDetail) ([]engine.Record, error) {
 	var out []engine.Record
-	from := kafka.AtTime(time.UnixMilli(in.HistoryFrom))
-	_, err := kafka.ReadHistory(ctx, c.cl, kafka.History{Topics: []string{dev.TopicRecords}, From: from}, func(r *kgo.Record) error {
-		if hasHeader(r, dev.HeaderDone) || hasHeader(r, dev.HeaderCheckpoint) || hasHeader(r, dev.HeaderFence) {
+	ended := false
+	read := func(h kafka.History) error {
+		_, err := kafka.ReadHistory(ctx, c.cl, h, func(r *kgo.Record) error {
+			if hasHeader(r, dev.HeaderDone) || hasHeader(r, dev.HeaderCheckpoint) || hasHeader(r, dev.HeaderFence) {
+				return nil
+			}
+			var rec engine.Record
+			if err := json.Unmarshal(r.Value, &rec); err != nil {
+				return fmt.Errorf("%s@%d: %w", dev.TopicRecords, r.Offset, err)
+			}
+			if InstanceKeyOf(rec) != in.Key {
+				return nil
+			}
+			out = append(out, rec)
+			if rec.Key == in.Key && rec.IsEvent() && (rec.Intent == engine.IntentElementCompleted || rec.Intent == engine.IntentElementTerminated) {
+				ended = true
+				return errStop // its last record
+			}
 			return nil
-		}
-		var rec engine.Record
-		if err := json.Unmarshal(r.Value, &rec); err != nil {
-			return fmt.Errorf("%s@%d: %w", dev.TopicRecords, r.Offset, err)
-		}
-		if InstanceKeyOf(rec) != in.Key {
-			return nil
-		}
-		out = append(out, rec)
-		if rec.Key == in.Key && rec.IsEvent() && (rec.Intent == engine.IntentElementCompleted || rec.Intent == engine.IntentElementTerminated) {
-			return errStop // its last record
+		})
+		if err != nil && err != errStop {
+			return kafka.Classify(err, c.cfg)
 		}
 		return nil
-	})
-	if err != nil && err != errStop {
-		return nil, kafka.Classify(err, c.cfg)
+	}
+	topics := []string{dev.TopicRecords}
+	if len(in.Batches) == 0 {
+		return out, read(kafka.History{Topics: topics, From: kafka.AtTime(time.UnixMilli(in.HistoryFrom))})
+	}
+	for _, ts := range in.Batches {
+		if ended {
+			break
+		}
+		if err := read(kafka.History{Topics: topics, From: kafka.AtTime(time.UnixMilli(ts)), To: kafka.AtTime(time.UnixMilli(ts + 1))}); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
 
 // InstanceKeyOf is the process instance a record is about, or -1.
-func InstanceKeyOf(r engine.Record) int64 {
-	switch v := r.Value.(type) {
-	case *engine.ProcessInstanceValue:
-		return v.ProcessInstanceKey
-	case *engine.JobValue:
-		return v.ProcessInstanceKey
-	case *engine.MessageSubscriptionValue:
-		return v.ProcessInstanceKey
-	case *engine.TimerValue:
-		return v.ProcessInstanceKey
-	case *engine.VariableValue:
-		return v.ProcessInstanceKey
-	case *engine.IncidentValue:
-		return v.ProcessInstanceKey
-	case *engine.ProcessInstanceCreationValue:
-		return v.ProcessInstanceKey
-	}
-	return -1
-}
+func InstanceKeyOf(r engine.Record) int64 { return dev.InstanceKeyOf(r) }
