@@ -12,6 +12,12 @@
 #      BenchmarkRestart, side by side from the folder's snapshot and
 #      folding the whole log (ms per restart, records folded).
 #
+#   4. on a folder with about 1.1 million records and 100 instances in
+#      flight: restart to ready, `wfctl instance list` and `instance show`
+#      (median of 10 runs of the real binary), beside `wfctl records`
+#      reading the history once, which is what list and show cost before
+#      the engine answered them (BenchmarkQueries).
+#
 #   scripts/bench-dev.sh          (RUNS=10 INSTANCES=100000 COUNT=5 by default)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -59,3 +65,6 @@ echo "  median $(metric instances/s) instances/s; median $(metric cpu-µs/instan
 restart_instances=${RESTART_INSTANCES:-42000}
 echo "restart on a folder with $restart_instances completed instances, from its snapshot and folding the whole log:"
 WFCTL_BENCH_INSTANCES=$restart_instances go test ./pkg/dev -run '^$' -bench 'Restart' -benchtime 3x | awk '/^BenchmarkRestart/ {print "  " $0}'
+
+echo "queries on a folder with $restart_instances completed instances and 100 in flight (real binaries):"
+WFCTL_BENCH_INSTANCES=$restart_instances go test ./pkg/dev -run '^$' -bench 'Queries' -benchtime 1x | awk '/^BenchmarkQueries/ {print "  " $0}'

@@ -3,6 +3,7 @@ package dev
 import (
 	"context"
 	"encoding/json"
+
 	"os"
 	"os/exec"
 	"slices"

@@ -13,7 +13,7 @@ import (
 
 // rawCommand sends a command as JSON text, as a kcat user writes it, and
 // returns its Done marker and records.
-func rawCommand(t *testing.T, cl *kgo.Client, log *logReader, id, value string) (Done, []engine.Record) {
+func rawCommand(t testing.TB, cl *kgo.Client, log *logReader, id, value string) (Done, []engine.Record) {
 	t.Helper()
 	produce(t, cl, &kgo.Record{Topic: TopicCommands, Value: []byte(value),
 		Headers: []kgo.RecordHeader{{Key: HeaderRequest, Value: []byte(id)}}})

@@ -12,7 +12,7 @@ import (
 )
 
 // query sends a query as a kcat user writes it and decodes its answer.
-func query(t *testing.T, cl *kgo.Client, log *logReader, id, value string, into any) {
+func query(t testing.TB, cl *kgo.Client, log *logReader, id, value string, into any) {
 	t.Helper()
 	d, recs := rawCommand(t, cl, log, id, value)
 	if d.Status != DoneOK || len(d.Result) == 0 || len(recs) != 0 {

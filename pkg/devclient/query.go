@@ -1,9 +1,11 @@
 package devclient
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -55,9 +57,11 @@ func (c *Client) query(ctx context.Context, intent string, q dev.InstanceQuery, 
 func (c *Client) History(ctx context.Context, in *dev.InstanceDetail) ([]engine.Record, error) {
 	var out []engine.Record
 	ended := false
+	keyText := []byte(strconv.FormatInt(in.Key, 10))
 	read := func(h kafka.History) error {
 		_, err := kafka.ReadHistory(ctx, c.cl, h, func(r *kgo.Record) error {
-			if hasHeader(r, dev.HeaderDone) || hasHeader(r, dev.HeaderCheckpoint) || hasHeader(r, dev.HeaderFence) {
+			if hasHeader(r, dev.HeaderDone) || hasHeader(r, dev.HeaderCheckpoint) || hasHeader(r, dev.HeaderFence) ||
+				!bytes.Contains(r.Value, keyText) { // a batch holds many instances' records: decode only the instance's
 				return nil
 			}
 			var rec engine.Record
