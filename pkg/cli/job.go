@@ -18,7 +18,7 @@ func newJobCmd(f *Factory, g *globalOptions) *cobra.Command {
 		Use:   "job",
 		Short: "Activate, complete and fail jobs, or run a job worker",
 	}
-	cmd.AddCommand(newJobActivateCmd(f, g), newJobCompleteCmd(f, g), newJobFailCmd(f, g), newJobWorkerCmd(f, g))
+	cmd.AddCommand(newJobActivateCmd(f, g), newJobCompleteCmd(f, g), newJobFailCmd(f, g), newJobThrowErrorCmd(f, g), newJobUpdateRetriesCmd(f, g), newJobWorkerCmd(f, g))
 	return cmd
 }
 

@@ -67,7 +67,7 @@ func (r *runner) command(rec *kgo.Record) error {
 		// So are queries.
 		q, intent, isQuery, qerr := parseQueryCommand(rec.Value)
 		if isQuery && qerr == nil {
-			r.queryCommand(q, intent, headers, where)
+			r.queryCommand(q, intent, rec, headers, where)
 			return nil
 		}
 		reason := "the command is not an engine command in JSON ({\"valueType\",\"intent\",\"key\",\"value\"}): " + err.Error()

@@ -3,6 +3,7 @@ package dev
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"time"
@@ -31,7 +32,26 @@ import (
 const (
 	QueryInstances = "INSTANCES"
 	QueryInstance  = "INSTANCE"
+	// QueryStatus asks how the engine is: a Status.
+	QueryStatus = "STATUS"
 )
+
+// Status is the answer to a STATUS query.
+type Status struct {
+	// Processes are the deployed process versions, by key.
+	Processes []engine.ProcessMetadata `json:"processes"`
+	// Instances counts process instances by state.
+	Active     int64 `json:"active"`
+	Completed  int64 `json:"completed"`
+	Terminated int64 `json:"terminated"`
+	// Incidents counts the instances in flight with an open incident.
+	Incidents int `json:"incidents"`
+	// Clock is the engine's clock.
+	Clock time.Time `json:"clock"`
+	// Consumed maps each input "topic/partition" to the next offset the
+	// engine reads: with the end offsets, how far behind it is.
+	Consumed map[string]int64 `json:"consumed"`
+}
 
 // EndedKept is how many ended instances the index keeps, the last to
 // end; older ones are only in wfctl.records.
@@ -276,9 +296,9 @@ func parseQueryCommand(b []byte) (q InstanceQuery, intent string, ok bool, err e
 		return q, "", false, nil
 	}
 	switch head.Intent {
-	case QueryInstances, QueryInstance:
+	case QueryInstances, QueryInstance, QueryStatus:
 	default:
-		return q, "", true, fmt.Errorf("QUERY %s: the intents are %s and %s", head.Intent, QueryInstances, QueryInstance)
+		return q, "", true, fmt.Errorf("QUERY %s: the intents are %s, %s and %s", head.Intent, QueryInstances, QueryInstance, QueryStatus)
 	}
 	if len(head.Value) > 0 && string(head.Value) != "null" {
 		if err := json.Unmarshal(head.Value, &q); err != nil {
@@ -300,11 +320,16 @@ func parseQueryCommand(b []byte) (q InstanceQuery, intent string, ok bool, err e
 }
 
 // queryCommand answers a query in its Done marker.
-func (r *runner) queryCommand(q InstanceQuery, intent string, headers []kgo.RecordHeader, where string) {
+func (r *runner) queryCommand(q InstanceQuery, intent string, rec *kgo.Record, headers []kgo.RecordHeader, where string) {
 	var result any
-	if intent == QueryInstance {
+	switch intent {
+	case QueryInstance:
 		result = r.instanceDetail(q.Key)
-	} else {
+	case QueryStatus:
+		st := r.status()
+		st.Consumed[partitionName(rec.Topic, rec.Partition)] = rec.Offset + 1 // the query itself is read
+		result = st
+	default:
 		result = r.instanceList(q)
 	}
 	r.commandDone(headers, Done{Status: DoneOK, Command: where, Result: Marshal(result)})
@@ -420,4 +445,20 @@ func (r *runner) instanceDetail(key int64) InstanceDetail {
 		d.Variables = map[string]any{}
 	}
 	return d
+}
+
+// status answers a STATUS query.
+func (r *runner) status() Status {
+	es := r.eng.Stats()
+	st := Status{Processes: r.eng.Processes(), Active: es.Active, Completed: es.Completed, Terminated: es.Terminated,
+		Clock: r.eng.Now().UTC(), Consumed: maps.Clone(r.offsets)}
+	if st.Processes == nil {
+		st.Processes = []engine.ProcessMetadata{}
+	}
+	for _, in := range r.eng.Instances() {
+		if in.Incidents > 0 {
+			st.Incidents++
+		}
+	}
+	return st
 }

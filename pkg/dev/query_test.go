@@ -102,6 +102,11 @@ func testQueries(t *testing.T, every int) {
 	if fmt.Sprint(listKeys(ended)) != fmt.Sprint([]int64{b}) {
 		t.Fatalf("terminated: %+v", ended)
 	}
+	var st Status
+	query(t, cl, log, "q-status", `{"valueType":"QUERY","intent":"STATUS"}`, &st)
+	if st.Active != 2 || st.Terminated != 1 || len(st.Processes) != 2 || st.Consumed["wfctl.commands/0"] < 7 {
+		t.Fatalf("status: %+v", st)
+	}
 	var none InstanceDetail
 	query(t, cl, log, "q-none", `{"valueType":"QUERY","intent":"INSTANCE","value":{"key":42}}`, &none)
 	if none.Known {
@@ -110,7 +115,7 @@ func testQueries(t *testing.T, every int) {
 	for value, want := range map[string]string{
 		`{"valueType":"QUERY","intent":"INSTANCES","value":{"state":"sleeping"}}`: `state "sleeping"`,
 		`{"valueType":"QUERY","intent":"INSTANCES","value":{"limit":100000}}`:     "limit 100000: want 1 to 10000",
-		`{"valueType":"QUERY","intent":"EVERYTHING"}`:                             "the intents are INSTANCES and INSTANCE",
+		`{"valueType":"QUERY","intent":"EVERYTHING"}`:                             "the intents are INSTANCES, INSTANCE and STATUS",
 	} {
 		d, _ := rawCommand(t, cl, log, "bad-"+value, value)
 		if d.Status != DoneRejected || !strings.Contains(d.Reason, want) {

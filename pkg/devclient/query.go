@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/wfctl/wfctl/pkg/dev"
@@ -100,3 +101,28 @@ func (c *Client) History(ctx context.Context, in *dev.InstanceDetail) ([]engine.
 
 // InstanceKeyOf is the process instance a record is about, or -1.
 func InstanceKeyOf(r engine.Record) int64 { return dev.InstanceKeyOf(r) }
+
+// Status asks the engine how it is (see dev.Status).
+func (c *Client) Status(ctx context.Context) (*dev.Status, error) {
+	var out dev.Status
+	if err := c.query(ctx, dev.QueryStatus, dev.InstanceQuery{}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// EndOffsets are the end offsets of the partitions of topics, by
+// "topic/partition".
+func (c *Client) EndOffsets(ctx context.Context, topics ...string) (map[string]int64, error) {
+	ends, err := kadm.NewClient(c.cl).ListEndOffsets(ctx, topics...)
+	if err != nil {
+		return nil, kafka.Classify(err, c.cfg)
+	}
+	out := map[string]int64{}
+	ends.Each(func(o kadm.ListedOffset) {
+		if o.Err == nil {
+			out[fmt.Sprintf("%s/%d", o.Topic, o.Partition)] = o.Offset
+		}
+	})
+	return out, nil
+}
