@@ -109,3 +109,9 @@ func TestValidateStdin(t *testing.T) {
 		t.Errorf("output %s", out)
 	}
 }
+
+func TestOneLine(t *testing.T) {
+	if got := oneLine("a\nb\\c\r"); got != `a\nb\\c\r` {
+		t.Errorf("oneLine: %q", got)
+	}
+}

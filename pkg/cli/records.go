@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,32 +12,67 @@ import (
 
 	"github.com/wfctl/wfctl/pkg/devclient"
 	"github.com/wfctl/wfctl/pkg/engine"
+	"github.com/wfctl/wfctl/pkg/kafka"
 )
 
 func newRecordsCmd(f *Factory, g *globalOptions) *cobra.Command {
 	var ef engineFlags
 	var follow bool
+	var instance int64
+	var valueType, intent, from string
+	var num int
 	cmd := &cobra.Command{
-		Use:   "records [--follow]",
+		Use:   "records [--follow] [--instance KEY] [--value-type T] [--intent I] [--from POS] [-n N]",
 		Short: "Print the engine's record stream (wfctl.records)",
-		Long: `Print every record of the wfctl engine's record stream, the topic
-wfctl.records: one line each, or with -o json one JSON object per line in the
+		Long: `Print the records of the wfctl engine's record stream, the topic
+wfctl.records, as rpk topic consume does: one line each (newlines inside a
+record escaped), or with -o json / -o ndjson one JSON object per line in the
 engine's record format (Zeebe's exporter shape). --follow keeps printing new
-records until interrupted.`,
+records until interrupted.
+
+--instance KEY keeps the records of one process instance, --value-type
+(JOB, PROCESS_INSTANCE, ...) and --intent (ELEMENT_ACTIVATED, ...) those of a
+kind; --from starts at a position, as kcat and trace take it (beginning,
+end, an offset, -N: N offsets before the end, an RFC 3339 time, s@UNIX_MS,
+or -7d; the topic's Done markers and checkpoints take offsets too, and are
+not printed); -n N stops after N records printed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkOutput(g, "text", "json", "ndjson"); err != nil {
 				return err
 			}
+			pos, err := kafka.ParsePosition(from, f.Now())
+			if err != nil {
+				return usageErrorf("--from %q: %v", from, err)
+			}
+			if num < 0 {
+				return usageErrorf("-n %d: want a number of records, 0 for all", num)
+			}
+			vt, in := strings.ToUpper(valueType), strings.ToUpper(intent)
+			if vt != "" && !knownName(vt, engine.ValueTypeNames()) {
+				return usageErrorf("--value-type %q: one of %s", valueType, strings.Join(engine.ValueTypeNames(), ", "))
+			}
+			if in != "" && !knownName(in, engine.IntentNames()) {
+				return usageErrorf("--intent %q: one of %s", intent, strings.Join(engine.IntentNames(), ", "))
+			}
 			ctx := cmd.Context()
+			printed := 0
 			return withEngine(ctx, f, ef, func(c *devclient.Client) error {
-				err := c.Records(ctx, follow, func(rec engine.Record, r *kgo.Record) (bool, error) {
-					if g.Output != "text" {
-						_, err := fmt.Fprintf(f.IO.Out, "%s\n", r.Value)
-						return false, err
+				err := c.RecordsFrom(ctx, pos, follow, func(rec engine.Record, r *kgo.Record) (bool, error) {
+					switch {
+					case instance != 0 && instanceKeyOf(rec) != instance,
+						vt != "" && rec.ValueType.String() != vt,
+						in != "" && rec.Intent.String() != in:
+						return false, nil
 					}
-					_, err := fmt.Fprintln(f.IO.Out, recordLine(rec))
-					return false, err
+					var err error
+					if g.Output != "text" {
+						_, err = fmt.Fprintf(f.IO.Out, "%s\n", r.Value)
+					} else {
+						_, err = fmt.Fprintln(f.IO.Out, oneLine(recordLine(rec)))
+					}
+					printed++
+					return num > 0 && printed >= num, err
 				})
 				if follow && ctx.Err() != nil {
 					return nil
@@ -46,8 +82,20 @@ records until interrupted.`,
 		},
 	}
 	cmd.Flags().BoolVar(&follow, "follow", false, "keep printing new records")
+	cmd.Flags().Int64Var(&instance, "instance", 0, "only the records of this process instance")
+	cmd.Flags().StringVar(&valueType, "value-type", "", "only records of this value type (JOB, PROCESS_INSTANCE, ...)")
+	cmd.Flags().StringVar(&intent, "intent", "", "only records of this intent (CREATED, ELEMENT_ACTIVATED, ...)")
+	cmd.Flags().StringVar(&from, "from", "beginning", "start: beginning, end, an offset, -N (N offsets before the end), RFC 3339 time, s@UNIX_MS, or -7d")
+	cmd.Flags().IntVarP(&num, "num", "n", 0, "stop after N records printed (0: all)")
 	ef.bind(cmd)
 	return cmd
+}
+
+func knownName(name string, names []string) bool { return slices.Contains(names, name) }
+
+// oneLine escapes what would break a record over lines.
+func oneLine(s string) string {
+	return strings.NewReplacer("\\", "\\\\", "\n", "\\n", "\r", "\\r").Replace(s)
 }
 
 // recordLine is a record in one readable line:

@@ -134,7 +134,12 @@ func (c *Client) send(ctx context.Context, value []byte, routingKey string) (str
 // on) and hands every record with its headers to fn until it returns
 // true, or the history ends.
 func (c *Client) Records(ctx context.Context, follow bool, fn func(rec engine.Record, r *kgo.Record) (bool, error)) error {
-	return c.read(ctx, 0, follow, func(r *kgo.Record) (bool, error) {
+	return c.RecordsFrom(ctx, kafka.Beginning(), follow, fn)
+}
+
+// RecordsFrom is Records from a position of wfctl.records.
+func (c *Client) RecordsFrom(ctx context.Context, from kafka.Position, follow bool, fn func(rec engine.Record, r *kgo.Record) (bool, error)) error {
+	return c.readAt(ctx, from, follow, func(r *kgo.Record) (bool, error) {
 		if hasHeader(r, dev.HeaderDone) || hasHeader(r, dev.HeaderCheckpoint) || hasHeader(r, dev.HeaderFence) {
 			return false, nil
 		}
@@ -167,7 +172,11 @@ var errStop = errors.New("stop")
 // read consumes wfctl.records from offset from, up to the end offsets
 // taken first or, with follow, on and on, until fn returns true.
 func (c *Client) read(ctx context.Context, from int64, follow bool, fn func(*kgo.Record) (bool, error)) error {
-	h := kafka.History{Topics: []string{dev.TopicRecords}, From: kafka.AtOffset(from), Follow: follow}
+	return c.readAt(ctx, kafka.AtOffset(from), follow, fn)
+}
+
+func (c *Client) readAt(ctx context.Context, from kafka.Position, follow bool, fn func(*kgo.Record) (bool, error)) error {
+	h := kafka.History{Topics: []string{dev.TopicRecords}, From: from, Follow: follow}
 	_, err := kafka.ReadHistory(ctx, c.cl, h, func(r *kgo.Record) error {
 		stop, err := fn(r)
 		if err == nil && stop {

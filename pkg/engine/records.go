@@ -1,6 +1,9 @@
 package engine
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Record is one entry of the engine's log: a command that came in, an
 // event that changed the state, or the rejection of a command. Its shape
@@ -256,4 +259,20 @@ func enumValue(names []string, s string) (uint8, bool) {
 		}
 	}
 	return 0, false
+}
+
+// ValueTypeNames lists the value types' names, as records carry them.
+func ValueTypeNames() []string { return namesOf(valueTypeNames) }
+
+// IntentNames lists the intents' names, as records carry them.
+func IntentNames() []string { return namesOf(intentNames) }
+
+func namesOf(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if n != "" && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
