@@ -18,6 +18,11 @@
 #      reading the history once, which is what list and show cost before
 #      the engine answered them (BenchmarkQueries).
 #
+#   5. `wfctl job worker --concurrency 8` (the real binary, handler true)
+#      on 2,000 waiting jobs, beside a bare franz-go worker and beside
+#      spawning the handler alone as often (the ceiling a process per job
+#      sets on this machine): BenchmarkWorker, jobs/s.
+#
 #   scripts/bench-dev.sh          (RUNS=10 INSTANCES=100000 COUNT=5 by default)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -68,3 +73,6 @@ WFCTL_BENCH_INSTANCES=$restart_instances go test ./pkg/dev -run '^$' -bench 'Res
 
 echo "queries on a folder with $restart_instances completed instances and 100 in flight (real binaries):"
 WFCTL_BENCH_INSTANCES=$restart_instances go test ./pkg/dev -run '^$' -bench 'Queries' -benchtime 1x | awk '/^BenchmarkQueries/ {print "  " $0}'
+
+echo "job worker, --concurrency 8, handler true, 2,000 jobs (jobs/s; spawn-only: sh -c true alone, 8 at once):"
+go test ./pkg/dev -run '^$' -bench 'Worker' -benchtime 1x | awk '/^BenchmarkWorker/ {print "  " $0}'

@@ -33,14 +33,18 @@ func withEngine(ctx context.Context, f *Factory, flags engineFlags, fn func(*dev
 	// A command may be as large as the engine's --max-command-size (a
 	// 4 MB model is 5.3 MB of base64): the client does not refuse what
 	// the broker would take, and compresses it as the broker keeps it.
-	_, cl, err := kafkaClient(ctx, f, flags.Kafka,
+	// A command is sent at once: franz-go's default linger (10 ms, to
+	// fill batches) would be added to every command's round trip.
+	_, cl, err := kafkaClient(ctx, f, flags.Kafka, kgo.ProducerLinger(0),
 		kgo.ProducerBatchMaxBytes(maxCommandBytes), kgo.ProducerBatchCompression(kgo.Lz4Compression(), kgo.NoCompression()))
 	if err != nil {
 		return err
 	}
 	defer cl.Close()
 	cfg, _ := kafka.Load(flags.Kafka, f.Getenv)
-	err = fn(devclient.New(cl, cfg))
+	dc := devclient.New(cl, cfg)
+	defer dc.Close()
+	err = fn(dc)
 	if errors.Is(err, devclient.ErrNoEngine) {
 		return &InfraError{Err: err}
 	}

@@ -105,20 +105,31 @@ func runWorker(ctx context.Context, o *workerOptions) error {
 		var wg sync.WaitGroup
 		var fatalMu sync.Mutex
 		var fatal error
+		// Concurrency bounds the handlers running; a handler's outcome is
+		// sent while the next job's handler runs (the job stays held,
+		// within --max-jobs-active, until the engine took it).
 		for range o.Concurrency {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				for job := range queue {
 					if ctx.Err() != nil {
-						// Stopping: not started, handed back below.
-						yieldJob(workCtx, f, c, job)
-					} else if err := workJob(workCtx, f, c, job, o); err != nil {
-						fatalMu.Lock()
-						fatal = errors.Join(fatal, err)
-						fatalMu.Unlock()
+						// Stopping: not started, handed back.
+						wg.Go(func() {
+							yieldJob(workCtx, f, c, job)
+							done <- struct{}{}
+						})
+						continue
 					}
-					done <- struct{}{}
+					outcome := runHandler(workCtx, f, job, o)
+					wg.Go(func() {
+						if err := sendOutcome(workCtx, f, c, job, outcome); err != nil {
+							fatalMu.Lock()
+							fatal = errors.Join(fatal, err)
+							fatalMu.Unlock()
+						}
+						done <- struct{}{}
+					})
 				}
 			}()
 		}
@@ -132,7 +143,10 @@ func runWorker(ctx context.Context, o *workerOptions) error {
 					drained = true
 				}
 			}
-			if want := o.MaxJobsActive - held; again && want > 0 {
+			// As zbctl's workers poll: once the jobs held fell below a
+			// threshold, not for every job done (an activation per job
+			// would cost a round trip each).
+			if want := o.MaxJobsActive - held; again && want > 0 && (held == 0 || want >= activateThreshold(o.MaxJobsActive)) {
 				jobs, err := activate(ctx, c, o, want)
 				if err != nil {
 					if ctx.Err() != nil {
@@ -166,12 +180,20 @@ func runWorker(ctx context.Context, o *workerOptions) error {
 	})
 }
 
+// activateThreshold is how many free places among --max-jobs-active
+// make the worker activate more: a quarter of them (zbctl's workers poll
+// below 30 % of their maximum held).
+func activateThreshold(maxActive int) int { return max(1, maxActive/4) }
+
 // activate activates up to want jobs for this worker.
 func activate(ctx context.Context, c *devclient.Client, o *workerOptions, want int) ([]dev.Job, error) {
-	resp, err := do(ctx, c, engine.Command{ValueType: engine.ValueJobBatch, Intent: engine.IntentActivate, Key: -1,
+	resp, err := c.DoShared(ctx, engine.Command{ValueType: engine.ValueJobBatch, Intent: engine.IntentActivate, Key: -1,
 		Value: &engine.JobBatchValue{Type: o.Type, Worker: o.Name, Timeout: o.Timeout.Milliseconds(), MaxJobsToActivate: int32(min(want, 128))}}, o.Type)
 	if err != nil {
 		return nil, err
+	}
+	if resp.Rejected {
+		return nil, &FindingError{Err: errors.New("the engine rejected the activation: " + resp.Reason)}
 	}
 	batch, _, _ := eventValue[*engine.JobBatchValue](resp, engine.ValueJobBatch, engine.IntentActivated)
 	if batch == nil {
@@ -218,7 +240,7 @@ func watchJobs(ctx context.Context, o *workerOptions) (<-chan struct{}, error) {
 // yieldJob hands a held job back to the engine, so that another worker
 // gets it at once rather than after its timeout.
 func yieldJob(ctx context.Context, f *Factory, c *devclient.Client, job dev.Job) {
-	resp, err := c.Do(ctx, engine.Command{ValueType: engine.ValueJob, Intent: engine.IntentYield, Key: job.Key, Value: &engine.JobValue{}}, strconv.FormatInt(job.Key, 10))
+	resp, err := c.DoShared(ctx, engine.Command{ValueType: engine.ValueJob, Intent: engine.IntentYield, Key: job.Key, Value: &engine.JobValue{}}, strconv.FormatInt(job.Key, 10))
 	switch {
 	case err != nil:
 		fmt.Fprintf(f.IO.ErrOut, "job %d not handed back (%v): another worker gets it after its timeout\n", job.Key, err)
@@ -230,7 +252,15 @@ func yieldJob(ctx context.Context, f *Factory, c *devclient.Client, job dev.Job)
 }
 
 // workJob runs the handler for one job and completes or fails it.
-func workJob(ctx context.Context, f *Factory, c *devclient.Client, job dev.Job, o *workerOptions) error {
+// outcome is what a handler made of a job: the command that reports it,
+// and why it failed ("" when it did not).
+type outcome struct {
+	command engine.Command
+	reason  string
+}
+
+// runHandler runs the handler for a job.
+func runHandler(ctx context.Context, f *Factory, job dev.Job, o *workerOptions) outcome {
 	in, _ := json.Marshal(job.Variables)
 	if job.Variables == nil {
 		in = []byte("{}")
@@ -241,21 +271,22 @@ func workJob(ctx context.Context, f *Factory, c *devclient.Client, job dev.Job, 
 	cmd.Env = append(os.Environ(), jobEnv(job)...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = bytes.NewReader(in), &stdout, &stderr
 	runErr := cmd.Run()
-	var command engine.Command
 	var vars map[string]any
-	reason := ""
 	out := bytes.TrimSpace(stdout.Bytes())
 	switch {
 	case runErr != nil:
-		reason = strings.TrimSpace(strings.TrimSpace(stderr.String()) + " (" + runErr.Error() + ")")
-		command = failJob(job.Key, max(job.Retries-1, 0), 0, reason)
+		reason := strings.TrimSpace(strings.TrimSpace(stderr.String()) + " (" + runErr.Error() + ")")
+		return outcome{failJob(job.Key, max(job.Retries-1, 0), 0, reason), reason}
 	case len(out) > 0 && json.Unmarshal(out, &vars) != nil:
-		reason = "the handler's output is not a JSON object: " + firstLine(string(out))
-		command = failJob(job.Key, max(job.Retries-1, 0), 0, reason)
-	default:
-		command = completeJob(job.Key, vars)
+		reason := "the handler's output is not a JSON object: " + firstLine(string(out))
+		return outcome{failJob(job.Key, max(job.Retries-1, 0), 0, reason), reason}
 	}
-	resp, err := c.Do(ctx, command, strconv.FormatInt(job.Key, 10))
+	return outcome{completeJob(job.Key, vars), ""}
+}
+
+// sendOutcome reports a handler's outcome to the engine.
+func sendOutcome(ctx context.Context, f *Factory, c *devclient.Client, job dev.Job, o outcome) error {
+	resp, err := c.DoShared(ctx, o.command, strconv.FormatInt(job.Key, 10))
 	if err != nil {
 		return err
 	}
@@ -265,9 +296,9 @@ func workJob(ctx context.Context, f *Factory, c *devclient.Client, job dev.Job, 
 		// Done elsewhere meanwhile (its timeout passed and another
 		// worker took it, the instance was cancelled): the engine
 		// refuses, the worker goes on.
-		fmt.Fprintf(f.IO.ErrOut, "%s not %s: %s\n", what, map[bool]string{true: "failed", false: "completed"}[reason != ""], resp.Reason)
-	case reason != "":
-		fmt.Fprintf(f.IO.ErrOut, "failed %s, %d retries left: %s\n", what, max(job.Retries-1, 0), reason)
+		fmt.Fprintf(f.IO.ErrOut, "%s not %s: %s\n", what, map[bool]string{true: "failed", false: "completed"}[o.reason != ""], resp.Reason)
+	case o.reason != "":
+		fmt.Fprintf(f.IO.ErrOut, "failed %s, %d retries left: %s\n", what, max(job.Retries-1, 0), o.reason)
 	default:
 		fmt.Fprintf(f.IO.ErrOut, "completed %s\n", what)
 	}

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -234,5 +235,76 @@ func BenchmarkQueries(b *testing.B) {
 		b.ReportMetric(float64(show.Milliseconds()), "show-ms")
 		b.ReportMetric(float64(records.Milliseconds()), "records-read-ms")
 		b.ReportMetric(float64(end), "records-in-log")
+	}
+}
+
+// BenchmarkWorker measures `wfctl job worker` (the real binary) with a
+// no-op handler (true) and --concurrency 8 working WFCTL_BENCH_JOBS jobs
+// (2,000 by default) that wait when it starts, in jobs per second from
+// its start to the last instance completed, side by side with a bare
+// franz-go worker (startWorker: no handler, completions produced as
+// fast as the jobs arrive) on as many jobs.
+//
+//	go test ./pkg/dev -run '^$' -bench Worker -benchtime 1x
+func BenchmarkWorker(b *testing.B) {
+	jobs := 2000
+	if n, err := strconv.Atoi(os.Getenv("WFCTL_BENCH_JOBS")); err == nil && n > 0 {
+		jobs = n
+	}
+	bin := buildWfctl(b)
+	run := func(b *testing.B, work func(addr string) func()) float64 {
+		s := startServer(b, Options{})
+		cl := newClient(b, s.Addr(), kgo.ProducerLinger(time.Millisecond), kgo.MaxBufferedRecords(1<<16))
+		ctx := testContext(b)
+		produce(b, cl, commandRecord(b, "deploy", deployCommand("work.bpmn", readModel(b, "work.bpmn"))))
+		create := commandRecord(b, "", createCommand("work", map[string]any{"n": 1})).Value
+		for range jobs {
+			cl.Produce(ctx, &kgo.Record{Topic: TopicCommands, Value: create}, nil)
+		}
+		if err := s.Await(ctx, func(st Stats) bool { return st.Created >= int64(jobs) }); err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		stop := work(s.Addr())
+		if err := s.Await(ctx, func(st Stats) bool { return st.Completed >= int64(jobs) }); err != nil {
+			b.Fatal(err)
+		}
+		took := time.Since(start)
+		stop()
+		cl.Close()
+		s.Close()
+		return float64(jobs) / took.Seconds()
+	}
+	for range b.N {
+		cli := run(b, func(addr string) func() {
+			cmd := exec.Command(bin, "job", "worker", "work", "-b", addr, "--handler", "true", "--concurrency", "8", "--max-jobs-active", "64")
+			if p := os.Getenv("WFCTL_BENCH_WORKER_LOG"); p != "" {
+				cmd.Stderr, _ = os.Create(p)
+			}
+			if err := cmd.Start(); err != nil {
+				b.Fatal(err)
+			}
+			return func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }
+		})
+		bare := run(b, func(addr string) func() { return startWorker(b, addr, "work") })
+		// The ceiling a handler process per job sets on this machine:
+		// sh -c true as many times, 8 at once, and nothing else.
+		start := time.Now()
+		sem := make(chan struct{}, 8)
+		var wg sync.WaitGroup
+		for range jobs {
+			sem <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-sem }()
+				_ = exec.Command("sh", "-c", "true").Run()
+			})
+		}
+		wg.Wait()
+		spawn := float64(jobs) / time.Since(start).Seconds()
+		b.ReportMetric(spawn, "spawn-only/s")
+		b.ReportMetric(cli/spawn, "cli/spawn")
+		b.ReportMetric(cli, "cli-jobs/s")
+		b.ReportMetric(bare, "bare-jobs/s")
+		b.ReportMetric(cli/bare, "ratio")
 	}
 }

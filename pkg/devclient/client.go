@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -27,6 +28,9 @@ type Client struct {
 	cfg *kafka.Config
 	// Timeout bounds the wait for a command's outcome.
 	Timeout time.Duration
+
+	respMu sync.Mutex
+	resp   *responder // the shared reader of DoShared, once started
 }
 
 // New wraps a connected client.

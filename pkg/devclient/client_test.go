@@ -6,6 +6,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -315,4 +316,58 @@ func header(r *kgo.Record, key string) string {
 		}
 	}
 	return ""
+}
+
+// TestDoShared: many goroutines send commands through the one shared
+// reader at once: each gets its own records and Done marker (a create
+// its instance, a bad create its rejection), none waits for another's.
+// Queries answer from the engine's state.
+func TestDoShared(t *testing.T) {
+	c := newClient(t, startDev(t).Addr())
+	defer c.Close()
+	do(t, c, deployCommand(t))
+	const n = 40
+	resps := make([]*devclient.Response, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			cmd := createCommand("payment")
+			if i%10 == 9 {
+				cmd = createCommand("nope")
+			}
+			resps[i], errs[i] = c.DoShared(testContext(t), cmd, "k")
+		})
+	}
+	wg.Wait()
+	seen := map[int64]bool{}
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("%d: %v", i, errs[i])
+		}
+		r := resps[i]
+		if i%10 == 9 {
+			if !r.Rejected || !strings.Contains(r.Reason, "nope") {
+				t.Errorf("%d: a create of nope: %+v", i, r)
+			}
+			continue
+		}
+		created := events(r.Records, engine.ValueProcessInstanceCreation, engine.IntentCreated)
+		if r.Rejected || len(created) != 1 {
+			t.Fatalf("%d: %+v", i, r)
+		}
+		key := created[0].Value.(*engine.ProcessInstanceCreationValue).ProcessInstanceKey
+		if seen[key] {
+			t.Errorf("%d: instance %d answered twice", i, key)
+		}
+		seen[key] = true
+	}
+	list, err := c.Instances(testContext(t), dev.InstanceQuery{ProcessID: "payment", State: "active"})
+	if err != nil || list.Total != n-n/10 {
+		t.Fatalf("instances: %+v %v", list, err)
+	}
+	st, err := c.Status(testContext(t))
+	if err != nil || st.Active != int64(n-n/10) || len(st.Processes) != 1 {
+		t.Fatalf("status: %+v %v", st, err)
+	}
 }
