@@ -22,16 +22,19 @@ import (
 // by a franz-go worker with a COMPLETE command, until the server has seen
 // every instance complete. Everything runs in this process (broker,
 // engine, clients) and shares the machine's cores. The data-dir case
-// syncs every write to disk, as `wfctl dev` does by default.
+// syncs every write to disk, as `wfctl dev` does by default (and
+// snapshots the state; data-dir-no-snapshots does not, to show what they
+// cost).
 //
 //	go test ./pkg/dev -run '^$' -bench EndToEnd -benchtime 200000x
 func BenchmarkEndToEnd(b *testing.B) {
 	for _, mode := range []struct {
 		name    string
 		dataDir bool
-	}{{"data-dir", true}, {"in-memory", false}} {
+		every   int
+	}{{"data-dir", true, 0}, {"data-dir-no-snapshots", true, -1}, {"in-memory", false, 0}} {
 		b.Run(mode.name, func(b *testing.B) {
-			opts := Options{}
+			opts := Options{SnapshotEvery: mode.every}
 			if mode.dataDir {
 				opts.DataDir = b.TempDir()
 			}

@@ -37,6 +37,7 @@ func (r *runner) commit() error {
 			return err
 		}
 	}
+	r.batchInputs = 0
 	r.counts.Batches++
 	r.counts.Records += int64(len(r.out.recs) + len(r.out.side))
 	es := r.eng.Stats()
@@ -80,8 +81,18 @@ func (r *runner) committed(err error) error {
 // committer writes the batches it is handed, one transaction each, until
 // commits is closed.
 func (r *runner) committer() {
+	w := newSnapshotWriter(r)
+	defer close(r.committerDone)
+	defer w.close() // the last snapshot taken is written before the runner is done
 	for b := range r.commits {
-		r.results <- r.send(b)
+		err := r.send(b)
+		if s := b.snap; s != nil && err == nil {
+			// Committed: the checkpoint record has its offset now.
+			s.RecordsEnd = b.recs[len(b.recs)-1].Offset + 1
+			w.offer(s)
+		}
+		b.snap = nil
+		r.results <- err
 	}
 }
 
@@ -107,9 +118,6 @@ func (r *runner) send(b *batch) error {
 		if err := r.transact(b.side); err != nil {
 			return err
 		}
-	}
-	if b.snap != nil {
-		r.writeSnapshot(b)
 	}
 	return nil
 }

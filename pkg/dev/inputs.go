@@ -17,6 +17,7 @@ func (r *runner) consume(f kgo.Fetches) error {
 		return err
 	}
 	var err error
+	r.batchInputs = f.NumRecords()
 	f.EachRecord(func(rec *kgo.Record) {
 		if err != nil {
 			return

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -48,6 +49,7 @@ type runner struct {
 	out, spare, inflight *batch
 	commits              chan *batch
 	results              chan error
+	committerDone        chan struct{}
 
 	deploys chan []modelFile
 	inspect chan inspection
@@ -64,7 +66,14 @@ type runner struct {
 	// deployed are the process versions deployed, for the snapshot.
 	sinceSnapshot int64
 	lastSnapshot  time.Time
-	deployed      []*engine.ProcessValue
+	// snapTook is how long the last snapshot took to take, snapAt when
+	// (the real clock), snapWrite to write: see snapshotPace.
+	snapTook  time.Duration
+	snapAt    time.Time
+	snapWrite atomic.Int64 // how long the last write took (ns), by the writer
+	// batchInputs counts the inputs of the batch being built.
+	batchInputs int
+	deployed    []*engine.ProcessValue
 	// snapSide are the last batch's jobs and deployments as the snapshot
 	// recovery restored holds them.
 	snapSide []*kgo.Record
@@ -86,7 +95,7 @@ func startRunner(ctx context.Context, b *broker.Broker, opts Options, prev *runn
 	r := &runner{opts: opts, cluster: b.Cluster(), eng: engine.New(), offsets: map[string]int64{},
 		consumed: map[string]int32{}, models: newModelSet(), due: newDueSet(), requests: newRequestLog(), index: newInstanceIndex(),
 		deploys: make(chan []modelFile), inspect: make(chan inspection), stats: newStatsBox(),
-		out: &batch{}, spare: &batch{}, commits: make(chan *batch), results: make(chan error, 1)}
+		out: &batch{}, spare: &batch{}, commits: make(chan *batch), results: make(chan error, 1), committerDone: make(chan struct{})}
 	r.notify = serialized(opts.Notify)
 	if prev != nil {
 		r.notify, r.inspect, r.stats, r.skip = prev.notify, prev.inspect, prev.stats, prev.skip
@@ -288,6 +297,10 @@ func endOffset(ctx context.Context, cl *kgo.Client, topic string) (int64, error)
 
 func (r *runner) close() {
 	close(r.commits)
+	select { // the committer finishes its last commit and snapshot write
+	case <-r.committerDone:
+	case <-time.After(30 * time.Second):
+	}
 	for _, cl := range []*kgo.Client{r.cons, r.prod, r.admin} {
 		if cl != nil {
 			cl.Close()

@@ -1,6 +1,7 @@
 package dev
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -47,6 +49,11 @@ const DefaultSnapshotEvery = 50_000
 // anyway, when anything was written since.
 const snapshotInterval = time.Minute
 
+// snapshotPace: after a snapshot that took d to take and write, the next
+// waits snapshotPace×d, so that snapshots cost at most 1/snapshotPace of
+// the server's time however large the state.
+const snapshotPace = 20
+
 // snapshotVersion is the version of the snapshot file's format.
 const snapshotVersion = 1
 
@@ -63,8 +70,9 @@ type devSnapshot struct {
 	Processes  []*engine.ProcessValue `json:"processes,omitempty"`
 	Side       []snapRecord           `json:"side,omitempty"`
 	// Instances is the index of instances (see QueryCommand).
-	Instances []*instMeta     `json:"instances,omitempty"`
-	Engine    json.RawMessage `json:"engine"`
+	Instances []*instMeta `json:"instances,omitempty"`
+	// Engine is the engine's snapshot: the file's second line.
+	Engine []byte `json:"-"`
 }
 
 type snapRequest struct {
@@ -86,13 +94,29 @@ func (r *runner) snapshotDue() bool {
 	if r.opts.DataDir == "" || r.opts.SnapshotEvery < 0 || r.sinceSnapshot == 0 {
 		return false
 	}
-	return r.sinceSnapshot >= int64(r.opts.SnapshotEvery) || r.opts.Now().Sub(r.lastSnapshot) >= snapshotInterval
+	if time.Since(r.snapAt) < snapshotPace*(r.snapTook+time.Duration(r.snapWrite.Load())) {
+		return false
+	}
+	if r.opts.Now().Sub(r.lastSnapshot) >= snapshotInterval {
+		return true
+	}
+	// Under load (a full poll batch: inputs wait), a snapshot, whose cost
+	// grows with the instances in flight, waits for a lighter batch, up to
+	// snapshotDefer times the records.
+	every := int64(r.opts.SnapshotEvery)
+	return r.sinceSnapshot >= every && (r.batchInputs < MaxBatch || r.sinceSnapshot >= snapshotDefer*every)
 }
+
+// snapshotDefer bounds how long load defers a snapshot, in multiples of
+// SnapshotEvery.
+const snapshotDefer = 20
 
 // takeSnapshot captures the state after the batch being committed; b's
 // checkpoint record is its last record. The engine's part is encoded now;
 // the rest once the batch committed (writeSnapshot).
 func (r *runner) takeSnapshot(b *batch) error {
+	start := time.Now()
+	defer func() { r.snapAt, r.snapTook = time.Now(), time.Since(start) }()
 	eng, err := r.eng.Snapshot()
 	if err != nil {
 		return err
@@ -114,28 +138,80 @@ func (r *runner) takeSnapshot(b *batch) error {
 	return nil
 }
 
-// writeSnapshot writes a committed batch's snapshot: the batch's
-// checkpoint record has its offset now. A failure is reported, not
-// fatal: the next restart folds more.
-func (r *runner) writeSnapshot(b *batch) {
-	s := b.snap
-	b.snap = nil
-	s.RecordsEnd = b.recs[len(b.recs)-1].Offset + 1
+// snapshotWriter writes snapshots on a goroutine of its own, so that
+// commits do not wait for them: the newest offered replaces one not yet
+// written.
+type snapshotWriter struct {
+	r       *runner
+	mu      sync.Mutex
+	next    *devSnapshot
+	wake    chan struct{}
+	stopped chan struct{}
+}
+
+func newSnapshotWriter(r *runner) *snapshotWriter {
+	w := &snapshotWriter{r: r, wake: make(chan struct{}, 1), stopped: make(chan struct{})}
+	go w.run()
+	return w
+}
+
+func (w *snapshotWriter) offer(s *devSnapshot) {
+	w.mu.Lock()
+	w.next = s
+	w.mu.Unlock()
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// close writes what is pending, and stops.
+func (w *snapshotWriter) close() {
+	close(w.wake)
+	<-w.stopped
+}
+
+func (w *snapshotWriter) run() {
+	defer close(w.stopped)
+	for range w.wake {
+		w.mu.Lock()
+		s := w.next
+		w.next = nil
+		w.mu.Unlock()
+		if s != nil {
+			w.r.writeSnapshot(s)
+		}
+	}
+	if w.next != nil {
+		w.r.writeSnapshot(w.next)
+	}
+}
+
+// writeSnapshot writes a snapshot whose batch committed. A failure is
+// reported, not fatal: the next restart folds more.
+func (r *runner) writeSnapshot(s *devSnapshot) {
+	start := time.Now()
+	defer func() { r.snapWrite.Store(int64(time.Since(start))) }()
 	if err := writeFileAtomic(filepath.Join(r.opts.DataDir, SnapshotFileName), s); err != nil {
 		r.notify(Notice{Kind: SnapshotFailed, Message: err.Error()})
 	}
 }
 
-// writeFileAtomic writes v as JSON to path through a synced temporary
-// file renamed over it, and syncs the folder.
-func writeFileAtomic(path string, v any) error {
+// writeFileAtomic writes a snapshot to path, its header (JSON) on the
+// first line and the engine's snapshot on the second, through a synced
+// temporary file renamed over it, and syncs the folder.
+func writeFileAtomic(path string, s *devSnapshot) error {
 	tmp := path + ".tmp"
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
 	}
-	err = json.NewEncoder(f).Encode(v)
-	err = errors.Join(err, f.Sync(), f.Close())
+	bw := bufio.NewWriterSize(f, 1<<20)
+	err = json.NewEncoder(bw).Encode(s) // ends with a newline
+	if err == nil {
+		_, err = bw.Write(s.Engine)
+	}
+	err = errors.Join(err, bw.Flush(), f.Sync(), f.Close())
 	if err == nil {
 		err = os.Rename(tmp, path)
 	}
@@ -216,9 +292,14 @@ func (r *runner) usableSnapshot(ctx context.Context, data []byte, readErr error)
 		return nil, readErr
 	}
 	var s devSnapshot
-	if err := json.Unmarshal(data, &s); err != nil {
+	header, eng, ok := bytes.Cut(data, []byte("\n"))
+	if !ok {
+		return nil, errors.New("it is cut short")
+	}
+	if err := json.Unmarshal(header, &s); err != nil {
 		return nil, err
 	}
+	s.Engine = eng
 	if s.Version != snapshotVersion {
 		return nil, fmt.Errorf("format version %d, this wfctl reads %d", s.Version, snapshotVersion)
 	}
