@@ -11,8 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wfctl/wfctl/pkg/dev"
 	"github.com/wfctl/wfctl/pkg/devclient"
+	"github.com/wfctl/wfctl/pkg/devproto"
 	"github.com/wfctl/wfctl/pkg/engine"
 )
 
@@ -46,7 +46,7 @@ func newClockShowCmd(f *Factory, g *globalOptions) *cobra.Command {
 		Short: "Print the engine's time, how far it is ahead of the wall clock, and whether it is pinned",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runClock(cmd.Context(), f, g, ef, dev.ClockShow, dev.ClockCommandValue{}, "")
+			return runClock(cmd.Context(), f, g, ef, devproto.ClockShow, devproto.ClockCommandValue{}, "")
 		},
 	}
 	ef.bind(cmd)
@@ -66,7 +66,7 @@ func newClockAddCmd(f *Factory, g *globalOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return runClock(cmd.Context(), f, g, ef, dev.ClockAdd, dev.ClockCommandValue{Offset: d.Milliseconds()},
+			return runClock(cmd.Context(), f, g, ef, devproto.ClockAdd, devproto.ClockCommandValue{Offset: d.Milliseconds()},
 				"moved the engine clock ahead by "+d.String())
 		},
 	}
@@ -99,7 +99,7 @@ func newClockPinCmd(f *Factory, g *globalOptions) *cobra.Command {
 			if t.UnixMilli() <= 0 {
 				return usageErrorf("TIME %q: want a time after 1970", args[0])
 			}
-			return runClock(cmd.Context(), f, g, ef, dev.ClockPin, dev.ClockCommandValue{Time: t.UnixMilli()},
+			return runClock(cmd.Context(), f, g, ef, devproto.ClockPin, devproto.ClockCommandValue{Time: t.UnixMilli()},
 				"pinned the engine clock: it stands still until `wfctl clock reset`, or another pin or add")
 		},
 	}
@@ -114,7 +114,7 @@ func newClockResetCmd(f *Factory, g *globalOptions) *cobra.Command {
 		Short: "Follow the wall clock again (a clock that is ahead waits for it: it never goes back)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runClock(cmd.Context(), f, g, ef, dev.ClockReset, dev.ClockCommandValue{}, "the engine clock follows the wall clock again")
+			return runClock(cmd.Context(), f, g, ef, devproto.ClockReset, devproto.ClockCommandValue{}, "the engine clock follows the wall clock again")
 		},
 	}
 	ef.bind(cmd)
@@ -163,7 +163,7 @@ type clockOutput struct {
 // runClock sends a clock control command and prints the clock after it:
 // done (a line saying what was done, or "" for show), the clock, and what
 // fell due on the way.
-func runClock(ctx context.Context, f *Factory, g *globalOptions, ef engineFlags, intent string, v dev.ClockCommandValue, done string) error {
+func runClock(ctx context.Context, f *Factory, g *globalOptions, ef engineFlags, intent string, v devproto.ClockCommandValue, done string) error {
 	if err := checkOutput(g, "text", "json"); err != nil {
 		return err
 	}
@@ -205,7 +205,7 @@ func runClock(ctx context.Context, f *Factory, g *globalOptions, ef engineFlags,
 }
 
 // describeClock is the clock in a line.
-func describeClock(c *dev.Clock) string {
+func describeClock(c *devproto.Clock) string {
 	line := "engine clock " + formatClock(c.Time)
 	ahead := c.Time - c.Wall
 	switch {

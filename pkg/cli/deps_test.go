@@ -11,7 +11,8 @@ import (
 // nothing of Kafka or terminals, the record mapping (pkg/correlate) only
 // the model and FEEL, trace and dev share it rather than import each
 // other, the dev server and its client get the deploy gate from the CLI
-// rather than import the validator or the CLI, only Kafka-facing packages
+// rather than import the validator or the CLI, the client knows the
+// protocol (pkg/devproto), not the server, only Kafka-facing packages
 // import franz-go, and only pkg/ui imports lipgloss.
 func TestDependencyDirection(t *testing.T) {
 	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}:{{join .Imports \" \"}}", "github.com/wfctl/wfctl/...").Output()
@@ -39,6 +40,10 @@ func TestDependencyDirection(t *testing.T) {
 				t.Errorf("%s imports %s: the dev server and trace share the mapping through pkg/correlate, not each other", pkg, imp)
 			case (pkg == "pkg/dev" || pkg == "pkg/devclient") && (local == "pkg/cli" || local == "pkg/validate"):
 				t.Errorf("%s imports %s: the dev server takes the deploy gate as a function (dev.Options.Gate) from the CLI, it does not reach up for it", pkg, imp)
+			case pkg == "pkg/devclient" && (local == "pkg/dev" || local == "pkg/broker"):
+				t.Errorf("%s imports %s: the client speaks the protocol (pkg/devproto); it does not import the server, nor kfake with it", pkg, imp)
+			case pkg == "pkg/devproto" && !isStd(imp) && local != "pkg/engine":
+				t.Errorf("%s imports %s: the protocol is topics, headers and values: the standard library and the engine's records", pkg, imp)
 			case strings.HasPrefix(imp, "github.com/twmb/franz-go") && !kafkaFacing[pkg]:
 				t.Errorf("%s imports %s: only Kafka-facing packages import franz-go", pkg, imp)
 			case strings.Contains(imp, "lipgloss") && pkg != "pkg/ui":

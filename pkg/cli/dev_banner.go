@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wfctl/wfctl/pkg/dev"
+	"github.com/wfctl/wfctl/pkg/devproto"
 	"github.com/wfctl/wfctl/pkg/ui"
 	"github.com/wfctl/wfctl/pkg/validate"
 )
@@ -39,7 +40,7 @@ func devBanner(p ui.Painter, s *dev.Server, opts *devOptions, took time.Duration
 	pairs := [][2]string{
 		{"broker", addr + " (" + where + ")"},
 		{"state", state},
-		{"topics", strings.Join([]string{dev.TopicCommands, dev.TopicRecords, dev.TopicDeployments, dev.TopicJobs}, ", ")},
+		{"topics", strings.Join([]string{devproto.TopicCommands, devproto.TopicRecords, devproto.TopicDeployments, devproto.TopicJobs}, ", ")},
 		{"domain", domain},
 	}
 	if opts.Models != "" {
@@ -150,15 +151,15 @@ func writeExamples(w io.Writer, p ui.Painter, addr string, domainTopics []string
 	ex("move the engine's clock an hour ahead: what falls due by then happens now", "wfctl clock add"+b+" 1h")
 	fmt.Fprintln(w, p.Paint(ui.Bold, "... or with any Kafka client:"))
 	creation := `{"valueType":"PROCESS_INSTANCE_CREATION","intent":"CREATE","value":{"bpmnProcessId":"` + created + `"` + vars + `}}`
-	ex("start an instance: a command on "+dev.TopicCommands, `echo '`+creation+`' | `+kcat(`-P -t `+dev.TopicCommands+` -H `+dev.HeaderRequest+`=r-1`))
+	ex("start an instance: a command on "+devproto.TopicCommands, `echo '`+creation+`' | `+kcat(`-P -t `+devproto.TopicCommands+` -H `+devproto.HeaderRequest+`=r-1`))
 	topic := "orders"
 	if len(domainTopics) > 0 {
 		topic = domainTopics[0]
 	}
 	ex("an event on a domain topic becomes a message", `echo '{"type":"PaymentReceived","orderId":"o-1"}' | `+kcat(`-P -t `+topic+` -k o-1`))
 	ex("jobs for workers, keyed by type (complete one with a JOB COMPLETE command)",
-		kcat(`-C -t `+dev.TopicJobs+` -X isolation.level=read_committed -f '%k %s\n'`))
-	ex("everything the engine did", kcat(`-C -t `+dev.TopicRecords+` -X isolation.level=read_committed -f '%h %s\n'`))
+		kcat(`-C -t `+devproto.TopicJobs+` -X isolation.level=read_committed -f '%k %s\n'`))
+	ex("everything the engine did", kcat(`-C -t `+devproto.TopicRecords+` -X isolation.level=read_committed -f '%h %s\n'`))
 }
 
 // authProps are the client properties a broker with SASL or TLS needs.

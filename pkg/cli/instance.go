@@ -12,8 +12,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/wfctl/wfctl/pkg/dev"
 	"github.com/wfctl/wfctl/pkg/devclient"
+	"github.com/wfctl/wfctl/pkg/devproto"
 	"github.com/wfctl/wfctl/pkg/engine"
 	"github.com/wfctl/wfctl/pkg/ui"
 )
@@ -135,14 +135,14 @@ type instanceRow struct {
 
 func newInstanceListCmd(f *Factory, g *globalOptions) *cobra.Command {
 	var ef engineFlags
-	var q dev.InstanceQuery
+	var q devproto.InstanceQuery
 	cmd := &cobra.Command{
 		Use:   "list [--process ID] [--state active|completed|terminated|incident] [--element ID] [--limit N]",
 		Short: "List process instances: those in flight and the last ended, newest last",
 		Long: `List process instances, as the engine knows them now: every instance in
-flight and the last ` + strconv.Itoa(dev.EndedKept) + ` that ended (older ones are only in wfctl.records;
+flight and the last ` + strconv.Itoa(devproto.EndedKept) + ` that ended (older ones are only in wfctl.records;
 see wfctl records). The engine answers from its state, however long its
-history. With --limit N (default ` + strconv.Itoa(dev.DefaultQueryLimit) + `, at most ` + strconv.Itoa(dev.MaxQueryLimit) + `) the newest N are listed,
+history. With --limit N (default ` + strconv.Itoa(devproto.DefaultQueryLimit) + `, at most ` + strconv.Itoa(devproto.MaxQueryLimit) + `) the newest N are listed,
 oldest first, and how many more matched is said on stderr.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -154,8 +154,8 @@ oldest first, and how many more matched is said on stderr.`,
 			default:
 				return usageErrorf("--state %q: use active, completed, terminated or incident", q.State)
 			}
-			if q.Limit < 1 || q.Limit > dev.MaxQueryLimit {
-				return usageErrorf("--limit %d: want 1 to %d", q.Limit, dev.MaxQueryLimit)
+			if q.Limit < 1 || q.Limit > devproto.MaxQueryLimit {
+				return usageErrorf("--limit %d: want 1 to %d", q.Limit, devproto.MaxQueryLimit)
 			}
 			ctx := cmd.Context()
 			return withEngine(ctx, f, ef, func(c *devclient.Client) error {
@@ -182,7 +182,7 @@ oldest first, and how many more matched is said on stderr.`,
 	cmd.Flags().StringVar(&q.ProcessID, "process", "", "only instances of this process id")
 	cmd.Flags().StringVar(&q.State, "state", "", "only active, completed, terminated, or with an incident")
 	cmd.Flags().StringVar(&q.Element, "element", "", "only instances waiting at this element id")
-	cmd.Flags().IntVar(&q.Limit, "limit", dev.DefaultQueryLimit, "list at most the newest N")
+	cmd.Flags().IntVar(&q.Limit, "limit", devproto.DefaultQueryLimit, "list at most the newest N")
 	ef.bind(cmd)
 	return cmd
 }
@@ -230,18 +230,18 @@ func newInstanceShowCmd(f *Factory, g *globalOptions) *cobra.Command {
 
 // instanceView is show's JSON output.
 type instanceView struct {
-	Key       int64                  `json:"processInstanceKey"`
-	ProcessID string                 `json:"bpmnProcessId"`
-	Version   int32                  `json:"version"`
-	State     string                 `json:"state"`
-	Started   time.Time              `json:"startedAt"`
-	Ended     *time.Time             `json:"endedAt,omitempty"`
-	Waiting   []dev.WaitingElement   `json:"waiting"`
-	Jobs      []dev.InstanceJob      `json:"jobs"`
-	Messages  []dev.AwaitedMessage   `json:"messages"`
-	Incidents []dev.InstanceIncident `json:"incidents"`
-	Variables map[string]any         `json:"variables"`
-	History   []engine.Record        `json:"history"`
+	Key       int64                       `json:"processInstanceKey"`
+	ProcessID string                      `json:"bpmnProcessId"`
+	Version   int32                       `json:"version"`
+	State     string                      `json:"state"`
+	Started   time.Time                   `json:"startedAt"`
+	Ended     *time.Time                  `json:"endedAt,omitempty"`
+	Waiting   []devproto.WaitingElement   `json:"waiting"`
+	Jobs      []devproto.InstanceJob      `json:"jobs"`
+	Messages  []devproto.AwaitedMessage   `json:"messages"`
+	Incidents []devproto.InstanceIncident `json:"incidents"`
+	Variables map[string]any              `json:"variables"`
+	History   []engine.Record             `json:"history"`
 }
 
 func showInstance(ctx context.Context, f *Factory, g *globalOptions, c *devclient.Client, key int64) error {
@@ -251,7 +251,7 @@ func showInstance(ctx context.Context, f *Factory, g *globalOptions, c *devclien
 	}
 	if !d.Known {
 		return &UsageError{Err: fmt.Errorf("no instance %d: the engine knows those in flight and the last %s ended (wfctl records --instance %d reads the whole history)",
-			key, ui.Thousands(dev.EndedKept), key)}
+			key, ui.Thousands(devproto.EndedKept), key)}
 	}
 	view := instanceView{Key: key, ProcessID: d.ProcessID, Version: d.Version, State: d.State, Started: d.Started, Ended: d.Ended,
 		Waiting: d.Waiting, Jobs: d.Jobs, Messages: d.Messages, Incidents: d.Incidents, Variables: d.Variables}

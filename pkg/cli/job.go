@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wfctl/wfctl/pkg/dev"
 	"github.com/wfctl/wfctl/pkg/devclient"
+	"github.com/wfctl/wfctl/pkg/devproto"
 	"github.com/wfctl/wfctl/pkg/engine"
 	"github.com/wfctl/wfctl/pkg/ui"
 )
@@ -43,16 +43,16 @@ func newJobActivateCmd(f *Factory, g *globalOptions) *cobra.Command {
 					return err
 				}
 				batch, _, _ := eventValue[*engine.JobBatchValue](resp, engine.ValueJobBatch, engine.IntentActivated)
-				var jobs []dev.Job
+				var jobs []devproto.Job
 				if batch != nil {
 					for i, j := range batch.Jobs {
-						jobs = append(jobs, dev.Job{Key: batch.JobKeys[i], Type: j.Type, ProcessInstanceKey: j.ProcessInstanceKey, BPMNProcessID: j.BPMNProcessID,
+						jobs = append(jobs, devproto.Job{Key: batch.JobKeys[i], Type: j.Type, ProcessInstanceKey: j.ProcessInstanceKey, BPMNProcessID: j.BPMNProcessID,
 							ElementID: j.ElementID, Retries: int(j.Retries), Deadline: j.Deadline, CustomHeaders: j.CustomHeaders, Variables: j.Variables})
 					}
 				}
 				if g.Output == "json" {
 					if jobs == nil {
-						jobs = []dev.Job{}
+						jobs = []devproto.Job{}
 					}
 					return writeJSON(f.IO.Out, jobs)
 				}

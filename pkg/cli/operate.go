@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wfctl/wfctl/pkg/dev"
 	"github.com/wfctl/wfctl/pkg/devclient"
+	"github.com/wfctl/wfctl/pkg/devproto"
 	"github.com/wfctl/wfctl/pkg/engine"
 	"github.com/wfctl/wfctl/pkg/kafka"
 	"github.com/wfctl/wfctl/pkg/ui"
@@ -202,7 +202,7 @@ answers.`,
 				}
 				v := statusView{Brokers: cfg.Brokers, Engine: "up", Clock: st.Clock, Processes: st.Processes, Active: st.Active,
 					Completed: st.Completed, Terminated: st.Terminated, Incidents: st.Incidents, Inputs: []inputLag{}}
-				topics := map[string]bool{dev.TopicCommands: true}
+				topics := map[string]bool{devproto.TopicCommands: true}
 				for p := range st.Consumed {
 					topic, _, _ := strings.Cut(p, "/")
 					topics[topic] = true

@@ -17,8 +17,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/wfctl/wfctl/pkg/dev"
 	"github.com/wfctl/wfctl/pkg/devclient"
+	"github.com/wfctl/wfctl/pkg/devproto"
 	"github.com/wfctl/wfctl/pkg/engine"
 )
 
@@ -100,7 +100,7 @@ func runWorker(ctx context.Context, o *workerOptions) error {
 		// Handlers and their completions outlive Ctrl-C: a running
 		// handler finishes and its outcome reaches the engine.
 		workCtx := context.WithoutCancel(ctx)
-		queue := make(chan dev.Job, o.MaxJobsActive)
+		queue := make(chan devproto.Job, o.MaxJobsActive)
 		done := make(chan struct{}, o.MaxJobsActive)
 		var wg sync.WaitGroup
 		var fatalMu sync.Mutex
@@ -186,7 +186,7 @@ func runWorker(ctx context.Context, o *workerOptions) error {
 func activateThreshold(maxActive int) int { return max(1, maxActive/4) }
 
 // activate activates up to want jobs for this worker.
-func activate(ctx context.Context, c *devclient.Client, o *workerOptions, want int) ([]dev.Job, error) {
+func activate(ctx context.Context, c *devclient.Client, o *workerOptions, want int) ([]devproto.Job, error) {
 	resp, err := c.DoShared(ctx, engine.Command{ValueType: engine.ValueJobBatch, Intent: engine.IntentActivate, Key: -1,
 		Value: &engine.JobBatchValue{Type: o.Type, Worker: o.Name, Timeout: o.Timeout.Milliseconds(), MaxJobsToActivate: int32(min(want, 128))}}, o.Type)
 	if err != nil {
@@ -199,9 +199,9 @@ func activate(ctx context.Context, c *devclient.Client, o *workerOptions, want i
 	if batch == nil {
 		return nil, nil
 	}
-	jobs := make([]dev.Job, len(batch.Jobs))
+	jobs := make([]devproto.Job, len(batch.Jobs))
 	for i, j := range batch.Jobs {
-		jobs[i] = dev.Job{Key: batch.JobKeys[i], Type: j.Type, ProcessInstanceKey: j.ProcessInstanceKey, BPMNProcessID: j.BPMNProcessID,
+		jobs[i] = devproto.Job{Key: batch.JobKeys[i], Type: j.Type, ProcessInstanceKey: j.ProcessInstanceKey, BPMNProcessID: j.BPMNProcessID,
 			ElementID: j.ElementID, Retries: int(j.Retries), Deadline: j.Deadline, CustomHeaders: j.CustomHeaders, Variables: j.Variables}
 	}
 	return jobs, nil
@@ -211,7 +211,7 @@ func activate(ctx context.Context, c *devclient.Client, o *workerOptions, want i
 // announces a job of the worker's type: the moment to activate.
 func watchJobs(ctx context.Context, o *workerOptions) (<-chan struct{}, error) {
 	_, cl, err := kafkaClient(ctx, o.f, o.ef.Kafka,
-		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{dev.TopicJobs: {0: kgo.NewOffset().AtEnd()}}),
+		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{devproto.TopicJobs: {0: kgo.NewOffset().AtEnd()}}),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()))
 	if err != nil {
 		return nil, err
@@ -239,7 +239,7 @@ func watchJobs(ctx context.Context, o *workerOptions) (<-chan struct{}, error) {
 
 // yieldJob hands a held job back to the engine, so that another worker
 // gets it at once rather than after its timeout.
-func yieldJob(ctx context.Context, f *Factory, c *devclient.Client, job dev.Job) {
+func yieldJob(ctx context.Context, f *Factory, c *devclient.Client, job devproto.Job) {
 	resp, err := c.DoShared(ctx, engine.Command{ValueType: engine.ValueJob, Intent: engine.IntentYield, Key: job.Key, Value: &engine.JobValue{}}, strconv.FormatInt(job.Key, 10))
 	switch {
 	case err != nil:
@@ -260,7 +260,7 @@ type outcome struct {
 }
 
 // runHandler runs the handler for a job.
-func runHandler(ctx context.Context, f *Factory, job dev.Job, o *workerOptions) outcome {
+func runHandler(ctx context.Context, f *Factory, job devproto.Job, o *workerOptions) outcome {
 	in, _ := json.Marshal(job.Variables)
 	if job.Variables == nil {
 		in = []byte("{}")
@@ -285,7 +285,7 @@ func runHandler(ctx context.Context, f *Factory, job dev.Job, o *workerOptions) 
 }
 
 // sendOutcome reports a handler's outcome to the engine.
-func sendOutcome(ctx context.Context, f *Factory, c *devclient.Client, job dev.Job, o outcome) error {
+func sendOutcome(ctx context.Context, f *Factory, c *devclient.Client, job devproto.Job, o outcome) error {
 	resp, err := c.DoShared(ctx, o.command, strconv.FormatInt(job.Key, 10))
 	if err != nil {
 		return err
@@ -306,7 +306,7 @@ func sendOutcome(ctx context.Context, f *Factory, c *devclient.Client, job dev.J
 }
 
 // jobEnv is what a handler finds in its environment about its job.
-func jobEnv(job dev.Job) []string {
+func jobEnv(job devproto.Job) []string {
 	headers, _ := json.Marshal(job.CustomHeaders)
 	if job.CustomHeaders == nil {
 		headers = []byte("{}")

@@ -17,7 +17,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/wfctl/wfctl/pkg/dev"
+	"github.com/wfctl/wfctl/pkg/devproto"
 	"github.com/wfctl/wfctl/pkg/engine"
 	"github.com/wfctl/wfctl/pkg/kafka"
 )
@@ -46,7 +46,7 @@ type Response struct {
 	// Reason explains a rejection.
 	Reason string
 	// Done is the command's Done marker.
-	Done dev.Done
+	Done devproto.Done
 }
 
 // ErrNoEngine is returned when no engine answers: wfctl dev is not
@@ -62,14 +62,14 @@ func (c *Client) Do(ctx context.Context, cmd engine.Command, routingKey string) 
 	return c.do(ctx, value, routingKey)
 }
 
-// Clock sends a clock control command (see dev.ClockAdd) and waits for
+// Clock sends a clock control command (see devproto.ClockAdd) and waits for
 // its outcome; the Done marker's Clock is the clock after it.
-func (c *Client) Clock(ctx context.Context, intent string, value dev.ClockCommandValue) (*Response, error) {
-	return c.do(ctx, dev.Marshal(dev.ClockCommand{ValueType: "CLOCK", Intent: intent, Value: value}), "clock")
+func (c *Client) Clock(ctx context.Context, intent string, value devproto.ClockCommandValue) (*Response, error) {
+	return c.do(ctx, devproto.Marshal(devproto.ClockCommand{ValueType: "CLOCK", Intent: intent, Value: value}), "clock")
 }
 
 func (c *Client) do(ctx context.Context, value []byte, routingKey string) (*Response, error) {
-	start, err := c.end(ctx, dev.TopicRecords)
+	start, err := c.end(ctx, devproto.TopicRecords)
 	if err != nil {
 		return nil, err
 	}
@@ -82,16 +82,16 @@ func (c *Client) do(ctx context.Context, value []byte, routingKey string) (*Resp
 	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
 	err = c.read(ctx, start, true, func(r *kgo.Record) (bool, error) {
-		if header(r, dev.HeaderRequest) != req {
+		if header(r, devproto.HeaderRequest) != req {
 			return false, nil
 		}
-		if done := header(r, dev.HeaderDone); done != "" {
-			resp.Rejected, finished = done == dev.DoneRejected, true
+		if done := header(r, devproto.HeaderDone); done != "" {
+			resp.Rejected, finished = done == devproto.DoneRejected, true
 			// A command refused before the engine ran it (over a limit,
 			// not JSON, set aside, a raw tick ahead of the dev clock) has
 			// no rejection record: the reason is the Done marker's.
 			if err := json.Unmarshal(r.Value, &resp.Done); err != nil {
-				return false, fmt.Errorf("%s@%d: %w", dev.TopicRecords, r.Offset, err)
+				return false, fmt.Errorf("%s@%d: %w", devproto.TopicRecords, r.Offset, err)
 			}
 			if resp.Reason == "" {
 				resp.Reason = resp.Done.Reason
@@ -100,7 +100,7 @@ func (c *Client) do(ctx context.Context, value []byte, routingKey string) (*Resp
 		}
 		var rec engine.Record
 		if err := json.Unmarshal(r.Value, &rec); err != nil {
-			return false, fmt.Errorf("%s@%d: %w", dev.TopicRecords, r.Offset, err)
+			return false, fmt.Errorf("%s@%d: %w", devproto.TopicRecords, r.Offset, err)
 		}
 		if rec.RecordType == engine.RecordRejection {
 			resp.Reason = rec.RejectionReason
@@ -126,8 +126,8 @@ func (c *Client) Send(ctx context.Context, cmd engine.Command, routingKey string
 
 func (c *Client) send(ctx context.Context, value []byte, routingKey string) (string, error) {
 	req := newRequestID()
-	rec := &kgo.Record{Topic: dev.TopicCommands, Key: []byte(routingKey), Value: value,
-		Headers: []kgo.RecordHeader{{Key: dev.HeaderRequest, Value: []byte(req)}}}
+	rec := &kgo.Record{Topic: devproto.TopicCommands, Key: []byte(routingKey), Value: value,
+		Headers: []kgo.RecordHeader{{Key: devproto.HeaderRequest, Value: []byte(req)}}}
 	if err := c.cl.ProduceSync(ctx, rec).FirstErr(); err != nil {
 		return "", kafka.Classify(fmt.Errorf("send command: %w", err), c.cfg)
 	}
@@ -144,12 +144,12 @@ func (c *Client) Records(ctx context.Context, follow bool, fn func(rec engine.Re
 // RecordsFrom is Records from a position of wfctl.records.
 func (c *Client) RecordsFrom(ctx context.Context, from kafka.Position, follow bool, fn func(rec engine.Record, r *kgo.Record) (bool, error)) error {
 	return c.readAt(ctx, from, follow, func(r *kgo.Record) (bool, error) {
-		if hasHeader(r, dev.HeaderDone) || hasHeader(r, dev.HeaderCheckpoint) || hasHeader(r, dev.HeaderFence) {
+		if hasHeader(r, devproto.HeaderDone) || hasHeader(r, devproto.HeaderCheckpoint) || hasHeader(r, devproto.HeaderFence) {
 			return false, nil
 		}
 		var rec engine.Record
 		if err := json.Unmarshal(r.Value, &rec); err != nil {
-			return false, fmt.Errorf("%s@%d: %w", dev.TopicRecords, r.Offset, err)
+			return false, fmt.Errorf("%s@%d: %w", devproto.TopicRecords, r.Offset, err)
 		}
 		return fn(rec, r)
 	})
@@ -180,7 +180,7 @@ func (c *Client) read(ctx context.Context, from int64, follow bool, fn func(*kgo
 }
 
 func (c *Client) readAt(ctx context.Context, from kafka.Position, follow bool, fn func(*kgo.Record) (bool, error)) error {
-	h := kafka.History{Topics: []string{dev.TopicRecords}, From: from, Follow: follow}
+	h := kafka.History{Topics: []string{devproto.TopicRecords}, From: from, Follow: follow}
 	_, err := kafka.ReadHistory(ctx, c.cl, h, func(r *kgo.Record) error {
 		stop, err := fn(r)
 		if err == nil && stop {

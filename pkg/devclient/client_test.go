@@ -16,6 +16,7 @@ import (
 	"github.com/wfctl/wfctl/pkg/broker"
 	"github.com/wfctl/wfctl/pkg/dev"
 	"github.com/wfctl/wfctl/pkg/devclient"
+	"github.com/wfctl/wfctl/pkg/devproto"
 	"github.com/wfctl/wfctl/pkg/engine"
 	"github.com/wfctl/wfctl/pkg/kafka"
 )
@@ -97,7 +98,7 @@ var requestID = regexp.MustCompile(`^[0-9a-f]{24}$`)
 func TestDo(t *testing.T) {
 	c := newClient(t, startDev(t).Addr())
 	deploy := do(t, c, deployCommand(t))
-	if !requestID.MatchString(deploy.Request) || deploy.Done.Status != dev.DoneOK || deploy.Reason != "" {
+	if !requestID.MatchString(deploy.Request) || deploy.Done.Status != devproto.DoneOK || deploy.Reason != "" {
 		t.Errorf("deploy: request %q, done %+v, reason %q", deploy.Request, deploy.Done, deploy.Reason)
 	}
 	if len(deploy.Records) == 0 || deploy.Records[0].RecordType != engine.RecordCommand || deploy.Done.Position != deploy.Records[0].Position {
@@ -132,7 +133,7 @@ func TestDoRejected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !resp.Rejected || resp.Done.Status != dev.DoneRejected ||
+	if !resp.Rejected || resp.Done.Status != devproto.DoneRejected ||
 		!strings.HasPrefix(resp.Reason, "Expected to find process definition with process ID 'nope'") {
 		t.Fatalf("rejected %v, reason %q, done %+v", resp.Rejected, resp.Reason, resp.Done)
 	}
@@ -164,7 +165,7 @@ func TestDoRejectedBeforeTheEngine(t *testing.T) {
 		t.Fatalf("rejected %v, %d records, reason %q, done %+v", resp.Rejected, len(resp.Records), resp.Reason, resp.Done)
 	}
 
-	add, err := c.Clock(testContext(t), dev.ClockAdd, dev.ClockCommandValue{Offset: time.Hour.Milliseconds()})
+	add, err := c.Clock(testContext(t), devproto.ClockAdd, devproto.ClockCommandValue{Offset: time.Hour.Milliseconds()})
 	if err != nil || add.Rejected {
 		t.Fatalf("clock add: %v, %+v", err, add)
 	}
@@ -192,7 +193,7 @@ func TestSend(t *testing.T) {
 	created := map[string]int{}
 	err = c.Records(testContext(t), true, func(rec engine.Record, r *kgo.Record) (bool, error) {
 		if rec.IsEvent() && rec.ValueType == engine.ValueProcessInstanceCreation && rec.Intent == engine.IntentCreated {
-			created[header(r, dev.HeaderRequest)]++
+			created[header(r, devproto.HeaderRequest)]++
 		}
 		return created[first] == 1 && created[second] == 1, nil
 	})
@@ -210,7 +211,7 @@ func TestRecords(t *testing.T) {
 	create := do(t, c, createCommand("payment"))
 	var all []engine.Record
 	err := c.Records(testContext(t), false, func(rec engine.Record, r *kgo.Record) (bool, error) {
-		if header(r, dev.HeaderDone) != "" || header(r, dev.HeaderCheckpoint) != "" {
+		if header(r, devproto.HeaderDone) != "" || header(r, devproto.HeaderCheckpoint) != "" {
 			t.Errorf("a Done marker or checkpoint at offset %d", r.Offset)
 		}
 		all = append(all, rec)
@@ -284,7 +285,7 @@ func TestNoEngine(t *testing.T) {
 
 	// The topics, as a wfctl dev that stopped leaves them: nobody answers.
 	admin := kadm.NewClient(newKgo(t, b.Addr()))
-	created, err := admin.CreateTopics(testContext(t), 1, 1, nil, dev.TopicCommands, dev.TopicRecords)
+	created, err := admin.CreateTopics(testContext(t), 1, 1, nil, devproto.TopicCommands, devproto.TopicRecords)
 	if err == nil {
 		err = created.Error()
 	}
@@ -362,7 +363,7 @@ func TestDoShared(t *testing.T) {
 		}
 		seen[key] = true
 	}
-	list, err := c.Instances(testContext(t), dev.InstanceQuery{ProcessID: "payment", State: "active"})
+	list, err := c.Instances(testContext(t), devproto.InstanceQuery{ProcessID: "payment", State: "active"})
 	if err != nil || list.Total != n-n/10 {
 		t.Fatalf("instances: %+v %v", list, err)
 	}

@@ -11,17 +11,17 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/wfctl/wfctl/pkg/dev"
+	"github.com/wfctl/wfctl/pkg/devproto"
 	"github.com/wfctl/wfctl/pkg/engine"
 	"github.com/wfctl/wfctl/pkg/kafka"
 )
 
 // Instances asks the engine for the instances q selects (see
-// dev.QueryCommand): answered from its state, whatever the length of
+// devproto.QueryCommand): answered from its state, whatever the length of
 // its history.
-func (c *Client) Instances(ctx context.Context, q dev.InstanceQuery) (*dev.InstanceList, error) {
-	var out dev.InstanceList
-	if err := c.query(ctx, dev.QueryInstances, q, &out); err != nil {
+func (c *Client) Instances(ctx context.Context, q devproto.InstanceQuery) (*devproto.InstanceList, error) {
+	var out devproto.InstanceList
+	if err := c.query(ctx, devproto.QueryInstances, q, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -29,16 +29,16 @@ func (c *Client) Instances(ctx context.Context, q dev.InstanceQuery) (*dev.Insta
 
 // Instance asks the engine about one instance; Known is false in the
 // answer when it does not know it.
-func (c *Client) Instance(ctx context.Context, key int64) (*dev.InstanceDetail, error) {
-	var out dev.InstanceDetail
-	if err := c.query(ctx, dev.QueryInstance, dev.InstanceQuery{Key: key}, &out); err != nil {
+func (c *Client) Instance(ctx context.Context, key int64) (*devproto.InstanceDetail, error) {
+	var out devproto.InstanceDetail
+	if err := c.query(ctx, devproto.QueryInstance, devproto.InstanceQuery{Key: key}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-func (c *Client) query(ctx context.Context, intent string, q dev.InstanceQuery, into any) error {
-	resp, err := c.do(ctx, dev.Marshal(dev.QueryCommand{ValueType: "QUERY", Intent: intent, Value: dev.Marshal(q)}), "query")
+func (c *Client) query(ctx context.Context, intent string, q devproto.InstanceQuery, into any) error {
+	resp, err := c.do(ctx, devproto.Marshal(devproto.QueryCommand{ValueType: "QUERY", Intent: intent, Value: devproto.Marshal(q)}), "query")
 	if err != nil {
 		return err
 	}
@@ -55,19 +55,19 @@ func (c *Client) query(ctx context.Context, intent string, q dev.InstanceQuery, 
 // batches that wrote them (the answer's Batches; Kafka timestamps, looked
 // up with ListOffsets), to its end. Without Batches (an older server), from
 // the time of its first record to its end, or the end of the topic.
-func (c *Client) History(ctx context.Context, in *dev.InstanceDetail) ([]engine.Record, error) {
+func (c *Client) History(ctx context.Context, in *devproto.InstanceDetail) ([]engine.Record, error) {
 	var out []engine.Record
 	ended := false
 	keyText := []byte(strconv.FormatInt(in.Key, 10))
 	read := func(h kafka.History) error {
 		_, err := kafka.ReadHistory(ctx, c.cl, h, func(r *kgo.Record) error {
-			if hasHeader(r, dev.HeaderDone) || hasHeader(r, dev.HeaderCheckpoint) || hasHeader(r, dev.HeaderFence) ||
+			if hasHeader(r, devproto.HeaderDone) || hasHeader(r, devproto.HeaderCheckpoint) || hasHeader(r, devproto.HeaderFence) ||
 				!bytes.Contains(r.Value, keyText) { // a batch holds many instances' records: decode only the instance's
 				return nil
 			}
 			var rec engine.Record
 			if err := json.Unmarshal(r.Value, &rec); err != nil {
-				return fmt.Errorf("%s@%d: %w", dev.TopicRecords, r.Offset, err)
+				return fmt.Errorf("%s@%d: %w", devproto.TopicRecords, r.Offset, err)
 			}
 			if InstanceKeyOf(rec) != in.Key {
 				return nil
@@ -84,7 +84,7 @@ func (c *Client) History(ctx context.Context, in *dev.InstanceDetail) ([]engine.
 		}
 		return nil
 	}
-	topics := []string{dev.TopicRecords}
+	topics := []string{devproto.TopicRecords}
 	if len(in.Batches) == 0 {
 		return out, read(kafka.History{Topics: topics, From: kafka.AtTime(time.UnixMilli(in.HistoryFrom))})
 	}
@@ -100,12 +100,12 @@ func (c *Client) History(ctx context.Context, in *dev.InstanceDetail) ([]engine.
 }
 
 // InstanceKeyOf is the process instance a record is about, or -1.
-func InstanceKeyOf(r engine.Record) int64 { return dev.InstanceKeyOf(r) }
+func InstanceKeyOf(r engine.Record) int64 { return devproto.InstanceKeyOf(r) }
 
-// Status asks the engine how it is (see dev.Status).
-func (c *Client) Status(ctx context.Context) (*dev.Status, error) {
-	var out dev.Status
-	if err := c.query(ctx, dev.QueryStatus, dev.InstanceQuery{}, &out); err != nil {
+// Status asks the engine how it is (see devproto.Status).
+func (c *Client) Status(ctx context.Context) (*devproto.Status, error) {
+	var out devproto.Status
+	if err := c.query(ctx, devproto.QueryStatus, devproto.InstanceQuery{}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -8,7 +8,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/wfctl/wfctl/pkg/dev"
+	"github.com/wfctl/wfctl/pkg/devproto"
 	"github.com/wfctl/wfctl/pkg/engine"
 	"github.com/wfctl/wfctl/pkg/kafka"
 )
@@ -39,7 +39,7 @@ func (c *Client) startResponder(ctx context.Context) (*responder, error) {
 	if c.resp != nil {
 		return c.resp, nil
 	}
-	start, err := c.end(ctx, dev.TopicRecords)
+	start, err := c.end(ctx, devproto.TopicRecords)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +52,7 @@ func (c *Client) startResponder(ctx context.Context) (*responder, error) {
 			return false, nil
 		})
 		if err == nil || rctx.Err() != nil {
-			err = fmt.Errorf("%w: the client stopped reading %s", ErrNoEngine, dev.TopicRecords)
+			err = fmt.Errorf("%w: the client stopped reading %s", ErrNoEngine, devproto.TopicRecords)
 		}
 		r.fail(err)
 	}()
@@ -62,21 +62,21 @@ func (c *Client) startResponder(ctx context.Context) (*responder, error) {
 
 // take hands a record to the request it belongs to.
 func (r *responder) take(rec *kgo.Record) {
-	req := header(rec, dev.HeaderRequest)
+	req := header(rec, devproto.HeaderRequest)
 	if req == "" {
 		return
 	}
 	r.mu.Lock()
 	p := r.waiting[req]
-	if p != nil && header(rec, dev.HeaderDone) != "" {
+	if p != nil && header(rec, devproto.HeaderDone) != "" {
 		delete(r.waiting, req)
 	}
 	r.mu.Unlock()
 	if p == nil {
 		return
 	}
-	if done := header(rec, dev.HeaderDone); done != "" {
-		p.resp.Rejected = done == dev.DoneRejected
+	if done := header(rec, devproto.HeaderDone); done != "" {
+		p.resp.Rejected = done == devproto.DoneRejected
 		if err := json.Unmarshal(rec.Value, &p.resp.Done); err == nil && p.resp.Reason == "" {
 			p.resp.Reason = p.resp.Done.Reason
 		}
@@ -129,8 +129,8 @@ func (c *Client) DoShared(ctx context.Context, cmd engine.Command, routingKey st
 		delete(r.waiting, req)
 		r.mu.Unlock()
 	}
-	rec := &kgo.Record{Topic: dev.TopicCommands, Key: []byte(routingKey), Value: value,
-		Headers: []kgo.RecordHeader{{Key: dev.HeaderRequest, Value: []byte(req)}}}
+	rec := &kgo.Record{Topic: devproto.TopicCommands, Key: []byte(routingKey), Value: value,
+		Headers: []kgo.RecordHeader{{Key: devproto.HeaderRequest, Value: []byte(req)}}}
 	if err := c.cl.ProduceSync(ctx, rec).FirstErr(); err != nil {
 		forget()
 		return nil, kafka.Classify(fmt.Errorf("send command: %w", err), c.cfg)
