@@ -84,17 +84,12 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 		fileOf[names[i]] = file
 	}
 	return withEngine(ctx, f, opts.engine, func(c *devclient.Client) error {
-		resp, err := do(ctx, c, engine.Command{ValueType: engine.ValueDeployment, Intent: engine.IntentCreate, Key: -1,
-			Value: &engine.DeploymentValue{Resources: resources}}, "deploy")
+		procs, err := c.Deploy(ctx, resources...)
 		if err != nil {
 			return err
 		}
-		v, _, ok := eventValue[*engine.DeploymentValue](resp, engine.ValueDeployment, engine.IntentCreated)
-		if !ok {
-			return errors.New("the engine answered without a deployment record")
-		}
 		var rows []deployed
-		for _, p := range v.Processes {
+		for _, p := range procs {
 			file, ok := fileOf[p.ResourceName]
 			if !ok {
 				file = p.ResourceName

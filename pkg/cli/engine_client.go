@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wfctl/wfctl/pkg/devclient"
-	"github.com/wfctl/wfctl/pkg/engine"
 	"github.com/wfctl/wfctl/pkg/kafka"
 )
 
@@ -45,6 +44,10 @@ func withEngine(ctx context.Context, f *Factory, flags engineFlags, fn func(*dev
 	dc := devclient.New(cl, cfg)
 	defer dc.Close()
 	err = fn(dc)
+	var rej *devclient.RejectedError
+	if errors.As(err, &rej) {
+		return &FindingError{Err: err} // exit 1, with the engine's reason
+	}
 	if errors.Is(err, devclient.ErrNoEngine) {
 		return &InfraError{Err: err}
 	}
@@ -59,31 +62,24 @@ func withEngine(ctx context.Context, f *Factory, flags engineFlags, fn func(*dev
 // --max-command-size wfctl dev takes.
 const maxCommandBytes = 64 << 20
 
-// do sends a command and turns a rejection into an error (exit 1, with
-// the engine's reason).
-func do(ctx context.Context, c *devclient.Client, cmd engine.Command, routingKey string) (*devclient.Response, error) {
-	resp, err := c.Do(ctx, cmd, routingKey)
-	if err != nil {
-		return nil, err
-	}
-	if resp.Rejected {
-		return resp, &FindingError{Err: errors.New("the engine rejected the command: " + resp.Reason)}
-	}
-	return resp, nil
-}
-
-// eventValue returns the value of the first event of the given type and
-// intent among a response's records.
-func eventValue[T engine.Value](resp *devclient.Response, vt engine.ValueType, in engine.Intent) (T, int64, bool) {
-	var zero T
-	for _, r := range resp.Records {
-		if r.IsEvent() && r.ValueType == vt && r.Intent == in {
-			if v, ok := r.Value.(T); ok {
-				return v, r.Key, true
-			}
+// ack runs an operation about one entity (key) and acknowledges it: the
+// text, or with -o json {"key":…,"done":done, details…}.
+func ack(ctx context.Context, f *Factory, g *globalOptions, ef engineFlags, key int64, done, text string, details map[string]any,
+	op func(context.Context, *devclient.Client) error) error {
+	return withEngine(ctx, f, ef, func(c *devclient.Client) error {
+		if err := op(ctx, c); err != nil {
+			return err
 		}
-	}
-	return zero, 0, false
+		if g.Output == "json" {
+			v := map[string]any{"key": key, "done": done}
+			for k, d := range details {
+				v[k] = d
+			}
+			return writeJSON(f.IO.Out, v)
+		}
+		_, err := fmt.Fprintln(f.IO.Out, text)
+		return err
+	})
 }
 
 // writeJSON prints v as indented JSON.
@@ -101,24 +97,4 @@ func parseKey(what, arg string) (int64, error) {
 		return 0, usageErrorf("%s key %q: want a number", what, arg)
 	}
 	return key, nil
-}
-
-// sendAndAck runs a command about one entity (cmd.Key) and acknowledges
-// it: a line of text, or with -o json {"key": KEY, "done": DONE} plus
-// details.
-func sendAndAck(ctx context.Context, f *Factory, g *globalOptions, ef engineFlags, cmd engine.Command, done, text string, details map[string]any) error {
-	return withEngine(ctx, f, ef, func(c *devclient.Client) error {
-		if _, err := do(ctx, c, cmd, strconv.FormatInt(cmd.Key, 10)); err != nil {
-			return err
-		}
-		if g.Output == "json" {
-			v := map[string]any{"key": cmd.Key, "done": done}
-			for k, d := range details {
-				v[k] = d
-			}
-			return writeJSON(f.IO.Out, v)
-		}
-		_, err := fmt.Fprintln(f.IO.Out, text)
-		return err
-	})
 }

@@ -48,18 +48,13 @@ func newInstanceCreateCmd(f *Factory, g *globalOptions) *cobra.Command {
 			}
 			ctx := cmd.Context()
 			return withEngine(ctx, f, ef, func(c *devclient.Client) error {
-				resp, err := do(ctx, c, engine.Command{ValueType: engine.ValueProcessInstanceCreation, Intent: engine.IntentCreate, Key: -1,
-					Value: &engine.ProcessInstanceCreationValue{BPMNProcessID: args[0], Version: int32(version), Variables: v}}, args[0])
+				created, err := c.CreateInstance(ctx, args[0], int32(version), v)
 				if err != nil {
 					return err
 				}
-				created, _, ok := eventValue[*engine.ProcessInstanceCreationValue](resp, engine.ValueProcessInstanceCreation, engine.IntentCreated)
-				if !ok {
-					return errors.New("the engine answered without a created instance")
-				}
-				result := map[string]any{"processInstanceKey": created.ProcessInstanceKey, "bpmnProcessId": created.BPMNProcessID, "version": created.Version}
+				result := map[string]any{"processInstanceKey": created.Key, "bpmnProcessId": created.ProcessID, "version": created.Version}
 				if await {
-					end, err := awaitInstance(ctx, c, created.ProcessInstanceKey, timeout)
+					end, err := awaitInstance(ctx, c, created.Key, timeout)
 					if err != nil {
 						return err
 					}
@@ -68,7 +63,7 @@ func newInstanceCreateCmd(f *Factory, g *globalOptions) *cobra.Command {
 				if g.Output == "json" {
 					return writeJSON(f.IO.Out, result)
 				}
-				fmt.Fprintf(f.IO.Out, "created instance %d of %s version %d\n", created.ProcessInstanceKey, created.BPMNProcessID, created.Version)
+				fmt.Fprintf(f.IO.Out, "created instance %d of %s version %d\n", created.Key, created.ProcessID, created.Version)
 				if await {
 					fmt.Fprintf(f.IO.Out, "%s; variables %s\n", result["state"], compactJSON(result["variables"]))
 				}
@@ -347,8 +342,8 @@ func newInstanceCancelCmd(f *Factory, g *globalOptions) *cobra.Command {
 				return err
 			}
 			ctx := cmd.Context()
-			return sendAndAck(ctx, f, g, ef, engine.Command{ValueType: engine.ValueProcessInstance, Intent: engine.IntentCancel, Key: key,
-				Value: &engine.ProcessInstanceValue{}}, "cancelled", fmt.Sprintf("cancelled instance %d", key), nil)
+			return ack(ctx, f, g, ef, key, "cancelled", fmt.Sprintf("cancelled instance %d", key), nil,
+				func(ctx context.Context, c *devclient.Client) error { return c.CancelInstance(ctx, key) })
 		},
 	}
 	ef.bind(cmd)

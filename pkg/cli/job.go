@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"time"
@@ -37,19 +38,11 @@ func newJobActivateCmd(f *Factory, g *globalOptions) *cobra.Command {
 			}
 			ctx := cmd.Context()
 			return withEngine(ctx, f, ef, func(c *devclient.Client) error {
-				resp, err := do(ctx, c, engine.Command{ValueType: engine.ValueJobBatch, Intent: engine.IntentActivate, Key: -1,
-					Value: &engine.JobBatchValue{Type: args[0], Worker: worker, Timeout: timeout.Milliseconds(), MaxJobsToActivate: int32(max)}}, args[0])
+				activated, err := c.ActivateJobs(ctx, engine.JobRequest{Type: args[0], Worker: worker, Timeout: timeout, MaxJobs: max})
 				if err != nil {
 					return err
 				}
-				batch, _, _ := eventValue[*engine.JobBatchValue](resp, engine.ValueJobBatch, engine.IntentActivated)
-				var jobs []devproto.Job
-				if batch != nil {
-					for i, j := range batch.Jobs {
-						jobs = append(jobs, devproto.Job{Key: batch.JobKeys[i], Type: j.Type, ProcessInstanceKey: j.ProcessInstanceKey, BPMNProcessID: j.BPMNProcessID,
-							ElementID: j.ElementID, Retries: int(j.Retries), Deadline: j.Deadline, CustomHeaders: j.CustomHeaders, Variables: j.Variables})
-					}
-				}
+				jobs := jobsOf(activated)
 				if g.Output == "json" {
 					if jobs == nil {
 						jobs = []devproto.Job{}
@@ -92,7 +85,8 @@ func newJobCompleteCmd(f *Factory, g *globalOptions) *cobra.Command {
 				return err
 			}
 			ctx := cmd.Context()
-			return sendAndAck(ctx, f, g, ef, completeJob(key, v), "completed", fmt.Sprintf("completed job %d", key), nil)
+			return ack(ctx, f, g, ef, key, "completed", fmt.Sprintf("completed job %d", key), nil,
+				func(ctx context.Context, c *devclient.Client) error { return c.CompleteJob(ctx, key, v) })
 		},
 	}
 	cmd.Flags().StringVar(&vars, "variables", "", "variables as a JSON object, @FILE or @- (stdin)")
@@ -100,13 +94,14 @@ func newJobCompleteCmd(f *Factory, g *globalOptions) *cobra.Command {
 	return cmd
 }
 
-func completeJob(key int64, vars map[string]any) engine.Command {
-	return engine.Command{ValueType: engine.ValueJob, Intent: engine.IntentComplete, Key: key, Value: &engine.JobValue{Variables: vars}}
-}
-
-func failJob(key int64, retries int, backoff time.Duration, msg string) engine.Command {
-	return engine.Command{ValueType: engine.ValueJob, Intent: engine.IntentFail, Key: key,
-		Value: &engine.JobValue{Retries: int32(retries), RetryBackoff: backoff.Milliseconds(), ErrorMessage: msg}}
+// jobsOf are activated jobs as wfctl.jobs carries them.
+func jobsOf(activated []engine.ActivatedJob) []devproto.Job {
+	jobs := make([]devproto.Job, len(activated))
+	for i, j := range activated {
+		jobs[i] = devproto.Job{Key: j.Key, Type: j.Type, ProcessInstanceKey: j.ProcessInstanceKey, BPMNProcessID: j.BPMNProcessID,
+			ElementID: j.ElementID, Retries: int(j.Retries), Deadline: j.Deadline, CustomHeaders: j.CustomHeaders, Variables: j.Variables}
+	}
+	return jobs
 }
 
 func newJobFailCmd(f *Factory, g *globalOptions) *cobra.Command {
@@ -130,8 +125,10 @@ func newJobFailCmd(f *Factory, g *globalOptions) *cobra.Command {
 				return usageErrorf("--retries must not be negative")
 			}
 			ctx := cmd.Context()
-			return sendAndAck(ctx, f, g, ef, failJob(key, retries, backoff, msg), "failed",
-				fmt.Sprintf("failed job %d (%d retries left)", key, retries), map[string]any{"retries": retries})
+			return ack(ctx, f, g, ef, key, "failed", fmt.Sprintf("failed job %d (%d retries left)", key, retries), map[string]any{"retries": retries},
+				func(ctx context.Context, c *devclient.Client) error {
+					return c.FailJob(ctx, key, retries, backoff, msg)
+				})
 		},
 	}
 	cmd.Flags().IntVar(&retries, "retries", 0, "retries left (required)")

@@ -41,24 +41,11 @@ func newMessagePublishCmd(f *Factory, g *globalOptions) *cobra.Command {
 			}
 			ctx := cmd.Context()
 			return withEngine(ctx, f, ef, func(c *devclient.Client) error {
-				resp, err := do(ctx, c, engine.Command{ValueType: engine.ValueMessage, Intent: engine.IntentPublish, Key: -1,
-					Value: &engine.MessageValue{Name: args[0], CorrelationKey: key, MessageID: id, TimeToLive: ttl.Milliseconds(), Variables: v}}, key)
+				p, err := c.PublishMessage(ctx, engine.Message{Name: args[0], CorrelationKey: key, MessageID: id, TTL: ttl, Variables: v})
 				if err != nil {
 					return err
 				}
-				correlated, started := 0, 0
-				var msgKey int64
-				for _, r := range resp.Records {
-					if r.IsEvent() && r.ValueType == engine.ValueMessageSubscription && r.Intent == engine.IntentCorrelated {
-						correlated++
-					}
-					if v, ok := r.Value.(*engine.ProcessInstanceValue); ok && r.IsEvent() && r.Intent == engine.IntentElementActivated && v.BPMNElementType == engine.ElementProcess {
-						started++
-					}
-					if r.IsEvent() && r.ValueType == engine.ValueMessage && r.Intent == engine.IntentPublished {
-						msgKey = r.Key
-					}
-				}
+				correlated, started, msgKey := p.Correlated, p.Started, p.MessageKey
 				if g.Output == "json" {
 					return writeJSON(f.IO.Out, map[string]any{"messageKey": msgKey, "correlated": correlated, "started": started})
 				}

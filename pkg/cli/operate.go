@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"slices"
@@ -42,10 +43,9 @@ func newJobThrowErrorCmd(f *Factory, g *globalOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			c := engine.Command{ValueType: engine.ValueJob, Intent: engine.IntentThrowError, Key: key,
-				Value: &engine.JobValue{ErrorCode: code, ErrorMessage: msg, Variables: v}}
-			return sendAndAck(cmd.Context(), f, g, ef, c, "error thrown", fmt.Sprintf("threw error %s from job %d", code, key),
-				map[string]any{"errorCode": code})
+			return ack(cmd.Context(), f, g, ef, key, "error thrown", fmt.Sprintf("threw error %s from job %d", code, key),
+				map[string]any{"errorCode": code},
+				func(ctx context.Context, c *devclient.Client) error { return c.ThrowError(ctx, key, code, msg, v) })
 		},
 	}
 	cmd.Flags().StringVar(&code, "error-code", "", "the BPMN error code (required; zbctl's --errorCode)")
@@ -74,9 +74,9 @@ func newJobUpdateRetriesCmd(f *Factory, g *globalOptions) *cobra.Command {
 			if retries < 1 {
 				return usageErrorf("--retries %d: want at least 1", retries)
 			}
-			c := engine.Command{ValueType: engine.ValueJob, Intent: engine.IntentUpdateRetries, Key: key, Value: &engine.JobValue{Retries: int32(retries)}}
-			return sendAndAck(cmd.Context(), f, g, ef, c, "retries updated", fmt.Sprintf("job %d has %d retries", key, retries),
-				map[string]any{"retries": retries})
+			return ack(cmd.Context(), f, g, ef, key, "retries updated", fmt.Sprintf("job %d has %d retries", key, retries),
+				map[string]any{"retries": retries},
+				func(ctx context.Context, c *devclient.Client) error { return c.UpdateRetries(ctx, key, retries) })
 		},
 	}
 	cmd.Flags().IntVar(&retries, "retries", 0, "the retries it gets (required)")
@@ -105,8 +105,8 @@ func newIncidentResolveCmd(f *Factory, g *globalOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			c := engine.Command{ValueType: engine.ValueIncident, Intent: engine.IntentResolve, Key: key, Value: &engine.IncidentValue{}}
-			return sendAndAck(cmd.Context(), f, g, ef, c, "resolved", fmt.Sprintf("resolved incident %d", key), nil)
+			return ack(cmd.Context(), f, g, ef, key, "resolved", fmt.Sprintf("resolved incident %d", key), nil,
+				func(ctx context.Context, c *devclient.Client) error { return c.ResolveIncident(ctx, key) })
 		},
 	}
 	ef.bind(cmd)
@@ -145,11 +145,9 @@ it), else to the process instance; with --local, on the scope itself.`,
 			if err != nil {
 				return err
 			}
-			c := engine.Command{ValueType: engine.ValueVariableDocument, Intent: engine.IntentUpdate, Key: -1,
-				Value: &engine.VariableDocumentValue{ScopeKey: key, Local: local, Variables: v}}
-			c.Key = key // the routing key; the engine takes the scope from the value
-			return sendAndAck(cmd.Context(), f, g, ef, c, "set", fmt.Sprintf("set %d variable(s) on %d", len(v), key),
-				map[string]any{"variables": len(v)})
+			return ack(cmd.Context(), f, g, ef, key, "set", fmt.Sprintf("set %d variable(s) on %d", len(v), key),
+				map[string]any{"variables": len(v)},
+				func(ctx context.Context, c *devclient.Client) error { return c.SetVariables(ctx, key, v, local) })
 		},
 	}
 	cmd.Flags().StringVar(&vars, "variables", "", "the variables, as a JSON object, @FILE or @- (stdin)")

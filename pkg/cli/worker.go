@@ -187,23 +187,11 @@ func activateThreshold(maxActive int) int { return max(1, maxActive/4) }
 
 // activate activates up to want jobs for this worker.
 func activate(ctx context.Context, c *devclient.Client, o *workerOptions, want int) ([]devproto.Job, error) {
-	resp, err := c.DoShared(ctx, engine.Command{ValueType: engine.ValueJobBatch, Intent: engine.IntentActivate, Key: -1,
-		Value: &engine.JobBatchValue{Type: o.Type, Worker: o.Name, Timeout: o.Timeout.Milliseconds(), MaxJobsToActivate: int32(min(want, 128))}}, o.Type)
+	activated, err := c.ActivateJobs(ctx, engine.JobRequest{Type: o.Type, Worker: o.Name, Timeout: o.Timeout, MaxJobs: min(want, 128)})
 	if err != nil {
 		return nil, err
 	}
-	if resp.Rejected {
-		return nil, &FindingError{Err: errors.New("the engine rejected the activation: " + resp.Reason)}
-	}
-	batch, _, _ := eventValue[*engine.JobBatchValue](resp, engine.ValueJobBatch, engine.IntentActivated)
-	if batch == nil {
-		return nil, nil
-	}
-	jobs := make([]devproto.Job, len(batch.Jobs))
-	for i, j := range batch.Jobs {
-		jobs[i] = devproto.Job{Key: batch.JobKeys[i], Type: j.Type, ProcessInstanceKey: j.ProcessInstanceKey, BPMNProcessID: j.BPMNProcessID,
-			ElementID: j.ElementID, Retries: int(j.Retries), Deadline: j.Deadline, CustomHeaders: j.CustomHeaders, Variables: j.Variables}
-	}
+	jobs := jobsOf(activated)
 	return jobs, nil
 }
 
@@ -240,23 +228,22 @@ func watchJobs(ctx context.Context, o *workerOptions) (<-chan struct{}, error) {
 // yieldJob hands a held job back to the engine, so that another worker
 // gets it at once rather than after its timeout.
 func yieldJob(ctx context.Context, f *Factory, c *devclient.Client, job devproto.Job) {
-	resp, err := c.DoShared(ctx, engine.Command{ValueType: engine.ValueJob, Intent: engine.IntentYield, Key: job.Key, Value: &engine.JobValue{}}, strconv.FormatInt(job.Key, 10))
-	switch {
+	var rej *devclient.RejectedError
+	switch err := c.YieldJob(ctx, job.Key); {
+	case errors.As(err, &rej):
+		fmt.Fprintf(f.IO.ErrOut, "job %d not handed back: %s\n", job.Key, rej.Reason)
 	case err != nil:
 		fmt.Fprintf(f.IO.ErrOut, "job %d not handed back (%v): another worker gets it after its timeout\n", job.Key, err)
-	case resp.Rejected:
-		fmt.Fprintf(f.IO.ErrOut, "job %d not handed back: %s\n", job.Key, resp.Reason)
 	default:
 		fmt.Fprintf(f.IO.ErrOut, "handed job %d back to the engine\n", job.Key)
 	}
 }
 
-// workJob runs the handler for one job and completes or fails it.
-// outcome is what a handler made of a job: the command that reports it,
-// and why it failed ("" when it did not).
+// outcome is what a handler made of a job: the variables to complete
+// it with, or why it failed (reason, not "").
 type outcome struct {
-	command engine.Command
-	reason  string
+	vars   map[string]any
+	reason string
 }
 
 // runHandler runs the handler for a job.
@@ -276,27 +263,32 @@ func runHandler(ctx context.Context, f *Factory, job devproto.Job, o *workerOpti
 	switch {
 	case runErr != nil:
 		reason := strings.TrimSpace(strings.TrimSpace(stderr.String()) + " (" + runErr.Error() + ")")
-		return outcome{failJob(job.Key, max(job.Retries-1, 0), 0, reason), reason}
+		return outcome{reason: reason}
 	case len(out) > 0 && json.Unmarshal(out, &vars) != nil:
-		reason := "the handler's output is not a JSON object: " + firstLine(string(out))
-		return outcome{failJob(job.Key, max(job.Retries-1, 0), 0, reason), reason}
+		return outcome{reason: "the handler's output is not a JSON object: " + firstLine(string(out))}
 	}
-	return outcome{completeJob(job.Key, vars), ""}
+	return outcome{vars: vars}
 }
 
 // sendOutcome reports a handler's outcome to the engine.
 func sendOutcome(ctx context.Context, f *Factory, c *devclient.Client, job devproto.Job, o outcome) error {
-	resp, err := c.DoShared(ctx, o.command, strconv.FormatInt(job.Key, 10))
-	if err != nil {
+	var err error
+	if o.reason != "" {
+		err = c.FailJob(ctx, job.Key, max(job.Retries-1, 0), 0, o.reason)
+	} else {
+		err = c.CompleteJob(ctx, job.Key, o.vars)
+	}
+	var rej *devclient.RejectedError
+	if err != nil && !errors.As(err, &rej) {
 		return err
 	}
 	what := fmt.Sprintf("job %d (%s, instance %d)", job.Key, job.ElementID, job.ProcessInstanceKey)
 	switch {
-	case resp.Rejected:
+	case rej != nil:
 		// Done elsewhere meanwhile (its timeout passed and another
 		// worker took it, the instance was cancelled): the engine
 		// refuses, the worker goes on.
-		fmt.Fprintf(f.IO.ErrOut, "%s not %s: %s\n", what, map[bool]string{true: "failed", false: "completed"}[o.reason != ""], resp.Reason)
+		fmt.Fprintf(f.IO.ErrOut, "%s not %s: %s\n", what, map[bool]string{true: "failed", false: "completed"}[o.reason != ""], rej.Reason)
 	case o.reason != "":
 		fmt.Fprintf(f.IO.ErrOut, "failed %s, %d retries left: %s\n", what, max(job.Retries-1, 0), o.reason)
 	default:

@@ -3,6 +3,7 @@ package devclient_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"regexp"
 	"strings"
@@ -370,5 +371,72 @@ func TestDoShared(t *testing.T) {
 	st, err := c.Status(testContext(t))
 	if err != nil || st.Active != int64(n-n/10) || len(st.Processes) != 1 {
 		t.Fatalf("status: %+v %v", st, err)
+	}
+}
+
+// TestTypedOps drives an instance through the typed operations only:
+// deploy, create, activate, fail out of retries (an incident), retries
+// back, resolve, set variables, complete; a second one is cancelled; a
+// message is published; what the engine refuses is a *RejectedError.
+func TestTypedOps(t *testing.T) {
+	c := newClient(t, startDev(t).Addr())
+	defer c.Close()
+	ctx := testContext(t)
+	procs, err := c.Deploy(ctx, deployCommand(t).Value.(*engine.DeploymentValue).Resources...)
+	if err != nil || len(procs) != 1 || procs[0].BPMNProcessID != "payment" || procs[0].Version != 1 {
+		t.Fatalf("deploy: %+v %v", procs, err)
+	}
+	created, err := c.CreateInstance(ctx, "payment", -1, map[string]any{"amount": 7})
+	if err != nil || created.Key == 0 || created.ProcessID != "payment" {
+		t.Fatalf("create: %+v %v", created, err)
+	}
+	jobs, err := c.ActivateJobs(ctx, engine.JobRequest{Type: "charge-card", Worker: "test", MaxJobs: 5, Timeout: time.Minute})
+	if err != nil || len(jobs) != 1 || fmt.Sprint(jobs[0].Variables["amount"]) != "7" {
+		t.Fatalf("activate: %+v %v", jobs, err)
+	}
+	job := jobs[0].Key
+	if err := c.FailJob(ctx, job, 0, 0, "card declined"); err != nil {
+		t.Fatal(err)
+	}
+	d, err := c.Instance(ctx, created.Key)
+	if err != nil || len(d.Incidents) != 1 || d.Incidents[0].JobKey != job {
+		t.Fatalf("incident: %+v %v", d, err)
+	}
+	if err := c.UpdateRetries(ctx, job, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.ResolveIncident(ctx, d.Incidents[0].Key); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetVariables(ctx, created.Key, map[string]any{"note": "retried"}, false); err != nil {
+		t.Fatal(err)
+	}
+	if jobs, err = c.ActivateJobs(ctx, engine.JobRequest{Type: "charge-card", Worker: "test", MaxJobs: 5, Timeout: time.Minute}); err != nil || len(jobs) != 1 ||
+		jobs[0].Variables["note"] != "retried" {
+		t.Fatalf("activate again: %+v %v", jobs, err)
+	}
+	if err := c.CompleteJob(ctx, job, map[string]any{"charged": true}); err != nil {
+		t.Fatal(err)
+	}
+	if d, err = c.Instance(ctx, created.Key); err != nil || d.State != "completed" {
+		t.Fatalf("after complete: %+v %v", d, err)
+	}
+	var rej *devclient.RejectedError
+	if err := c.CompleteJob(ctx, job, nil); !errors.As(err, &rej) || !strings.Contains(rej.Reason, "no such job") && rej.Reason == "" {
+		t.Errorf("complete twice: %v", err)
+	}
+	second, err := c.CreateInstance(ctx, "payment", 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CancelInstance(ctx, second.Key); err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.PublishMessage(ctx, engine.Message{Name: "Nobody", CorrelationKey: "k"})
+	if err != nil || p.MessageKey == 0 || p.Correlated != 0 || p.Started != 0 {
+		t.Fatalf("publish: %+v %v", p, err)
+	}
+	if _, err := c.CreateInstance(ctx, "nope", -1, nil); !errors.As(err, &rej) {
+		t.Errorf("create nope: %v", err)
 	}
 }

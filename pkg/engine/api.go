@@ -13,8 +13,7 @@ import (
 // processes it holds, new versions and duplicates alike.
 func (e *Engine) Deploy(resources ...Resource) ([]ProcessMetadata, error) {
 	e.begin()
-	v := &DeploymentValue{Resources: resources}
-	if _, err := e.process(Command{ValueType: ValueDeployment, Intent: IntentCreate, Key: -1, Value: v}); err != nil {
+	if _, err := e.process(deploy(&DeploymentValue{}, resources)); err != nil {
 		return nil, err
 	}
 	return e.lastDeployed, nil
@@ -30,10 +29,8 @@ func (e *Engine) CreateInstance(processID string, vars map[string]any) (int64, e
 // latest).
 func (e *Engine) CreateInstanceVersion(processID string, version int32, vars map[string]any) (int64, error) {
 	e.begin()
-	v := e.arena.creation.get()
-	v.BPMNProcessID, v.Version, v.Variables = processID, version, vars
 	e.lastCreated = 0
-	_, err := e.process(Command{ValueType: ValueProcessInstanceCreation, Intent: IntentCreate, Key: -1, Value: v})
+	_, err := e.process(createInstance(e.arena.creation.get(), processID, version, vars))
 	return e.lastCreated, err
 }
 
@@ -53,10 +50,7 @@ type Message struct {
 // PublishMessage publishes a message and says what it reached.
 func (e *Engine) PublishMessage(m Message) (PublishResult, error) {
 	e.begin()
-	v := e.arena.msg.get()
-	*v = MessageValue{Name: m.Name, CorrelationKey: m.CorrelationKey, MessageID: m.MessageID,
-		TimeToLive: m.TTL.Milliseconds(), Variables: m.Variables}
-	_, err := e.process(Command{ValueType: ValueMessage, Intent: IntentPublish, Key: -1, Value: v})
+	_, err := e.process(publishMessage(e.arena.msg.get(), m))
 	return e.published, err
 }
 
@@ -81,9 +75,7 @@ type ActivatedJob struct {
 // first.
 func (e *Engine) ActivateJobs(req JobRequest) ([]ActivatedJob, error) {
 	e.begin()
-	v := e.arena.batch.get()
-	*v = JobBatchValue{Type: req.Type, Worker: req.Worker, Timeout: req.Timeout.Milliseconds(), MaxJobsToActivate: int32(req.MaxJobs)}
-	if _, err := e.process(Command{ValueType: ValueJobBatch, Intent: IntentActivate, Key: -1, Value: v}); err != nil {
+	if _, err := e.process(activateJobs(e.arena.batch.get(), req)); err != nil {
 		return nil, err
 	}
 	b := e.lastBatch
@@ -96,36 +88,26 @@ func (e *Engine) ActivateJobs(req JobRequest) ([]ActivatedJob, error) {
 
 func (e *Engine) jobCmd(in Intent, key int64, fill func(*JobValue)) error {
 	e.begin()
-	v := e.arena.job.get()
-	fill(v)
-	_, err := e.process(Command{ValueType: ValueJob, Intent: in, Key: key, Value: v})
+	_, err := e.process(jobCommand(e.arena.job.get(), in, key, fill))
 	return err
 }
 
 // CompleteJob completes a job (activated or not) with variables.
 func (e *Engine) CompleteJob(key int64, vars map[string]any) error {
-	e.begin()
-	v := e.arena.job.get()
-	v.Variables = vars
-	_, err := e.process(Command{ValueType: ValueJob, Intent: IntentComplete, Key: key, Value: v})
-	return err
+	return e.jobCmd(IntentComplete, key, func(v *JobValue) { v.Variables = vars })
 }
 
 // FailJob fails a job: with retries left it becomes activatable again
 // (after backoff, if set); without, an incident is raised.
 func (e *Engine) FailJob(key int64, retries int, backoff time.Duration, errorMessage string) error {
-	return e.jobCmd(IntentFail, key, func(v *JobValue) {
-		v.Retries, v.RetryBackoff, v.ErrorMessage = int32(retries), backoff.Milliseconds(), errorMessage
-	})
+	return e.jobCmd(IntentFail, key, failFill(retries, backoff, errorMessage))
 }
 
 // ThrowError throws a BPMN error from a job: an error boundary event with
 // that code (or none) on the task or an enclosing sub-process catches it,
 // else an incident is raised.
 func (e *Engine) ThrowError(key int64, errorCode, errorMessage string, vars map[string]any) error {
-	return e.jobCmd(IntentThrowError, key, func(v *JobValue) {
-		v.ErrorCode, v.ErrorMessage, v.Variables = errorCode, errorMessage, vars
-	})
+	return e.jobCmd(IntentThrowError, key, throwFill(errorCode, errorMessage, vars))
 }
 
 // UpdateJobRetries sets a job's retries (before resolving its incident).
@@ -164,17 +146,14 @@ func (e *Engine) ActivatableJobs(typ string) int {
 // CancelInstance terminates a process instance.
 func (e *Engine) CancelInstance(key int64) error {
 	e.begin()
-	v := e.arena.pi.get()
-	v.ProcessInstanceKey = key
-	_, err := e.process(Command{ValueType: ValueProcessInstance, Intent: IntentCancel, Key: key, Value: v})
+	_, err := e.process(cancelInstance(e.arena.pi.get(), key))
 	return err
 }
 
 // ResolveIncident resolves an incident and retries what failed.
 func (e *Engine) ResolveIncident(key int64) error {
 	e.begin()
-	v := e.arena.incident.get()
-	_, err := e.process(Command{ValueType: ValueIncident, Intent: IntentResolve, Key: key, Value: v})
+	_, err := e.process(resolveIncident(e.arena.incident.get(), key))
 	return err
 }
 
@@ -182,8 +161,6 @@ func (e *Engine) ResolveIncident(key int64) error {
 // where they are visible from it, else on the process instance.
 func (e *Engine) SetVariables(scopeKey int64, vars map[string]any, local bool) error {
 	e.begin()
-	v := e.arena.doc.get()
-	*v = VariableDocumentValue{ScopeKey: scopeKey, Local: local, Variables: vars}
-	_, err := e.process(Command{ValueType: ValueVariableDocument, Intent: IntentUpdate, Key: -1, Value: v})
+	_, err := e.process(setVariables(e.arena.doc.get(), scopeKey, vars, local))
 	return err
 }
