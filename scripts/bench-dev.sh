@@ -19,7 +19,8 @@
 #      the engine answered them (BenchmarkQueries).
 #
 #   5. `wfctl job worker --concurrency 8` (the real binary, handler true)
-#      on 2,000 waiting jobs, beside a bare franz-go worker and beside
+#      on 2,000 waiting jobs, beside a bare franz-go worker, the worker
+#      runtime (devclient.Worker) with a no-op handler in its process, and
 #      spawning the handler alone as often (the ceiling a process per job
 #      sets on this machine): BenchmarkWorker, jobs/s.
 #
@@ -74,5 +75,5 @@ WFCTL_BENCH_INSTANCES=$restart_instances go test ./pkg/dev -run '^$' -bench 'Res
 echo "queries on a folder with $restart_instances completed instances and 100 in flight (real binaries):"
 WFCTL_BENCH_INSTANCES=$restart_instances go test ./pkg/dev -run '^$' -bench 'Queries' -benchtime 1x | awk '/^BenchmarkQueries/ {print "  " $0}'
 
-echo "job worker, --concurrency 8, handler true, 2,000 jobs (jobs/s; spawn-only: sh -c true alone, 8 at once):"
+echo "job worker, --concurrency 8, handler true, 2,000 jobs (jobs/s; runtime: devclient.Worker, no process per job; spawn-only: sh -c true alone, 8 at once):"
 go test ./pkg/dev -run '^$' -bench 'Worker' -benchtime 1x | awk '/^BenchmarkWorker/ {print "  " $0}'

@@ -42,7 +42,10 @@ func newJobActivateCmd(f *Factory, g *globalOptions) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				jobs := jobsOf(activated)
+				jobs := make([]devproto.Job, len(activated))
+				for i, j := range activated {
+					jobs[i] = devclient.JobOf(j)
+				}
 				if g.Output == "json" {
 					if jobs == nil {
 						jobs = []devproto.Job{}
@@ -92,16 +95,6 @@ func newJobCompleteCmd(f *Factory, g *globalOptions) *cobra.Command {
 	cmd.Flags().StringVar(&vars, "variables", "", "variables as a JSON object, @FILE or @- (stdin)")
 	ef.bind(cmd)
 	return cmd
-}
-
-// jobsOf are activated jobs as wfctl.jobs carries them.
-func jobsOf(activated []engine.ActivatedJob) []devproto.Job {
-	jobs := make([]devproto.Job, len(activated))
-	for i, j := range activated {
-		jobs[i] = devproto.Job{Key: j.Key, Type: j.Type, ProcessInstanceKey: j.ProcessInstanceKey, BPMNProcessID: j.BPMNProcessID,
-			ElementID: j.ElementID, Retries: int(j.Retries), Deadline: j.Deadline, CustomHeaders: j.CustomHeaders, Variables: j.Variables}
-	}
-	return jobs
 }
 
 func newJobFailCmd(f *Factory, g *globalOptions) *cobra.Command {

@@ -15,7 +15,6 @@ import (
 	"unicode"
 
 	"github.com/spf13/cobra"
-	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/wfctl/wfctl/pkg/devclient"
 	"github.com/wfctl/wfctl/pkg/devproto"
@@ -88,166 +87,55 @@ started back to the engine, lets running handlers finish, and exits 0.`,
 	return cmd
 }
 
-// runWorker activates and works jobs until ctx ends.
+// runWorker works jobs with the shell handler until ctx ends, logging
+// each outcome on stderr.
 func runWorker(ctx context.Context, o *workerOptions) error {
 	f := o.f
 	return withEngine(ctx, f, o.ef, func(c *devclient.Client) error {
-		wake, err := watchJobs(ctx, o)
-		if err != nil {
-			return err
-		}
 		fmt.Fprintf(f.IO.ErrOut, "working %s jobs with %q, %d at a time (Ctrl-C to stop)\n", o.Type, o.Handler, o.Concurrency)
-		// Handlers and their completions outlive Ctrl-C: a running
-		// handler finishes and its outcome reaches the engine.
-		workCtx := context.WithoutCancel(ctx)
-		queue := make(chan devproto.Job, o.MaxJobsActive)
-		done := make(chan struct{}, o.MaxJobsActive)
-		var wg sync.WaitGroup
-		var fatalMu sync.Mutex
-		var fatal error
-		// Concurrency bounds the handlers running; a handler's outcome is
-		// sent while the next job's handler runs (the job stays held,
-		// within --max-jobs-active, until the engine took it).
-		for range o.Concurrency {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for job := range queue {
-					if ctx.Err() != nil {
-						// Stopping: not started, handed back.
-						wg.Go(func() {
-							yieldJob(workCtx, f, c, job)
-							done <- struct{}{}
-						})
-						continue
-					}
-					outcome := runHandler(workCtx, f, job, o)
-					wg.Go(func() {
-						if err := sendOutcome(workCtx, f, c, job, outcome); err != nil {
-							fatalMu.Lock()
-							fatal = errors.Join(fatal, err)
-							fatalMu.Unlock()
-						}
-						done <- struct{}{}
-					})
-				}
-			}()
+		what := func(job devproto.Job) string {
+			return fmt.Sprintf("job %d (%s, instance %d)", job.Key, job.ElementID, job.ProcessInstanceKey)
 		}
-		held, again := 0, true
-		for ctx.Err() == nil {
-			for drained := false; !drained; {
-				select {
-				case <-done:
-					held--
-				default:
-					drained = true
-				}
-			}
-			// As zbctl's workers poll: once the jobs held fell below a
-			// threshold, not for every job done (an activation per job
-			// would cost a round trip each).
-			if want := o.MaxJobsActive - held; again && want > 0 && (held == 0 || want >= activateThreshold(o.MaxJobsActive)) {
-				jobs, err := activate(ctx, c, o, want)
-				if err != nil {
-					if ctx.Err() != nil {
-						break
-					}
-					close(queue)
-					wg.Wait()
-					return err
-				}
-				held += len(jobs)
-				for _, j := range jobs {
-					queue <- j
-				}
-				// A full activation may have left jobs behind: ask again.
-				again = len(jobs) == want
-				continue
-			}
-			select {
-			case <-ctx.Done():
-			case <-wake:
-				again = true
-			case <-done:
-				held--
-				again = true
-			}
+		var logMu sync.Mutex
+		logf := func(format string, args ...any) {
+			logMu.Lock()
+			defer logMu.Unlock()
+			fmt.Fprintf(f.IO.ErrOut, format, args...)
 		}
-		close(queue)
-		wg.Wait()
+		err := c.Worker(ctx, devclient.WorkerOptions{Type: o.Type, Name: o.Name, Concurrency: o.Concurrency, MaxJobsActive: o.MaxJobsActive, Timeout: o.Timeout},
+			func(ctx context.Context, job devproto.Job) (map[string]any, error) { return runHandler(ctx, f, job, o) },
+			devclient.WorkerEvents{
+				Completed: func(job devproto.Job) { logf("completed %s\n", what(job)) },
+				Failed: func(job devproto.Job, retries int, reason string) {
+					logf("failed %s, %d retries left: %s\n", what(job), retries, reason)
+				},
+				// Done elsewhere meanwhile (its timeout passed and another
+				// worker took it, the instance was cancelled): the engine
+				// refuses, the worker goes on.
+				Refused: func(job devproto.Job, failed bool, reason string) {
+					logf("%s not %s: %s\n", what(job), map[bool]string{true: "failed", false: "completed"}[failed], reason)
+				},
+				Yielded: func(job devproto.Job, err error) {
+					var rej *devclient.RejectedError
+					switch {
+					case errors.As(err, &rej):
+						logf("job %d not handed back: %s\n", job.Key, rej.Reason)
+					case err != nil:
+						logf("job %d not handed back (%v): another worker gets it after its timeout\n", job.Key, err)
+					default:
+						logf("handed job %d back to the engine\n", job.Key)
+					}
+				},
+			})
 		fmt.Fprintln(f.IO.ErrOut, "worker stopped")
-		return fatal
+		return err
 	})
 }
 
-// activateThreshold is how many free places among --max-jobs-active
-// make the worker activate more: a quarter of them (zbctl's workers poll
-// below 30 % of their maximum held).
-func activateThreshold(maxActive int) int { return max(1, maxActive/4) }
-
-// activate activates up to want jobs for this worker.
-func activate(ctx context.Context, c *devclient.Client, o *workerOptions, want int) ([]devproto.Job, error) {
-	activated, err := c.ActivateJobs(ctx, engine.JobRequest{Type: o.Type, Worker: o.Name, Timeout: o.Timeout, MaxJobs: min(want, 128)})
-	if err != nil {
-		return nil, err
-	}
-	jobs := jobsOf(activated)
-	return jobs, nil
-}
-
-// watchJobs follows wfctl.jobs from its end and signals when the engine
-// announces a job of the worker's type: the moment to activate.
-func watchJobs(ctx context.Context, o *workerOptions) (<-chan struct{}, error) {
-	_, cl, err := kafkaClient(ctx, o.f, o.ef.Kafka,
-		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{devproto.TopicJobs: {0: kgo.NewOffset().AtEnd()}}),
-		kgo.FetchIsolationLevel(kgo.ReadCommitted()))
-	if err != nil {
-		return nil, err
-	}
-	wake := make(chan struct{}, 1)
-	go func() {
-		defer cl.Close()
-		for {
-			fs := cl.PollFetches(ctx)
-			if ctx.Err() != nil {
-				return
-			}
-			mine := false
-			fs.EachRecord(func(r *kgo.Record) { mine = mine || string(r.Key) == o.Type })
-			if mine {
-				select {
-				case wake <- struct{}{}:
-				default:
-				}
-			}
-		}
-	}()
-	return wake, nil
-}
-
-// yieldJob hands a held job back to the engine, so that another worker
-// gets it at once rather than after its timeout.
-func yieldJob(ctx context.Context, f *Factory, c *devclient.Client, job devproto.Job) {
-	var rej *devclient.RejectedError
-	switch err := c.YieldJob(ctx, job.Key); {
-	case errors.As(err, &rej):
-		fmt.Fprintf(f.IO.ErrOut, "job %d not handed back: %s\n", job.Key, rej.Reason)
-	case err != nil:
-		fmt.Fprintf(f.IO.ErrOut, "job %d not handed back (%v): another worker gets it after its timeout\n", job.Key, err)
-	default:
-		fmt.Fprintf(f.IO.ErrOut, "handed job %d back to the engine\n", job.Key)
-	}
-}
-
-// outcome is what a handler made of a job: the variables to complete
-// it with, or why it failed (reason, not "").
-type outcome struct {
-	vars   map[string]any
-	reason string
-}
-
-// runHandler runs the handler for a job.
-func runHandler(ctx context.Context, f *Factory, job devproto.Job, o *workerOptions) outcome {
+// runHandler runs the shell handler for a job: its stdout (a JSON object,
+// or nothing) are the variables to complete it with; a non-zero exit or
+// other output fails it, saying why.
+func runHandler(ctx context.Context, f *Factory, job devproto.Job, o *workerOptions) (map[string]any, error) {
 	in, _ := json.Marshal(job.Variables)
 	if job.Variables == nil {
 		in = []byte("{}")
@@ -262,39 +150,11 @@ func runHandler(ctx context.Context, f *Factory, job devproto.Job, o *workerOpti
 	out := bytes.TrimSpace(stdout.Bytes())
 	switch {
 	case runErr != nil:
-		reason := strings.TrimSpace(strings.TrimSpace(stderr.String()) + " (" + runErr.Error() + ")")
-		return outcome{reason: reason}
+		return nil, errors.New(strings.TrimSpace(strings.TrimSpace(stderr.String()) + " (" + runErr.Error() + ")"))
 	case len(out) > 0 && json.Unmarshal(out, &vars) != nil:
-		return outcome{reason: "the handler's output is not a JSON object: " + firstLine(string(out))}
+		return nil, errors.New("the handler's output is not a JSON object: " + firstLine(string(out)))
 	}
-	return outcome{vars: vars}
-}
-
-// sendOutcome reports a handler's outcome to the engine.
-func sendOutcome(ctx context.Context, f *Factory, c *devclient.Client, job devproto.Job, o outcome) error {
-	var err error
-	if o.reason != "" {
-		err = c.FailJob(ctx, job.Key, max(job.Retries-1, 0), 0, o.reason)
-	} else {
-		err = c.CompleteJob(ctx, job.Key, o.vars)
-	}
-	var rej *devclient.RejectedError
-	if err != nil && !errors.As(err, &rej) {
-		return err
-	}
-	what := fmt.Sprintf("job %d (%s, instance %d)", job.Key, job.ElementID, job.ProcessInstanceKey)
-	switch {
-	case rej != nil:
-		// Done elsewhere meanwhile (its timeout passed and another
-		// worker took it, the instance was cancelled): the engine
-		// refuses, the worker goes on.
-		fmt.Fprintf(f.IO.ErrOut, "%s not %s: %s\n", what, map[bool]string{true: "failed", false: "completed"}[o.reason != ""], rej.Reason)
-	case o.reason != "":
-		fmt.Fprintf(f.IO.ErrOut, "failed %s, %d retries left: %s\n", what, max(job.Retries-1, 0), o.reason)
-	default:
-		fmt.Fprintf(f.IO.ErrOut, "completed %s\n", what)
-	}
-	return nil
+	return vars, nil
 }
 
 // jobEnv is what a handler finds in its environment about its job.

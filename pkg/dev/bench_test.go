@@ -14,6 +14,10 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/wfctl/wfctl/pkg/devclient"
+	"github.com/wfctl/wfctl/pkg/devproto"
+	"github.com/wfctl/wfctl/pkg/kafka"
 )
 
 // BenchmarkEndToEnd measures instances per second through the broker:
@@ -246,7 +250,9 @@ func BenchmarkQueries(b *testing.B) {
 // (2,000 by default) that wait when it starts, in jobs per second from
 // its start to the last instance completed, side by side with a bare
 // franz-go worker (startWorker: no handler, completions produced as
-// fast as the jobs arrive) on as many jobs.
+// fast as the jobs arrive), with the worker runtime (devclient.Worker)
+// running a no-op handler in its own process, and with spawning the
+// handler process alone as often (the ceiling a process per job sets).
 //
 //	go test ./pkg/dev -run '^$' -bench Worker -benchtime 1x
 func BenchmarkWorker(b *testing.B) {
@@ -290,6 +296,25 @@ func BenchmarkWorker(b *testing.B) {
 			return func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }
 		})
 		bare := run(b, func(addr string) func() { return startWorker(b, addr, "work") })
+		// The worker runtime itself (devclient.Worker, as job worker runs
+		// it) with a handler in the process: no process per job.
+		inproc := run(b, func(addr string) func() {
+			cfg := &kafka.Config{Brokers: []string{addr}, DialTimeout: kafka.DefaultDialTimeout}
+			kc, err := kafka.NewClient(testContext(b), cfg, kgo.ProducerLinger(0))
+			if err != nil {
+				b.Fatal(err)
+			}
+			c := devclient.New(kc, cfg)
+			ctx, cancel := context.WithCancel(context.Background())
+			stopped := make(chan struct{})
+			go func() {
+				defer close(stopped)
+				_ = c.Worker(ctx, devclient.WorkerOptions{Type: "work", Name: "bench", Concurrency: 8, MaxJobsActive: 64, Timeout: time.Minute},
+					func(context.Context, devproto.Job) (map[string]any, error) { return nil, nil }, devclient.WorkerEvents{})
+			}()
+			return func() { cancel(); <-stopped; c.Close(); kc.Close() }
+		})
+		b.ReportMetric(inproc, "runtime-jobs/s")
 		// The ceiling a handler process per job sets on this machine:
 		// sh -c true as many times, 8 at once, and nothing else.
 		start := time.Now()

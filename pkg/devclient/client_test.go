@@ -440,3 +440,75 @@ func TestTypedOps(t *testing.T) {
 		t.Errorf("create nope: %v", err)
 	}
 }
+
+// TestWorker: Worker runs a handler for every job, at most Concurrency
+// at once, completes them with the handler's variables, fails a job whose
+// handler errs (one retry fewer), and returns nil once ctx ends.
+func TestWorker(t *testing.T) {
+	c := newClient(t, startDev(t).Addr())
+	defer c.Close()
+	ctx := testContext(t)
+	if _, err := c.Deploy(ctx, deployCommand(t).Value.(*engine.DeploymentValue).Resources...); err != nil {
+		t.Fatal(err)
+	}
+	const n = 60
+	for range n {
+		if _, err := c.CreateInstance(ctx, "payment", -1, map[string]any{"amount": 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var mu sync.Mutex
+	running, most, handled := 0, 0, map[int64]int{}
+	failedOnce := map[int64]bool{}
+	wctx, stop := context.WithCancel(ctx)
+	errc := make(chan error, 1)
+	go func() {
+		errc <- c.Worker(wctx, devclient.WorkerOptions{Type: "charge-card", Name: "test", Concurrency: 4, MaxJobsActive: 16, Timeout: time.Minute},
+			func(_ context.Context, job devproto.Job) (map[string]any, error) {
+				mu.Lock()
+				running++
+				most = max(most, running)
+				handled[job.Key]++
+				fail := job.Key%7 == 0 && !failedOnce[job.Key]
+				failedOnce[job.Key] = failedOnce[job.Key] || fail
+				mu.Unlock()
+				time.Sleep(2 * time.Millisecond)
+				mu.Lock()
+				running--
+				mu.Unlock()
+				if fail {
+					return nil, errors.New("try again")
+				}
+				return map[string]any{"charged": true}, nil
+			}, devclient.WorkerEvents{})
+	}()
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		st, err := c.Status(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Completed == n {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not all completed: %+v", st)
+		}
+	}
+	stop()
+	if err := <-errc; err != nil {
+		t.Fatalf("worker: %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if most > 4 || most < 2 {
+		t.Errorf("%d handlers at once, want 2 to 4", most)
+	}
+	for key, times := range handled {
+		if want := 1 + map[bool]int{true: 1}[failedOnce[key]]; times != want {
+			t.Errorf("job %d handled %d times, want %d", key, times, want)
+		}
+	}
+	if len(handled) != n {
+		t.Errorf("%d jobs handled, want %d", len(handled), n)
+	}
+}
