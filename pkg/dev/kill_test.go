@@ -49,6 +49,9 @@ func TestKillDuringLoad(t *testing.T) {
 	dir := t.TempDir()
 	// Snapshots every few batches: restarts restore one and fold the rest.
 	devArgs := []string{"--data-dir", dir, "--snapshot-every", "300"}
+	// Each snapshot write is held half done for a while, so that the kill
+	// "during a snapshot write" lands in one.
+	t.Setenv("WFCTL_DEV_TEST_SNAPSHOT_PAUSE", "300ms")
 	p := startDev(t, bin, append([]string{"--port", "0"}, devArgs...)...)
 	_, port, _ := net.SplitHostPort(p.addr)
 	addr := p.addr

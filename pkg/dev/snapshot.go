@@ -54,6 +54,11 @@ const snapshotInterval = time.Minute
 // the server's time however large the state.
 const snapshotPace = 20
 
+// snapshotWritePause holds a snapshot write half done, for the crash
+// test that kills wfctl dev while it writes one: set from
+// WFCTL_DEV_TEST_SNAPSHOT_PAUSE (a Go duration); never in normal use.
+var snapshotWritePause, _ = time.ParseDuration(os.Getenv("WFCTL_DEV_TEST_SNAPSHOT_PAUSE"))
+
 // snapshotVersion is the version of the snapshot file's format.
 const snapshotVersion = 1
 
@@ -210,6 +215,9 @@ func writeFileAtomic(path string, s *devSnapshot) error {
 	err = json.NewEncoder(bw).Encode(s) // ends with a newline
 	if err == nil {
 		_, err = bw.Write(s.Engine)
+	}
+	if snapshotWritePause > 0 {
+		time.Sleep(snapshotWritePause) // a crash test's window (see snapshotWritePause)
 	}
 	err = errors.Join(err, bw.Flush(), f.Sync(), f.Close())
 	if err == nil {
