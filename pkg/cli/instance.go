@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,16 +24,25 @@ func newInstanceCmd(f *Factory, g *globalOptions) *cobra.Command {
 		Use:   "instance",
 		Short: "Create, list, show and cancel process instances on a wfctl engine",
 	}
-	cmd.AddCommand(newInstanceCreateCmd(f, g), newInstanceListCmd(f, g), newInstanceShowCmd(f, g), newInstanceCancelCmd(f, g))
+	cmd.AddCommand(newInstanceCreateCmd(f, g, nil), newInstanceListCmd(f, g), newInstanceShowCmd(f, g), newInstanceCancelCmd(f, g, nil))
 	return cmd
 }
 
-func newInstanceCreateCmd(f *Factory, g *globalOptions) *cobra.Command {
-	var ef engineFlags
+// instanceCreateOptions are instance create's flags and argument.
+type instanceCreateOptions struct {
+	f         *Factory
+	g         *globalOptions
+	ef        engineFlags
+	ProcessID string
+	Version   int
+	Variables map[string]any
+	Await     bool
+	Timeout   time.Duration
+}
+
+func newInstanceCreateCmd(f *Factory, g *globalOptions, runF func(context.Context, *instanceCreateOptions) error) *cobra.Command {
+	o := &instanceCreateOptions{f: f, g: g}
 	var vars string
-	var version int
-	var await bool
-	var timeout time.Duration
 	cmd := &cobra.Command{
 		Use:     "create PROCESS_ID [--variables JSON|@FILE|@-] [--version N] [--await]",
 		Short:   "Start an instance of a deployed process",
@@ -42,41 +52,52 @@ func newInstanceCreateCmd(f *Factory, g *globalOptions) *cobra.Command {
 			if err := checkOutput(g, "text", "json"); err != nil {
 				return err
 			}
+			if o.Version < -1 || o.Version == 0 || o.Version > math.MaxInt32 {
+				return usageErrorf("--version %d: a version from 1 (default: the latest)", o.Version)
+			}
+			if o.Timeout <= 0 {
+				return usageErrorf("--timeout %s: want more than 0", o.Timeout)
+			}
 			v, err := readVars(f, "--variables", vars)
 			if err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			return withEngine(ctx, f, ef, func(c *devclient.Client) error {
-				created, err := c.CreateInstance(ctx, args[0], int32(version), v)
-				if err != nil {
-					return err
-				}
-				result := map[string]any{"processInstanceKey": created.Key, "bpmnProcessId": created.ProcessID, "version": created.Version}
-				if await {
-					end, err := awaitInstance(ctx, c, created.Key, timeout)
-					if err != nil {
-						return err
-					}
-					result["state"], result["variables"] = end.state, end.variables
-				}
-				if g.Output == "json" {
-					return writeJSON(f.IO.Out, result)
-				}
-				fmt.Fprintf(f.IO.Out, "created instance %d of %s version %d\n", created.Key, created.ProcessID, created.Version)
-				if await {
-					fmt.Fprintf(f.IO.Out, "%s; variables %s\n", result["state"], compactJSON(result["variables"]))
-				}
-				return nil
-			})
+			o.ProcessID, o.Variables = args[0], v
+			return orRun(runF, runInstanceCreate)(cmd.Context(), o)
 		},
 	}
 	cmd.Flags().StringVar(&vars, "variables", "", "variables as a JSON object, @FILE or @- (stdin)")
-	cmd.Flags().IntVar(&version, "version", -1, "process version (default: the latest)")
-	cmd.Flags().BoolVar(&await, "await", false, "wait until the instance completes and print its variables")
-	cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Minute, "with --await, how long to wait")
-	ef.bind(cmd)
+	cmd.Flags().IntVar(&o.Version, "version", -1, "process version (default: the latest)")
+	cmd.Flags().BoolVar(&o.Await, "await", false, "wait until the instance completes and print its variables")
+	cmd.Flags().DurationVar(&o.Timeout, "timeout", 5*time.Minute, "with --await, how long to wait")
+	o.ef.bind(cmd)
 	return cmd
+}
+
+func runInstanceCreate(ctx context.Context, o *instanceCreateOptions) error {
+	f := o.f
+	return withEngine(ctx, f, o.ef, func(c *devclient.Client) error {
+		created, err := c.CreateInstance(ctx, o.ProcessID, int32(o.Version), o.Variables)
+		if err != nil {
+			return err
+		}
+		result := map[string]any{"processInstanceKey": created.Key, "bpmnProcessId": created.ProcessID, "version": created.Version}
+		if o.Await {
+			end, err := awaitInstance(ctx, c, created.Key, o.Timeout)
+			if err != nil {
+				return err
+			}
+			result["state"], result["variables"] = end.state, end.variables
+		}
+		if o.g.Output == "json" {
+			return writeJSON(f.IO.Out, result)
+		}
+		fmt.Fprintf(f.IO.Out, "created instance %d of %s version %d\n", created.Key, created.ProcessID, created.Version)
+		if o.Await {
+			fmt.Fprintf(f.IO.Out, "%s; variables %s\n", result["state"], compactJSON(result["variables"]))
+		}
+		return nil
+	})
 }
 
 // instanceEnd is how an awaited instance ended.
@@ -327,8 +348,8 @@ func writeInstanceView(f *Factory, v instanceView) error {
 	return err
 }
 
-func newInstanceCancelCmd(f *Factory, g *globalOptions) *cobra.Command {
-	var ef engineFlags
+func newInstanceCancelCmd(f *Factory, g *globalOptions, runF func(context.Context, *keyOptions) error) *cobra.Command {
+	o := &keyOptions{f: f, g: g}
 	cmd := &cobra.Command{
 		Use:   "cancel KEY",
 		Short: "Cancel (terminate) a process instance",
@@ -341,11 +362,15 @@ func newInstanceCancelCmd(f *Factory, g *globalOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			return ack(ctx, f, g, ef, key, "cancelled", fmt.Sprintf("cancelled instance %d", key), nil,
-				func(ctx context.Context, c *devclient.Client) error { return c.CancelInstance(ctx, key) })
+			o.Key = key
+			return orRun(runF, runInstanceCancel)(cmd.Context(), o)
 		},
 	}
-	ef.bind(cmd)
+	o.ef.bind(cmd)
 	return cmd
+}
+
+func runInstanceCancel(ctx context.Context, o *keyOptions) error {
+	return ack(ctx, o.f, o.g, o.ef, o.Key, "cancelled", fmt.Sprintf("cancelled instance %d", o.Key), nil,
+		func(ctx context.Context, c *devclient.Client) error { return c.CancelInstance(ctx, o.Key) })
 }

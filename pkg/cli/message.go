@@ -1,8 +1,8 @@
 package cli
 
 import (
+	"context"
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -15,14 +15,22 @@ func newMessageCmd(f *Factory, g *globalOptions) *cobra.Command {
 		Use:   "message",
 		Short: "Publish messages to a wfctl engine",
 	}
-	cmd.AddCommand(newMessagePublishCmd(f, g))
+	cmd.AddCommand(newMessagePublishCmd(f, g, nil))
 	return cmd
 }
 
-func newMessagePublishCmd(f *Factory, g *globalOptions) *cobra.Command {
-	var ef engineFlags
-	var key, vars, id string
-	var ttl time.Duration
+// messagePublishOptions are message publish's flags and argument.
+type messagePublishOptions struct {
+	f       *Factory
+	g       *globalOptions
+	ef      engineFlags
+	Message engine.Message
+}
+
+func newMessagePublishCmd(f *Factory, g *globalOptions, runF func(context.Context, *messagePublishOptions) error) *cobra.Command {
+	o := &messagePublishOptions{f: f, g: g}
+	var vars string
+	m := &o.Message
 	cmd := &cobra.Command{
 		Use:     "publish NAME --correlation-key KEY [--variables JSON] [--ttl 1h] [--message-id ID]",
 		Short:   "Publish a message; it correlates to waiting instances, or waits --ttl for one",
@@ -32,33 +40,38 @@ func newMessagePublishCmd(f *Factory, g *globalOptions) *cobra.Command {
 			if err := checkOutput(g, "text", "json"); err != nil {
 				return err
 			}
-			if ttl < 0 {
-				return usageErrorf("--ttl must not be negative")
+			if m.TTL < 0 || m.TTL.Milliseconds() > engine.MaxDuration {
+				return usageErrorf("--ttl %s: want 0 to 10 years", m.TTL)
 			}
 			v, err := readVars(f, "--variables", vars)
 			if err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			return withEngine(ctx, f, ef, func(c *devclient.Client) error {
-				p, err := c.PublishMessage(ctx, engine.Message{Name: args[0], CorrelationKey: key, MessageID: id, TTL: ttl, Variables: v})
-				if err != nil {
-					return err
-				}
-				correlated, started, msgKey := p.Correlated, p.Started, p.MessageKey
-				if g.Output == "json" {
-					return writeJSON(f.IO.Out, map[string]any{"messageKey": msgKey, "correlated": correlated, "started": started})
-				}
-				fmt.Fprintf(f.IO.Out, "published message %d (%s, key %q): correlated to %d waiting instance(s), started %d\n", msgKey, args[0], key, correlated, started)
-				return nil
-			})
+			m.Name, m.Variables = args[0], v
+			return orRun(runF, runMessagePublish)(cmd.Context(), o)
 		},
 	}
-	cmd.Flags().StringVar(&key, "correlation-key", "", "correlation key (required)")
+	cmd.Flags().StringVar(&m.CorrelationKey, "correlation-key", "", "correlation key (required)")
 	cmd.Flags().StringVar(&vars, "variables", "", "variables as a JSON object, @FILE or @- (stdin)")
-	cmd.Flags().DurationVar(&ttl, "ttl", 0, "how long the message waits for a subscription (0: correlate now or never)")
-	cmd.Flags().StringVar(&id, "message-id", "", "message id: a second message with the same id is rejected while the first is buffered")
+	cmd.Flags().DurationVar(&m.TTL, "ttl", 0, "how long the message waits for a subscription (0: correlate now or never)")
+	cmd.Flags().StringVar(&m.MessageID, "message-id", "", "message id: a second message with the same id is rejected while the first is buffered")
 	_ = cmd.MarkFlagRequired("correlation-key")
-	ef.bind(cmd)
+	o.ef.bind(cmd)
 	return cmd
+}
+
+func runMessagePublish(ctx context.Context, o *messagePublishOptions) error {
+	f := o.f
+	return withEngine(ctx, f, o.ef, func(c *devclient.Client) error {
+		p, err := c.PublishMessage(ctx, o.Message)
+		if err != nil {
+			return err
+		}
+		if o.g.Output == "json" {
+			return writeJSON(f.IO.Out, p)
+		}
+		_, err = fmt.Fprintf(f.IO.Out, "published message %d (%s, key %q): correlated to %d waiting instance(s), started %d\n",
+			p.MessageKey, o.Message.Name, o.Message.CorrelationKey, p.Correlated, p.Started)
+		return err
+	})
 }

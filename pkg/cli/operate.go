@@ -21,78 +21,82 @@ import (
 // BPMN error from a job, give a job retries back, resolve an incident,
 // set variables, and see how the engine is.
 
-func newJobThrowErrorCmd(f *Factory, g *globalOptions) *cobra.Command {
-	var ef engineFlags
-	var code, msg, vars string
+func newJobThrowErrorCmd(f *Factory, g *globalOptions, runF func(context.Context, *jobOutcomeOptions) error) *cobra.Command {
+	o := &jobOutcomeOptions{f: f, g: g}
 	cmd := &cobra.Command{
 		Use:   "throw-error KEY --error-code CODE [--error-message TEXT] [--variables JSON|@FILE|@-]",
 		Short: "Throw a BPMN error from a job: an error boundary event with that code catches it, else an incident is raised",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(g, "text", "json"); err != nil {
+			if err := o.parse(args); err != nil {
 				return err
 			}
-			key, err := parseKey("job", args[0])
-			if err != nil {
-				return err
-			}
-			if code == "" {
+			if o.ErrorCode == "" {
 				return usageErrorf("--error-code must not be empty: it is what an error boundary event catches")
 			}
-			v, err := readVars(f, "--variables", vars)
-			if err != nil {
-				return err
-			}
-			return ack(cmd.Context(), f, g, ef, key, "error thrown", fmt.Sprintf("threw error %s from job %d", code, key),
-				map[string]any{"errorCode": code},
-				func(ctx context.Context, c *devclient.Client) error { return c.ThrowError(ctx, key, code, msg, v) })
+			return orRun(runF, runJobThrowError)(cmd.Context(), o)
 		},
 	}
-	cmd.Flags().StringVar(&code, "error-code", "", "the BPMN error code (required; zbctl's --errorCode)")
-	cmd.Flags().StringVar(&msg, "error-message", "", "what went wrong (in the incident when nothing catches it)")
-	cmd.Flags().StringVar(&vars, "variables", "", "variables for the catching event, as a JSON object, @FILE or @- (stdin)")
+	cmd.Flags().StringVar(&o.ErrorCode, "error-code", "", "the BPMN error code (required; zbctl's --errorCode)")
+	cmd.Flags().StringVar(&o.ErrorMessage, "error-message", "", "what went wrong (in the incident when nothing catches it)")
+	cmd.Flags().StringVar(&o.vars, "variables", "", "variables for the catching event, as a JSON object, @FILE or @- (stdin)")
 	_ = cmd.MarkFlagRequired("error-code")
-	ef.bind(cmd)
+	o.ef.bind(cmd)
 	return cmd
 }
 
-func newJobUpdateRetriesCmd(f *Factory, g *globalOptions) *cobra.Command {
-	var ef engineFlags
-	var retries int
+func runJobThrowError(ctx context.Context, o *jobOutcomeOptions) error {
+	return ack(ctx, o.f, o.g, o.ef, o.Key, "error thrown", fmt.Sprintf("threw error %s from job %d", o.ErrorCode, o.Key),
+		map[string]any{"errorCode": o.ErrorCode},
+		func(ctx context.Context, c *devclient.Client) error {
+			return c.ThrowError(ctx, o.Key, o.ErrorCode, o.ErrorMessage, o.Variables)
+		})
+}
+
+func newJobUpdateRetriesCmd(f *Factory, g *globalOptions, runF func(context.Context, *jobOutcomeOptions) error) *cobra.Command {
+	o := &jobOutcomeOptions{f: f, g: g}
 	cmd := &cobra.Command{
 		Use:   "update-retries KEY --retries N",
 		Short: "Set a job's retries (a job out of retries needs some before its incident is resolved)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(g, "text", "json"); err != nil {
+			if err := o.parse(args); err != nil {
 				return err
 			}
-			key, err := parseKey("job", args[0])
-			if err != nil {
-				return err
+			if o.Retries < 1 {
+				return usageErrorf("--retries %d: want at least 1", o.Retries)
 			}
-			if retries < 1 {
-				return usageErrorf("--retries %d: want at least 1", retries)
-			}
-			return ack(cmd.Context(), f, g, ef, key, "retries updated", fmt.Sprintf("job %d has %d retries", key, retries),
-				map[string]any{"retries": retries},
-				func(ctx context.Context, c *devclient.Client) error { return c.UpdateRetries(ctx, key, retries) })
+			return orRun(runF, runJobUpdateRetries)(cmd.Context(), o)
 		},
 	}
-	cmd.Flags().IntVar(&retries, "retries", 0, "the retries it gets (required)")
+	cmd.Flags().IntVar(&o.Retries, "retries", 0, "the retries it gets (required)")
 	_ = cmd.MarkFlagRequired("retries")
-	ef.bind(cmd)
+	o.ef.bind(cmd)
 	return cmd
+}
+
+func runJobUpdateRetries(ctx context.Context, o *jobOutcomeOptions) error {
+	return ack(ctx, o.f, o.g, o.ef, o.Key, "retries updated", fmt.Sprintf("job %d has %d retries", o.Key, o.Retries),
+		map[string]any{"retries": o.Retries},
+		func(ctx context.Context, c *devclient.Client) error { return c.UpdateRetries(ctx, o.Key, o.Retries) })
 }
 
 func newIncidentCmd(f *Factory, g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{Use: "incident", Short: "Resolve incidents (wfctl instance show lists an instance's, with their keys)"}
-	cmd.AddCommand(newIncidentResolveCmd(f, g))
+	cmd.AddCommand(newIncidentResolveCmd(f, g, nil))
 	return cmd
 }
 
-func newIncidentResolveCmd(f *Factory, g *globalOptions) *cobra.Command {
-	var ef engineFlags
+// keyOptions are the flags and argument of a command about one entity.
+type keyOptions struct {
+	f   *Factory
+	g   *globalOptions
+	ef  engineFlags
+	Key int64
+}
+
+func newIncidentResolveCmd(f *Factory, g *globalOptions, runF func(context.Context, *keyOptions) error) *cobra.Command {
+	o := &keyOptions{f: f, g: g}
 	cmd := &cobra.Command{
 		Use:   "resolve KEY",
 		Short: "Resolve an incident: what failed is tried again (give a job retries first: job update-retries)",
@@ -105,24 +109,38 @@ func newIncidentResolveCmd(f *Factory, g *globalOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return ack(cmd.Context(), f, g, ef, key, "resolved", fmt.Sprintf("resolved incident %d", key), nil,
-				func(ctx context.Context, c *devclient.Client) error { return c.ResolveIncident(ctx, key) })
+			o.Key = key
+			return orRun(runF, runIncidentResolve)(cmd.Context(), o)
 		},
 	}
-	ef.bind(cmd)
+	o.ef.bind(cmd)
 	return cmd
+}
+
+func runIncidentResolve(ctx context.Context, o *keyOptions) error {
+	return ack(ctx, o.f, o.g, o.ef, o.Key, "resolved", fmt.Sprintf("resolved incident %d", o.Key), nil,
+		func(ctx context.Context, c *devclient.Client) error { return c.ResolveIncident(ctx, o.Key) })
 }
 
 func newVariablesCmd(f *Factory, g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{Use: "variables", Short: "Set variables of an instance or element instance"}
-	cmd.AddCommand(newVariablesSetCmd(f, g))
+	cmd.AddCommand(newVariablesSetCmd(f, g, nil))
 	return cmd
 }
 
-func newVariablesSetCmd(f *Factory, g *globalOptions) *cobra.Command {
-	var ef engineFlags
+// variablesSetOptions are variables set's flags and argument.
+type variablesSetOptions struct {
+	f         *Factory
+	g         *globalOptions
+	ef        engineFlags
+	Scope     int64
+	Variables map[string]any
+	Local     bool
+}
+
+func newVariablesSetCmd(f *Factory, g *globalOptions, runF func(context.Context, *variablesSetOptions) error) *cobra.Command {
+	o := &variablesSetOptions{f: f, g: g}
 	var vars string
-	var local bool
 	cmd := &cobra.Command{
 		Use:   "set SCOPE_KEY --variables JSON|@FILE|@- [--local]",
 		Short: "Set variables on a scope: a process instance, or an element instance (its key, as instance show gives)",
@@ -141,19 +159,25 @@ it), else to the process instance; with --local, on the scope itself.`,
 			if vars == "" {
 				return usageErrorf("--variables is required: a JSON object, @FILE or @-")
 			}
-			v, err := readVars(f, "--variables", vars)
-			if err != nil {
+			if o.Variables, err = readVars(f, "--variables", vars); err != nil {
 				return err
 			}
-			return ack(cmd.Context(), f, g, ef, key, "set", fmt.Sprintf("set %d variable(s) on %d", len(v), key),
-				map[string]any{"variables": len(v)},
-				func(ctx context.Context, c *devclient.Client) error { return c.SetVariables(ctx, key, v, local) })
+			o.Scope = key
+			return orRun(runF, runVariablesSet)(cmd.Context(), o)
 		},
 	}
 	cmd.Flags().StringVar(&vars, "variables", "", "the variables, as a JSON object, @FILE or @- (stdin)")
-	cmd.Flags().BoolVar(&local, "local", false, "set them on the scope itself")
-	ef.bind(cmd)
+	cmd.Flags().BoolVar(&o.Local, "local", false, "set them on the scope itself")
+	o.ef.bind(cmd)
 	return cmd
+}
+
+func runVariablesSet(ctx context.Context, o *variablesSetOptions) error {
+	return ack(ctx, o.f, o.g, o.ef, o.Scope, "set", fmt.Sprintf("set %d variable(s) on %d", len(o.Variables), o.Scope),
+		map[string]any{"variables": len(o.Variables)},
+		func(ctx context.Context, c *devclient.Client) error {
+			return c.SetVariables(ctx, o.Scope, o.Variables, o.Local)
+		})
 }
 
 // statusView is status's JSON output.

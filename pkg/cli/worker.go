@@ -33,7 +33,7 @@ type workerOptions struct {
 	Timeout       time.Duration
 }
 
-func newJobWorkerCmd(f *Factory, g *globalOptions) *cobra.Command {
+func newJobWorkerCmd(f *Factory, g *globalOptions, runF func(context.Context, *workerOptions) error) *cobra.Command {
 	opts := &workerOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "worker TYPE --handler CMD [--concurrency N] [--max-jobs-active M] [--timeout 5m]",
@@ -74,7 +74,7 @@ started back to the engine, lets running handlers finish, and exits 0.`,
 			if !cmd.Flags().Changed("max-jobs-active") {
 				opts.MaxJobsActive = max(opts.MaxJobsActive, opts.Concurrency)
 			}
-			return runWorker(cmd.Context(), opts)
+			return orRun(runF, runWorker)(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()

@@ -36,7 +36,7 @@ func (c *fakeClock) Advance(d time.Duration) {
 // for byte (its snapshot), the job can be completed, the short timer
 // fires when its time comes, and no command was applied twice. So it is
 // without snapshots (the whole of wfctl.records folded), with a snapshot
-// of every batch (nothing after it to fold), and with one every few
+// of every batch the pacing allows (next to nothing to fold), and with one every few
 // records (a snapshot, and the batches after it folded on top).
 func TestRestartRestoresState(t *testing.T) {
 	for _, every := range []int{-1, 1, 12} {
@@ -96,8 +96,10 @@ func testRestart(t *testing.T, every int) {
 	if every > 0 && rec.Snapshot == 0 || every < 0 && rec.Snapshot != 0 {
 		t.Fatalf("snapshot every %d records; recovered: %+v", every, rec)
 	}
-	if every == 1 && rec.Records != 0 {
-		t.Errorf("a snapshot of every batch, and still %d records folded", rec.Records)
+	// Snapshots are paced (snapshotPace): the last batch, a few records,
+	// may come too soon after the one before to be snapshotted.
+	if every == 1 && rec.Records > 20 {
+		t.Errorf("a snapshot of (nearly) every batch, and still %d records folded", rec.Records)
 	}
 	if every == 12 && rec.Records == 0 {
 		t.Errorf("a snapshot every 12 records, and no records after the last one: %+v", rec)
