@@ -35,26 +35,27 @@ once. The engine's clock never goes back.
 
 The setting is kept in wfctl dev's state: it survives a restart.`,
 	}
-	cmd.AddCommand(newClockShowCmd(f, g), newClockAddCmd(f, g), newClockPinCmd(f, g), newClockResetCmd(f, g))
+	cmd.AddCommand(newClockShowCmd(f, g, nil), newClockAddCmd(f, g, nil), newClockPinCmd(f, g, nil), newClockResetCmd(f, g, nil))
 	return cmd
 }
 
-func newClockShowCmd(f *Factory, g *globalOptions) *cobra.Command {
-	var ef engineFlags
+func newClockShowCmd(f *Factory, g *globalOptions, runF func(context.Context, *clockOptions) error) *cobra.Command {
+	o := &clockOptions{f: f, g: g}
 	cmd := &cobra.Command{
 		Use:   "show",
 		Short: "Print the engine's time, how far it is ahead of the wall clock, and whether it is pinned",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runClock(cmd.Context(), f, g, ef, devproto.ClockShow, devproto.ClockCommandValue{}, "")
+			o.Intent, o.Value, o.Done = devproto.ClockShow, devproto.ClockCommandValue{}, ""
+			return orRun(runF, runClock)(cmd.Context(), o)
 		},
 	}
-	ef.bind(cmd)
+	o.ef.bind(cmd)
 	return cmd
 }
 
-func newClockAddCmd(f *Factory, g *globalOptions) *cobra.Command {
-	var ef engineFlags
+func newClockAddCmd(f *Factory, g *globalOptions, runF func(context.Context, *clockOptions) error) *cobra.Command {
+	o := &clockOptions{f: f, g: g}
 	cmd := &cobra.Command{
 		Use:   "add DURATION",
 		Short: "Move the engine's clock ahead (90m, 1h30m, 2d); what falls due by then happens at once",
@@ -66,8 +67,8 @@ func newClockAddCmd(f *Factory, g *globalOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return runClock(cmd.Context(), f, g, ef, devproto.ClockAdd, devproto.ClockCommandValue{Offset: d.Milliseconds()},
-				"moved the engine clock ahead by "+d.String())
+			o.Intent, o.Value, o.Done = devproto.ClockAdd, devproto.ClockCommandValue{Offset: d.Milliseconds()}, "moved the engine clock ahead by "+d.String()
+			return orRun(runF, runClock)(cmd.Context(), o)
 		},
 	}
 	// "-1h" reads as flags: say what is wrong with it as a duration.
@@ -80,12 +81,12 @@ func newClockAddCmd(f *Factory, g *globalOptions) *cobra.Command {
 		}
 		return &UsageError{Err: err}
 	})
-	ef.bind(cmd)
+	o.ef.bind(cmd)
 	return cmd
 }
 
-func newClockPinCmd(f *Factory, g *globalOptions) *cobra.Command {
-	var ef engineFlags
+func newClockPinCmd(f *Factory, g *globalOptions, runF func(context.Context, *clockOptions) error) *cobra.Command {
+	o := &clockOptions{f: f, g: g}
 	cmd := &cobra.Command{
 		Use:     "pin TIME",
 		Short:   "Stand the engine's clock still at TIME (RFC 3339), no earlier than its time now",
@@ -99,25 +100,26 @@ func newClockPinCmd(f *Factory, g *globalOptions) *cobra.Command {
 			if t.UnixMilli() <= 0 {
 				return usageErrorf("TIME %q: want a time after 1970", args[0])
 			}
-			return runClock(cmd.Context(), f, g, ef, devproto.ClockPin, devproto.ClockCommandValue{Time: t.UnixMilli()},
-				"pinned the engine clock: it stands still until `wfctl clock reset`, or another pin or add")
+			o.Intent, o.Value, o.Done = devproto.ClockPin, devproto.ClockCommandValue{Time: t.UnixMilli()}, "pinned the engine clock: it stands still until `wfctl clock reset`, or another pin or add"
+			return orRun(runF, runClock)(cmd.Context(), o)
 		},
 	}
-	ef.bind(cmd)
+	o.ef.bind(cmd)
 	return cmd
 }
 
-func newClockResetCmd(f *Factory, g *globalOptions) *cobra.Command {
-	var ef engineFlags
+func newClockResetCmd(f *Factory, g *globalOptions, runF func(context.Context, *clockOptions) error) *cobra.Command {
+	o := &clockOptions{f: f, g: g}
 	cmd := &cobra.Command{
 		Use:   "reset",
 		Short: "Follow the wall clock again (a clock that is ahead waits for it: it never goes back)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runClock(cmd.Context(), f, g, ef, devproto.ClockReset, devproto.ClockCommandValue{}, "the engine clock follows the wall clock again")
+			o.Intent, o.Value, o.Done = devproto.ClockReset, devproto.ClockCommandValue{}, "the engine clock follows the wall clock again"
+			return orRun(runF, runClock)(cmd.Context(), o)
 		},
 	}
-	ef.bind(cmd)
+	o.ef.bind(cmd)
 	return cmd
 }
 
@@ -160,15 +162,27 @@ type clockOutput struct {
 	JobsTimedOut int    `json:"jobsTimedOut"`
 }
 
+// clockOptions are a clock command's: the control command and the line
+// saying what it did ("" for show).
+type clockOptions struct {
+	f      *Factory
+	g      *globalOptions
+	ef     engineFlags
+	Intent string
+	Value  devproto.ClockCommandValue
+	Done   string
+}
+
 // runClock sends a clock control command and prints the clock after it:
 // done (a line saying what was done, or "" for show), the clock, and what
 // fell due on the way.
-func runClock(ctx context.Context, f *Factory, g *globalOptions, ef engineFlags, intent string, v devproto.ClockCommandValue, done string) error {
+func runClock(ctx context.Context, o *clockOptions) error {
+	f, g, intent, done := o.f, o.g, o.Intent, o.Done
 	if err := checkOutput(g, "text", "json"); err != nil {
 		return err
 	}
-	return withEngine(ctx, f, ef, func(c *devclient.Client) error {
-		resp, err := c.Clock(ctx, intent, v)
+	return withEngine(ctx, f, o.ef, func(c *devclient.Client) error {
+		resp, err := c.Clock(ctx, intent, o.Value)
 		if err != nil {
 			return err
 		}

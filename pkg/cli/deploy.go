@@ -26,7 +26,7 @@ type deployOptions struct {
 	NoLint bool
 }
 
-func newDeployCmd(f *Factory, g *globalOptions) *cobra.Command {
+func newDeployCmd(f *Factory, g *globalOptions, runF func(context.Context, *deployOptions) error) *cobra.Command {
 	opts := &deployOptions{f: f, g: g}
 	cmd := &cobra.Command{
 		Use:   "deploy FILE|DIR...",
@@ -45,7 +45,7 @@ version is not deployed again: it is shown as unchanged.`,
 				return err
 			}
 			opts.Args = args
-			return runDeploy(cmd.Context(), opts)
+			return orRun(runF, runDeploy)(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Config, "config", "c", "", "rule config (default: the nearest .bpmnlintrc)")

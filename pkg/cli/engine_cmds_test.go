@@ -40,6 +40,14 @@ func TestEngineCommandFlags(t *testing.T) {
 	var key *keyOptions
 	var vars *variablesSetOptions
 	var worker *workerOptions
+	var list *instanceListOptions
+	var recs *recordsOptions
+	var clk *clockOptions
+	var dep *deployOptions
+	var status *statusOptions
+	captureClock := func(ran *bool) func(context.Context, *clockOptions) error {
+		return func(_ context.Context, o *clockOptions) error { clk, *ran = o, true; return nil }
+	}
 	captureKey := func(ran *bool) func(context.Context, *keyOptions) error {
 		return func(_ context.Context, o *keyOptions) error { key, *ran = o, true; return nil }
 	}
@@ -73,6 +81,33 @@ func TestEngineCommandFlags(t *testing.T) {
 		},
 		"vars": func(f *Factory, g *globalOptions, ran *bool) *cobra.Command {
 			return newVariablesSetCmd(f, g, func(_ context.Context, o *variablesSetOptions) error { vars, *ran = o, true; return nil })
+		},
+		"list": func(f *Factory, g *globalOptions, ran *bool) *cobra.Command {
+			return newInstanceListCmd(f, g, func(_ context.Context, o *instanceListOptions) error { list, *ran = o, true; return nil })
+		},
+		"show": func(f *Factory, g *globalOptions, ran *bool) *cobra.Command {
+			return newInstanceShowCmd(f, g, captureKey(ran))
+		},
+		"records": func(f *Factory, g *globalOptions, ran *bool) *cobra.Command {
+			return newRecordsCmd(f, g, func(_ context.Context, o *recordsOptions) error { recs, *ran = o, true; return nil })
+		},
+		"clock add": func(f *Factory, g *globalOptions, ran *bool) *cobra.Command {
+			return newClockAddCmd(f, g, captureClock(ran))
+		},
+		"clock pin": func(f *Factory, g *globalOptions, ran *bool) *cobra.Command {
+			return newClockPinCmd(f, g, captureClock(ran))
+		},
+		"clock reset": func(f *Factory, g *globalOptions, ran *bool) *cobra.Command {
+			return newClockResetCmd(f, g, captureClock(ran))
+		},
+		"clock show": func(f *Factory, g *globalOptions, ran *bool) *cobra.Command {
+			return newClockShowCmd(f, g, captureClock(ran))
+		},
+		"deploy": func(f *Factory, g *globalOptions, ran *bool) *cobra.Command {
+			return newDeployCmd(f, g, func(_ context.Context, o *deployOptions) error { dep, *ran = o, true; return nil })
+		},
+		"status": func(f *Factory, g *globalOptions, ran *bool) *cobra.Command {
+			return newStatusCmd(f, g, func(_ context.Context, o *statusOptions) error { status, *ran = o, true; return nil })
 		},
 		"worker": func(f *Factory, g *globalOptions, ran *bool) *cobra.Command {
 			return newJobWorkerCmd(f, g, func(_ context.Context, o *workerOptions) error { worker, *ran = o, true; return nil })
@@ -131,6 +166,37 @@ func TestEngineCommandFlags(t *testing.T) {
 			return want(worker.MaxJobsActive == 64, worker) // at least --concurrency
 		}},
 		{cmd: "worker", args: []string{"charge"}, wantErr: "--handler is required"},
+		{cmd: "list", args: []string{"--process", "order", "--state", "incident", "--element", "Charge", "--limit", "5"}, check: func() string {
+			q := list.Query
+			return want(q.ProcessID == "order" && q.State == "incident" && q.Element == "Charge" && q.Limit == 5, q)
+		}},
+		{cmd: "list", args: nil, check: func() string { return want(list.Query.Limit == 1000, list.Query) }},
+		{cmd: "list", args: []string{"--state", "sleeping"}, wantErr: `--state "sleeping"`},
+		{cmd: "list", args: []string{"--limit", "10001"}, wantErr: "--limit 10001: want 1 to 10000"},
+		{cmd: "show", args: []string{"2251799813685253"}, check: func() string { return want(key.Key == 2251799813685253, key) }},
+		{cmd: "show", args: []string{}, wantErr: "accepts 1 arg"},
+		{cmd: "records", args: []string{"--instance", "5", "--value-type", "job", "--intent", "created", "--from", "-10", "-n", "3", "--follow"}, check: func() string {
+			return want(recs.Instance == 5 && recs.ValueType == "JOB" && recs.Intent == "CREATED" && recs.From.String() != "" && recs.Num == 3 && recs.Follow, recs)
+		}},
+		{cmd: "records", args: []string{"--intent", "SLEPT"}, wantErr: `--intent "SLEPT": one of`},
+		{cmd: "records", args: []string{"-n", "-1"}, wantErr: "-n -1"},
+		{cmd: "clock add", args: []string{"1d2h"}, check: func() string {
+			return want(clk.Intent == "ADD" && clk.Value.Offset == (26*time.Hour).Milliseconds(), clk)
+		}},
+		{cmd: "clock add", args: []string{"-1h"}, wantErr: "never goes back"},
+		{cmd: "clock pin", args: []string{"2026-12-24T09:00:00Z"}, check: func() string {
+			return want(clk.Intent == "PIN" && clk.Value.Time == time.Date(2026, 12, 24, 9, 0, 0, 0, time.UTC).UnixMilli(), clk)
+		}},
+		{cmd: "clock pin", args: []string{"tomorrow"}, wantErr: "want an RFC 3339 time"},
+		{cmd: "clock reset", args: nil, check: func() string { return want(clk.Intent == "RESET", clk) }},
+		{cmd: "clock show", args: nil, check: func() string { return want(clk.Intent == "SHOW" && clk.Done == "", clk) }},
+		{cmd: "deploy", args: []string{"a.bpmn", "models", "--no-lint", "-c", "rc.json"}, check: func() string {
+			return want(strings.Join(dep.Args, ",") == "a.bpmn,models" && dep.NoLint && dep.Config == "rc.json", dep)
+		}},
+		{cmd: "deploy", args: nil, wantErr: "requires at least 1 arg"},
+		{cmd: "status", args: []string{"-b", "h:1"}, check: func() string {
+			return want(strings.Join(status.ef.Kafka.Brokers, ",") == "h:1", status.ef.Kafka)
+		}},
 	} {
 		err, ran := runCmd(t, cmds[tc.cmd], tc.stdin, tc.args...)
 		name := tc.cmd + " " + strings.Join(tc.args, " ")

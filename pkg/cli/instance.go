@@ -24,7 +24,7 @@ func newInstanceCmd(f *Factory, g *globalOptions) *cobra.Command {
 		Use:   "instance",
 		Short: "Create, list, show and cancel process instances on a wfctl engine",
 	}
-	cmd.AddCommand(newInstanceCreateCmd(f, g, nil), newInstanceListCmd(f, g), newInstanceShowCmd(f, g), newInstanceCancelCmd(f, g, nil))
+	cmd.AddCommand(newInstanceCreateCmd(f, g, nil), newInstanceListCmd(f, g, nil), newInstanceShowCmd(f, g, nil), newInstanceCancelCmd(f, g, nil))
 	return cmd
 }
 
@@ -149,9 +149,17 @@ type instanceRow struct {
 	Incidents int       `json:"incidents"`
 }
 
-func newInstanceListCmd(f *Factory, g *globalOptions) *cobra.Command {
-	var ef engineFlags
-	var q devproto.InstanceQuery
+// instanceListOptions are instance list's flags.
+type instanceListOptions struct {
+	f     *Factory
+	g     *globalOptions
+	ef    engineFlags
+	Query devproto.InstanceQuery
+}
+
+func newInstanceListCmd(f *Factory, g *globalOptions, runF func(context.Context, *instanceListOptions) error) *cobra.Command {
+	o := &instanceListOptions{f: f, g: g}
+	q := &o.Query
 	cmd := &cobra.Command{
 		Use:   "list [--process ID] [--state active|completed|terminated|incident] [--element ID] [--limit N]",
 		Short: "List process instances: those in flight and the last ended, newest last",
@@ -173,34 +181,38 @@ oldest first, and how many more matched is said on stderr.`,
 			if q.Limit < 1 || q.Limit > devproto.MaxQueryLimit {
 				return usageErrorf("--limit %d: want 1 to %d", q.Limit, devproto.MaxQueryLimit)
 			}
-			ctx := cmd.Context()
-			return withEngine(ctx, f, ef, func(c *devclient.Client) error {
-				list, err := c.Instances(ctx, q)
-				if err != nil {
-					return err
-				}
-				rows := make([]instanceRow, 0, len(list.Instances))
-				for i := len(list.Instances) - 1; i >= 0; i-- { // oldest first: the newest is the last line
-					in := list.Instances[i]
-					r := instanceRow{Key: in.Key, ProcessID: in.ProcessID, Version: in.Version, State: in.State, Started: in.Started, Incidents: in.Incidents}
-					if in.Ended != nil {
-						r.Ended = *in.Ended
-					}
-					rows = append(rows, r)
-				}
-				if more := list.Total - len(list.Instances); more > 0 {
-					fmt.Fprintf(f.IO.ErrOut, "… and %s more, older (--limit)\n", ui.Thousands(int64(more)))
-				}
-				return writeInstances(f, g.Output, rows)
-			})
+			return orRun(runF, runInstanceList)(cmd.Context(), o)
 		},
 	}
 	cmd.Flags().StringVar(&q.ProcessID, "process", "", "only instances of this process id")
 	cmd.Flags().StringVar(&q.State, "state", "", "only active, completed, terminated, or with an incident")
 	cmd.Flags().StringVar(&q.Element, "element", "", "only instances waiting at this element id")
 	cmd.Flags().IntVar(&q.Limit, "limit", devproto.DefaultQueryLimit, "list at most the newest N")
-	ef.bind(cmd)
+	o.ef.bind(cmd)
 	return cmd
+}
+
+func runInstanceList(ctx context.Context, o *instanceListOptions) error {
+	f := o.f
+	return withEngine(ctx, f, o.ef, func(c *devclient.Client) error {
+		list, err := c.Instances(ctx, o.Query)
+		if err != nil {
+			return err
+		}
+		rows := make([]instanceRow, 0, len(list.Instances))
+		for i := len(list.Instances) - 1; i >= 0; i-- { // oldest first: the newest is the last line
+			in := list.Instances[i]
+			r := instanceRow{Key: in.Key, ProcessID: in.ProcessID, Version: in.Version, State: in.State, Started: in.Started, Incidents: in.Incidents}
+			if in.Ended != nil {
+				r.Ended = *in.Ended
+			}
+			rows = append(rows, r)
+		}
+		if more := list.Total - len(list.Instances); more > 0 {
+			fmt.Fprintf(f.IO.ErrOut, "… and %s more, older (--limit)\n", ui.Thousands(int64(more)))
+		}
+		return writeInstances(f, o.g.Output, rows)
+	})
 }
 
 func writeInstances(f *Factory, output string, rows []instanceRow) error {
@@ -222,8 +234,8 @@ func writeInstances(f *Factory, output string, rows []instanceRow) error {
 	return err
 }
 
-func newInstanceShowCmd(f *Factory, g *globalOptions) *cobra.Command {
-	var ef engineFlags
+func newInstanceShowCmd(f *Factory, g *globalOptions, runF func(context.Context, *keyOptions) error) *cobra.Command {
+	o := &keyOptions{f: f, g: g}
 	cmd := &cobra.Command{
 		Use:   "show KEY",
 		Short: "Show where an instance waits, since when, its jobs, awaited messages, incidents, variables and record history",
@@ -236,12 +248,16 @@ func newInstanceShowCmd(f *Factory, g *globalOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			return withEngine(ctx, f, ef, func(c *devclient.Client) error { return showInstance(ctx, f, g, c, key) })
+			o.Key = key
+			return orRun(runF, runInstanceShow)(cmd.Context(), o)
 		},
 	}
-	ef.bind(cmd)
+	o.ef.bind(cmd)
 	return cmd
+}
+
+func runInstanceShow(ctx context.Context, o *keyOptions) error {
+	return withEngine(ctx, o.f, o.ef, func(c *devclient.Client) error { return showInstance(ctx, o.f, o.g, c, o.Key) })
 }
 
 // instanceView is show's JSON output.

@@ -200,8 +200,15 @@ type inputLag struct {
 	Lag       int64  `json:"lag"`
 }
 
-func newStatusCmd(f *Factory, g *globalOptions) *cobra.Command {
-	var ef engineFlags
+// statusOptions are status's flags.
+type statusOptions struct {
+	f  *Factory
+	g  *globalOptions
+	ef engineFlags
+}
+
+func newStatusCmd(f *Factory, g *globalOptions, runF func(context.Context, *statusOptions) error) *cobra.Command {
+	o := &statusOptions{f: f, g: g}
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Is the engine up: its broker, deployed processes, instances by state, how far behind its inputs it is",
@@ -215,38 +222,42 @@ answers.`,
 			if err := checkOutput(g, "text", "json"); err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			cfg, _ := kafka.Load(ef.Kafka, f.Getenv)
-			return withEngine(ctx, f, ef, func(c *devclient.Client) error {
-				st, err := c.Status(ctx)
-				if err != nil {
-					return err
-				}
-				v := statusView{Brokers: cfg.Brokers, Engine: "up", Clock: st.Clock, Processes: st.Processes, Active: st.Active,
-					Completed: st.Completed, Terminated: st.Terminated, Incidents: st.Incidents, Inputs: []inputLag{}}
-				topics := map[string]bool{devproto.TopicCommands: true}
-				for p := range st.Consumed {
-					topic, _, _ := strings.Cut(p, "/")
-					topics[topic] = true
-				}
-				ends, err := c.EndOffsets(ctx, slices.Sorted(maps.Keys(topics))...)
-				if err != nil {
-					return err
-				}
-				for _, p := range slices.Sorted(maps.Keys(ends)) {
-					in := inputLag{Partition: p, Consumed: st.Consumed[p], End: ends[p]}
-					in.Lag = max(0, in.End-in.Consumed)
-					v.Inputs = append(v.Inputs, in)
-				}
-				if g.Output == "json" {
-					return writeJSON(f.IO.Out, v)
-				}
-				return writeStatus(f, v)
-			})
+			return orRun(runF, runStatus)(cmd.Context(), o)
 		},
 	}
-	ef.bind(cmd)
+	o.ef.bind(cmd)
 	return cmd
+}
+
+func runStatus(ctx context.Context, o *statusOptions) error {
+	f := o.f
+	cfg, _ := kafka.Load(o.ef.Kafka, f.Getenv)
+	return withEngine(ctx, f, o.ef, func(c *devclient.Client) error {
+		st, err := c.Status(ctx)
+		if err != nil {
+			return err
+		}
+		v := statusView{Brokers: cfg.Brokers, Engine: "up", Clock: st.Clock, Processes: st.Processes, Active: st.Active,
+			Completed: st.Completed, Terminated: st.Terminated, Incidents: st.Incidents, Inputs: []inputLag{}}
+		topics := map[string]bool{devproto.TopicCommands: true}
+		for p := range st.Consumed {
+			topic, _, _ := strings.Cut(p, "/")
+			topics[topic] = true
+		}
+		ends, err := c.EndOffsets(ctx, slices.Sorted(maps.Keys(topics))...)
+		if err != nil {
+			return err
+		}
+		for _, p := range slices.Sorted(maps.Keys(ends)) {
+			in := inputLag{Partition: p, Consumed: st.Consumed[p], End: ends[p]}
+			in.Lag = max(0, in.End-in.Consumed)
+			v.Inputs = append(v.Inputs, in)
+		}
+		if o.g.Output == "json" {
+			return writeJSON(f.IO.Out, v)
+		}
+		return writeStatus(f, v)
+	})
 }
 
 func writeStatus(f *Factory, v statusView) error {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -15,12 +16,24 @@ import (
 	"github.com/wfctl/wfctl/pkg/kafka"
 )
 
-func newRecordsCmd(f *Factory, g *globalOptions) *cobra.Command {
-	var ef engineFlags
-	var follow bool
-	var instance int64
-	var valueType, intent, from string
-	var num int
+// recordsOptions are records' flags.
+type recordsOptions struct {
+	f          *Factory
+	g          *globalOptions
+	ef         engineFlags
+	Follow     bool
+	Instance   int64
+	ValueType  string // upper case, or ""
+	Intent     string // upper case, or ""
+	From       kafka.Position
+	Num        int
+	fromText   string
+	valueTypeS string
+	intentS    string
+}
+
+func newRecordsCmd(f *Factory, g *globalOptions, runF func(context.Context, *recordsOptions) error) *cobra.Command {
+	o := &recordsOptions{f: f, g: g}
 	cmd := &cobra.Command{
 		Use:   "records [--follow] [--instance KEY] [--value-type T] [--intent I] [--from POS] [-n N]",
 		Short: "Print the engine's record stream (wfctl.records)",
@@ -41,54 +54,58 @@ not printed); -n N stops after N records printed.`,
 			if err := checkOutput(g, "text", "json", "ndjson"); err != nil {
 				return err
 			}
-			pos, err := kafka.ParsePosition(from, f.Now())
+			pos, err := kafka.ParsePosition(o.fromText, f.Now())
 			if err != nil {
-				return usageErrorf("--from %q: %v", from, err)
+				return usageErrorf("--from %q: %v", o.fromText, err)
 			}
-			if num < 0 {
-				return usageErrorf("-n %d: want a number of records, 0 for all", num)
+			if o.Num < 0 {
+				return usageErrorf("-n %d: want a number of records, 0 for all", o.Num)
 			}
-			vt, in := strings.ToUpper(valueType), strings.ToUpper(intent)
-			if vt != "" && !knownName(vt, engine.ValueTypeNames()) {
-				return usageErrorf("--value-type %q: one of %s", valueType, strings.Join(engine.ValueTypeNames(), ", "))
+			o.From, o.ValueType, o.Intent = pos, strings.ToUpper(o.valueTypeS), strings.ToUpper(o.intentS)
+			if o.ValueType != "" && !knownName(o.ValueType, engine.ValueTypeNames()) {
+				return usageErrorf("--value-type %q: one of %s", o.valueTypeS, strings.Join(engine.ValueTypeNames(), ", "))
 			}
-			if in != "" && !knownName(in, engine.IntentNames()) {
-				return usageErrorf("--intent %q: one of %s", intent, strings.Join(engine.IntentNames(), ", "))
+			if o.Intent != "" && !knownName(o.Intent, engine.IntentNames()) {
+				return usageErrorf("--intent %q: one of %s", o.intentS, strings.Join(engine.IntentNames(), ", "))
 			}
-			ctx := cmd.Context()
-			printed := 0
-			return withEngine(ctx, f, ef, func(c *devclient.Client) error {
-				err := c.RecordsFrom(ctx, pos, follow, func(rec engine.Record, r *kgo.Record) (bool, error) {
-					switch {
-					case instance != 0 && instanceKeyOf(rec) != instance,
-						vt != "" && rec.ValueType.String() != vt,
-						in != "" && rec.Intent.String() != in:
-						return false, nil
-					}
-					var err error
-					if g.Output != "text" {
-						_, err = fmt.Fprintf(f.IO.Out, "%s\n", r.Value)
-					} else {
-						_, err = fmt.Fprintln(f.IO.Out, oneLine(recordLine(rec)))
-					}
-					printed++
-					return num > 0 && printed >= num, err
-				})
-				if follow && ctx.Err() != nil {
-					return nil
-				}
-				return err
-			})
+			return orRun(runF, runRecords)(cmd.Context(), o)
 		},
 	}
-	cmd.Flags().BoolVar(&follow, "follow", false, "keep printing new records")
-	cmd.Flags().Int64Var(&instance, "instance", 0, "only the records of this process instance")
-	cmd.Flags().StringVar(&valueType, "value-type", "", "only records of this value type (JOB, PROCESS_INSTANCE, ...)")
-	cmd.Flags().StringVar(&intent, "intent", "", "only records of this intent (CREATED, ELEMENT_ACTIVATED, ...)")
-	cmd.Flags().StringVar(&from, "from", "beginning", "start: beginning, end, an offset, -N (N offsets before the end), RFC 3339 time, s@UNIX_MS, or -7d")
-	cmd.Flags().IntVarP(&num, "num", "n", 0, "stop after N records printed (0: all)")
-	ef.bind(cmd)
+	cmd.Flags().BoolVar(&o.Follow, "follow", false, "keep printing new records")
+	cmd.Flags().Int64Var(&o.Instance, "instance", 0, "only the records of this process instance")
+	cmd.Flags().StringVar(&o.valueTypeS, "value-type", "", "only records of this value type (JOB, PROCESS_INSTANCE, ...)")
+	cmd.Flags().StringVar(&o.intentS, "intent", "", "only records of this intent (CREATED, ELEMENT_ACTIVATED, ...)")
+	cmd.Flags().StringVar(&o.fromText, "from", "beginning", "start: beginning, end, an offset, -N (N offsets before the end), RFC 3339 time, s@UNIX_MS, or -7d")
+	cmd.Flags().IntVarP(&o.Num, "num", "n", 0, "stop after N records printed (0: all)")
+	o.ef.bind(cmd)
 	return cmd
+}
+
+func runRecords(ctx context.Context, o *recordsOptions) error {
+	f := o.f
+	printed := 0
+	return withEngine(ctx, f, o.ef, func(c *devclient.Client) error {
+		err := c.RecordsFrom(ctx, o.From, o.Follow, func(rec engine.Record, r *kgo.Record) (bool, error) {
+			switch {
+			case o.Instance != 0 && instanceKeyOf(rec) != o.Instance,
+				o.ValueType != "" && rec.ValueType.String() != o.ValueType,
+				o.Intent != "" && rec.Intent.String() != o.Intent:
+				return false, nil
+			}
+			var err error
+			if o.g.Output != "text" {
+				_, err = fmt.Fprintf(f.IO.Out, "%s\n", r.Value)
+			} else {
+				_, err = fmt.Fprintln(f.IO.Out, oneLine(recordLine(rec)))
+			}
+			printed++
+			return o.Num > 0 && printed >= o.Num, err
+		})
+		if o.Follow && ctx.Err() != nil {
+			return nil
+		}
+		return err
+	})
 }
 
 func knownName(name string, names []string) bool { return slices.Contains(names, name) }
