@@ -105,16 +105,12 @@ func (r *runner) snapshotDue() bool {
 	if r.opts.Now().Sub(r.lastSnapshot) >= snapshotInterval {
 		return true
 	}
-	// Under load (large poll batches: inputs wait), a snapshot, whose cost
-	// grows with the instances in flight, waits for a light batch, up to
+	// Under load (a full poll batch: inputs wait), a snapshot, whose cost
+	// grows with the instances in flight, waits for a lighter batch, up to
 	// snapshotDefer times the records.
 	every := int64(r.opts.SnapshotEvery)
-	return r.sinceSnapshot >= every && (r.batchInputs <= lightBatch || r.sinceSnapshot >= snapshotDefer*every)
+	return r.sinceSnapshot >= every && (r.batchInputs < MaxBatch || r.sinceSnapshot >= snapshotDefer*every)
 }
-
-// lightBatch is the most inputs a poll batch has when the server is not
-// under load.
-const lightBatch = MaxBatch / 8
 
 // snapshotDefer bounds how long load defers a snapshot, in multiples of
 // SnapshotEvery.
