@@ -1,6 +1,7 @@
 package dev
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"maps"
@@ -81,15 +82,17 @@ func (r *runner) committed(err error) error {
 // committer writes the batches it is handed, one transaction each, until
 // commits is closed.
 func (r *runner) committer() {
-	w := newSnapshotWriter(r)
 	defer close(r.committerDone)
-	defer w.close() // the last snapshot taken is written before the runner is done
 	for b := range r.commits {
 		err := r.send(b)
-		if s := b.snap; s != nil && err == nil {
+		if err == nil {
 			// Committed: the checkpoint record has its offset now.
-			s.RecordsEnd = b.recs[len(b.recs)-1].Offset + 1
-			w.offer(s)
+			cp := b.recs[len(b.recs)-1]
+			r.lastCP = committedCheckpoint{value: bytes.Clone(cp.Value), end: cp.Offset + 1}
+			if s := b.snap; s != nil {
+				s.RecordsEnd = r.lastCP.end
+				r.snapWriter.offer(s)
+			}
 		}
 		b.snap = nil
 		r.results <- err

@@ -322,13 +322,13 @@ func (p *devProcess) waitStderr(want string) (string, bool) {
 func waitSnapshotWrite(t *testing.T, dir string) {
 	t.Helper()
 	tmp := filepath.Join(dir, SnapshotFileName+".tmp")
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
+	for deadline := time.Now().Add(40 * time.Second); time.Now().Before(deadline); {
 		if _, err := os.Stat(tmp); err == nil {
 			return
 		}
 		time.Sleep(50 * time.Microsecond)
 	}
-	t.Fatal("no snapshot written in 20 s")
+	t.Fatal("no snapshot written in 40 s")
 }
 
 func (p *devProcess) kill(t testing.TB) {

@@ -77,6 +77,10 @@ type Options struct {
 	// write (zero fields take the defaults, see [Limits]).
 	Limits Limits
 
+	// noFinalSnapshot leaves out the snapshot of a clean stop, as a crash
+	// would: for tests of the fold after a snapshot.
+	noFinalSnapshot bool
+
 	// failOn makes the engine fail (panic) on the commands it selects:
 	// for tests of the quarantine.
 	failOn func(engine.Command) bool

@@ -50,6 +50,11 @@ type runner struct {
 	commits              chan *batch
 	results              chan error
 	committerDone        chan struct{}
+	// snapWriter writes the snapshots (see SnapshotFileName); lastCP is
+	// the checkpoint of the last batch committed (written by the
+	// committer before it hands back its result).
+	snapWriter *snapshotWriter
+	lastCP     committedCheckpoint
 
 	deploys chan []modelFile
 	inspect chan inspection
@@ -97,6 +102,7 @@ func startRunner(ctx context.Context, b *broker.Broker, opts Options, prev *runn
 		deploys: make(chan []modelFile), inspect: make(chan inspection), stats: newStatsBox(),
 		out: &batch{}, spare: &batch{}, commits: make(chan *batch), results: make(chan error, 1), committerDone: make(chan struct{})}
 	r.notify = serialized(opts.Notify)
+	r.snapWriter = newSnapshotWriter(r)
 	if prev != nil {
 		r.notify, r.inspect, r.stats, r.skip = prev.notify, prev.inspect, prev.stats, prev.skip
 		r.counts = prev.stats.get()
@@ -240,7 +246,11 @@ func (r *runner) loop(parent context.Context) error {
 		var err error
 		select {
 		case <-parent.Done():
-			return r.awaitCommit()
+			if err := r.awaitCommit(); err != nil {
+				return err
+			}
+			r.finalSnapshot()
+			return nil
 		case err = <-results:
 			err = r.committed(err)
 		case f := <-polls:
@@ -301,6 +311,7 @@ func (r *runner) close() {
 	case <-r.committerDone:
 	case <-time.After(30 * time.Second):
 	}
+	r.snapWriter.close() // the last snapshot taken is written before the runner is done
 	for _, cl := range []*kgo.Client{r.cons, r.prod, r.admin} {
 		if cl != nil {
 			cl.Close()
