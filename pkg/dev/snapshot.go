@@ -60,7 +60,7 @@ const snapshotPace = 20
 var snapshotWritePause, _ = time.ParseDuration(os.Getenv("WFCTL_DEV_TEST_SNAPSHOT_PAUSE"))
 
 // snapshotVersion is the version of the snapshot file's format.
-const snapshotVersion = 1
+const snapshotVersion = 2
 
 // devSnapshot is the snapshot file.
 type devSnapshot struct {
