@@ -45,8 +45,10 @@ type batch struct {
 	// snap is the snapshot of the state after this batch, written once it
 	// committed.
 	snap *devSnapshot
-	// wall is the records' timestamp (see stamp).
-	wall time.Time
+	// wall is the records' timestamp (see stamp); stamps the last one
+	// given to a batch of the runner's.
+	wall   time.Time
+	stamps *int64
 }
 
 const arenaChunk = 1 << 20
@@ -72,7 +74,14 @@ func (b *batch) add(topic string, key, value []byte, headers []kgo.RecordHeader)
 // starts, alike live and when recovery reads the records back.
 func (b *batch) stamp() time.Time {
 	if b.wall.IsZero() {
-		b.wall = time.Now()
+		now := time.Now().UnixMilli()
+		if b.stamps != nil {
+			// One millisecond at least past the last batch's: a batch's
+			// stamp names it (see the instance index's spans).
+			now = max(now, *b.stamps+1)
+			*b.stamps = now
+		}
+		b.wall = time.UnixMilli(now)
 	}
 	return b.wall
 }

@@ -10,11 +10,11 @@ import (
 // falls due when (see due.go), which jobs became activatable, which
 // process versions were deployed.
 func (r *runner) observe(rec *engine.Record, headers []kgo.RecordHeader) {
+	r.index.note(rec, r.out.stamp().UnixMilli(), int32(len(r.out.recs)-1))
 	if rec.RecordType != engine.RecordEvent {
 		return
 	}
 	r.noteDue(rec)
-	r.index.note(rec, r.out.stamp().UnixMilli())
 	switch v := rec.Value.(type) {
 	case *engine.JobValue:
 		if becameActivatable(rec.Intent, v) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/wfctl/wfctl/pkg/devproto"
 	"github.com/wfctl/wfctl/pkg/engine"
 )
 
@@ -22,10 +23,10 @@ type instMeta struct {
 	Started   int64  `json:"started"`
 	Ended     int64  `json:"ended,omitempty"`
 	Wall      int64  `json:"wall"`
-	// Touches are the Kafka timestamps of the batches that wrote its
-	// records (a batch's records share one), ascending: its history is
-	// read batch by batch, not from its start to its end.
-	Touches []int64 `json:"touches"`
+	// Spans are where its records are: per batch that wrote some, the
+	// batch's Kafka timestamp (its name) and the first and last position
+	// of them among the batch's records. Its history is read span by span.
+	Spans []devproto.RecordSpan `json:"spans"`
 }
 
 // instanceIndex is every instance in flight and the last EndedKept that
@@ -34,17 +35,33 @@ type instanceIndex struct {
 	byKey map[int64]*instMeta
 	ended []int64 // ring, oldest first from next once full
 	next  int
+	// cmdTS and cmdPos are where the last command record was.
+	cmdTS  int64
+	cmdPos int32
 }
 
 func newInstanceIndex() *instanceIndex { return &instanceIndex{byKey: map[int64]*instMeta{}} }
 
-// note takes an engine event; wall is when its record was written (Unix
-// ms).
-func (x *instanceIndex) note(rec *engine.Record, wall int64) {
+// note takes an engine record: ts is its batch's Kafka timestamp, pos
+// its position among the batch's records.
+func (x *instanceIndex) note(rec *engine.Record, ts int64, pos int32) {
+	if rec.RecordType == engine.RecordCommand {
+		// An instance's first records (its variables, its creation)
+		// come before the event that makes it known: its span starts at
+		// the command's record.
+		x.cmdTS, x.cmdPos = ts, pos
+	}
 	if k := InstanceKeyOf(*rec); k > 0 {
-		if m := x.byKey[k]; m != nil && (len(m.Touches) == 0 || m.Touches[len(m.Touches)-1] != wall) {
-			m.Touches = append(m.Touches, wall)
+		if m := x.byKey[k]; m != nil {
+			if n := len(m.Spans); n > 0 && m.Spans[n-1].TS == ts {
+				m.Spans[n-1].Last = max(m.Spans[n-1].Last, pos)
+			} else {
+				m.Spans = append(m.Spans, devproto.RecordSpan{TS: ts, First: pos, Last: pos})
+			}
 		}
+	}
+	if !rec.IsEvent() {
+		return
 	}
 	v, ok := rec.Value.(*engine.ProcessInstanceValue)
 	if !ok || v.BPMNElementType != engine.ElementProcess || rec.RecordType != engine.RecordEvent {
@@ -52,8 +69,12 @@ func (x *instanceIndex) note(rec *engine.Record, wall int64) {
 	}
 	switch rec.Intent {
 	case engine.IntentElementActivating:
+		first := pos
+		if x.cmdTS == ts {
+			first = min(first, x.cmdPos)
+		}
 		x.byKey[rec.Key] = &instMeta{Key: rec.Key, ProcessID: v.BPMNProcessID, Version: v.Version, State: "active",
-			Started: rec.Timestamp, Wall: wall, Touches: []int64{wall}}
+			Started: rec.Timestamp, Wall: ts, Spans: []devproto.RecordSpan{{TS: ts, First: first, Last: pos}}}
 	case engine.IntentElementCompleted, engine.IntentElementTerminated:
 		m := x.byKey[rec.Key]
 		if m == nil {
@@ -238,7 +259,7 @@ func (r *runner) instanceDetail(key int64) InstanceDetail {
 	d.Known = true
 	info, active := r.eng.Instance(key)
 	d.InstanceSummary = m.summary(info.Incidents)
-	d.Batches = m.Touches
+	d.Spans = m.Spans
 	if !active {
 		return d
 	}

@@ -8,7 +8,9 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/wfctl/wfctl/pkg/devclient"
 	"github.com/wfctl/wfctl/pkg/engine"
+	"github.com/wfctl/wfctl/pkg/kafka"
 )
 
 // query sends a query as a kcat user writes it and decodes its answer.
@@ -142,6 +144,42 @@ func testQueries(t *testing.T, every int) {
 	}
 	if again.Instances[1].HistoryFrom != db.HistoryFrom || !again.Instances[1].Started.Equal(db.Started) {
 		t.Errorf("B after a restart: %+v, before %+v", again.Instances[1], db.InstanceSummary)
+	}
+	// Each instance's history read span by span is exactly what a scan of
+	// the whole of wfctl.records finds for it (the index rebuilt by the
+	// fold or restored from the snapshot).
+	cfg := &kafka.Config{Brokers: []string{s2.Addr()}, DialTimeout: kafka.DefaultDialTimeout}
+	kc, err := kafka.NewClient(testContext(t), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kc.Close()
+	dc := devclient.New(kc, cfg)
+	scan := map[int64][]int64{}
+	if err := dc.Records(testContext(t), false, func(rec engine.Record, _ *kgo.Record) (bool, error) {
+		if k := InstanceKeyOf(rec); k > 0 {
+			scan[k] = append(scan[k], rec.Position)
+		}
+		return false, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []int64{a, b, c} {
+		d, err := dc.Instance(testContext(t), k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hist, err := dc.History(testContext(t), d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int64
+		for _, r := range hist {
+			got = append(got, r.Position)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(scan[k]) || len(got) < 3 {
+			t.Errorf("history of %d from %d spans: %v, the whole log has %v", k, len(d.Spans), got, scan[k])
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"strings"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -41,6 +42,8 @@ func (r *runner) recover(ctx context.Context) error {
 		return fmt.Errorf("recovering the engine's state from %s: %w", TopicRecords, err)
 	}
 	r.lastSnapshot = r.opts.Now()
+	// New batches' stamps come after the fence's and every batch before.
+	r.lastStamp = max(r.lastStamp, time.Now().UnixMilli())
 	if err := r.republish(ctx, f.lastSide); err != nil {
 		return err
 	}
@@ -86,6 +89,9 @@ type fold struct {
 	// side are the jobs and deployments derived from the batch being
 	// read, lastSide those of the last complete batch.
 	side, lastSide []*kgo.Record
+	// batchTS and batchBase are the timestamp and first offset of the
+	// batch being read.
+	batchTS, batchBase int64
 }
 
 // fold takes one record of wfctl.records, decoded.
@@ -94,6 +100,13 @@ func (r *runner) fold(f *fold, it *foldItem) error {
 	if it.err != nil {
 		return fmt.Errorf("%s/%d@%d: %w", it.src.Topic, it.src.Partition, it.src.Offset, it.err)
 	}
+	// A batch's records share a timestamp no other batch has: its first
+	// record's offset is its base, a record's position is past it.
+	ts := it.src.Timestamp.UnixMilli()
+	if ts != f.batchTS {
+		f.batchTS, f.batchBase = ts, it.src.Offset
+	}
+	r.lastStamp = max(r.lastStamp, ts)
 	switch it.kind {
 	case itemCheckpoint:
 		r.offsets = it.checkpoint.Offsets
@@ -114,9 +127,9 @@ func (r *runner) fold(f *fold, it *foldItem) error {
 		if err := r.eng.Apply(*er); err != nil {
 			return fmt.Errorf("%s/%d@%d: %w", it.src.Topic, it.src.Partition, it.src.Offset, err)
 		}
+		r.index.note(er, ts, int32(it.src.Offset-f.batchBase))
 		if er.IsEvent() {
 			r.noteDue(er)
-			r.index.note(er, it.src.Timestamp.UnixMilli())
 			f.derive(er, it.src.Headers)
 			if v, ok := er.Value.(*engine.ProcessValue); ok {
 				r.models.add(v)

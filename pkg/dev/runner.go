@@ -54,7 +54,10 @@ type runner struct {
 	// the checkpoint of the last batch committed (written by the
 	// committer before it hands back its result).
 	snapWriter *snapshotWriter
-	lastCP     committedCheckpoint
+	// lastStamp is the Kafka timestamp of the last batch (see
+	// batch.stamp), Unix ms.
+	lastStamp int64
+	lastCP    committedCheckpoint
 
 	deploys chan []modelFile
 	inspect chan inspection
@@ -102,6 +105,7 @@ func startRunner(ctx context.Context, b *broker.Broker, opts Options, prev *runn
 		deploys: make(chan []modelFile), inspect: make(chan inspection), stats: newStatsBox(),
 		out: &batch{}, spare: &batch{}, commits: make(chan *batch), results: make(chan error, 1), committerDone: make(chan struct{})}
 	r.notify = serialized(opts.Notify)
+	r.out.stamps, r.spare.stamps = &r.lastStamp, &r.lastStamp
 	r.snapWriter = newSnapshotWriter(r)
 	if prev != nil {
 		r.notify, r.inspect, r.stats, r.skip = prev.notify, prev.inspect, prev.stats, prev.skip

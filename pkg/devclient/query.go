@@ -51,10 +51,11 @@ func (c *Client) query(ctx context.Context, intent string, q devproto.InstanceQu
 	return json.Unmarshal(resp.Done.Result, into)
 }
 
-// History reads an instance's records from wfctl.records: those of the
-// batches that wrote them (the answer's Batches; Kafka timestamps, looked
-// up with ListOffsets), to its end. Without Batches (an older server), from
-// the time of its first record to its end, or the end of the topic.
+// History reads an instance's records from wfctl.records: span by span
+// (the answer's Spans: a batch found by its Kafka timestamp with
+// ListOffsets, and the positions of the instance's records in it), up to
+// its end. Without Spans (an older server), from the time of its first
+// record to its end, or the end of the topic.
 func (c *Client) History(ctx context.Context, in *devproto.InstanceDetail) ([]engine.Record, error) {
 	var out []engine.Record
 	ended := false
@@ -85,14 +86,27 @@ func (c *Client) History(ctx context.Context, in *devproto.InstanceDetail) ([]en
 		return nil
 	}
 	topics := []string{devproto.TopicRecords}
-	if len(in.Batches) == 0 {
+	if len(in.Spans) == 0 {
 		return out, read(kafka.History{Topics: topics, From: kafka.AtTime(time.UnixMilli(in.HistoryFrom))})
 	}
-	for _, ts := range in.Batches {
+	adm := kadm.NewClient(c.cl)
+	for _, sp := range in.Spans {
 		if ended {
 			break
 		}
-		if err := read(kafka.History{Topics: topics, From: kafka.AtTime(time.UnixMilli(ts)), To: kafka.AtTime(time.UnixMilli(ts + 1))}); err != nil {
+		listed, err := adm.ListOffsetsAfterMilli(ctx, sp.TS, devproto.TopicRecords)
+		if err == nil {
+			err = listed.Error()
+		}
+		if err != nil {
+			return nil, kafka.Classify(err, c.cfg)
+		}
+		base, ok := listed.Lookup(devproto.TopicRecords, 0)
+		if !ok || base.Offset < 0 {
+			continue // no such batch any more
+		}
+		from, to := base.Offset+int64(sp.First), base.Offset+int64(sp.Last)+1+devproto.SpanSlack
+		if err := read(kafka.History{Topics: topics, From: kafka.AtOffset(from), To: kafka.AtOffset(to)}); err != nil {
 			return nil, err
 		}
 	}

@@ -93,10 +93,27 @@ type InstanceSummary struct {
 	// HistoryFrom is when its first record was written (Kafka time, Unix
 	// ms): its history in wfctl.records starts there.
 	HistoryFrom int64 `json:"historyFrom"`
-	// Batches are the Kafka timestamps of the batches that wrote its
-	// records (in an INSTANCE answer): the history is read batch by batch.
-	Batches []int64 `json:"batches,omitempty"`
+	// Spans are where its records are in wfctl.records (in an INSTANCE
+	// answer): the history is read span by span.
+	Spans []RecordSpan `json:"spans,omitempty"`
 }
+
+// RecordSpan is where some of an instance's records are in wfctl.records:
+// in the batch (transaction) whose records all carry Kafka timestamp TS,
+// Unix ms, which no other batch has, at positions First to Last among the
+// batch's records. The batch's first offset is the first offset at or
+// after TS (ListOffsets by time) or, when commit markers of the batch
+// before carry a later time, a few offsets before it: read from
+// base+First to base+Last+SpanSlack, and keep the instance's records.
+type RecordSpan struct {
+	TS    int64 `json:"ts"`
+	First int32 `json:"first"`
+	Last  int32 `json:"last"`
+}
+
+// SpanSlack is how far past a span's last position a reader reads, for
+// the commit markers a time lookup may count in.
+const SpanSlack = 8
 
 // InstanceList is the answer to an INSTANCES query.
 type InstanceList struct {
