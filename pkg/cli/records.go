@@ -12,6 +12,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/wfctl/wfctl/pkg/devclient"
+	"github.com/wfctl/wfctl/pkg/devproto"
 	"github.com/wfctl/wfctl/pkg/engine"
 	"github.com/wfctl/wfctl/pkg/kafka"
 )
@@ -87,7 +88,7 @@ func runRecords(ctx context.Context, o *recordsOptions) error {
 	return withEngine(ctx, f, o.ef, func(c *devclient.Client) error {
 		err := c.RecordsFrom(ctx, o.From, o.Follow, func(rec engine.Record, r *kgo.Record) (bool, error) {
 			switch {
-			case o.Instance != 0 && instanceKeyOf(rec) != o.Instance,
+			case o.Instance != 0 && devproto.InstanceKeyOf(rec) != o.Instance,
 				o.ValueType != "" && rec.ValueType.String() != o.ValueType,
 				o.Intent != "" && rec.Intent.String() != o.Intent:
 				return false, nil
@@ -148,9 +149,6 @@ func recordLine(r engine.Record) string {
 	return strings.TrimRight(fmt.Sprintf("%d  %s  %s  %s  %s  %d  %s", r.Position, at,
 		r.RecordType, r.ValueType, r.Intent, r.Key, what), " ")
 }
-
-// instanceKeyOf returns the process instance a record is about, or -1.
-func instanceKeyOf(r engine.Record) int64 { return devclient.InstanceKeyOf(r) }
 
 // compactJSON writes a value as one-line JSON.
 func compactJSON(v any) string {

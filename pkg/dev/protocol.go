@@ -192,6 +192,3 @@ type (
 
 // Marshal is devproto.Marshal.
 func Marshal(v any) []byte { return devproto.Marshal(v) }
-
-// InstanceKeyOf is devproto.InstanceKeyOf.
-var InstanceKeyOf = devproto.InstanceKeyOf

@@ -1,6 +1,7 @@
 package dev
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -51,7 +52,7 @@ func (x *instanceIndex) note(rec *engine.Record, ts int64, pos int32) {
 		// the command's record.
 		x.cmdTS, x.cmdPos = ts, pos
 	}
-	if k := InstanceKeyOf(*rec); k > 0 {
+	if k := devproto.InstanceKeyOf(*rec); k > 0 {
 		if m := x.byKey[k]; m != nil {
 			if n := len(m.Spans); n > 0 && m.Spans[n-1].TS == ts {
 				m.Spans[n-1].Last = max(m.Spans[n-1].Last, pos)
@@ -214,38 +215,18 @@ func (r *runner) instanceList(q InstanceQuery) InstanceList {
 			}
 		}
 		if q.Element != "" && (!isActive || !slices.ContainsFunc(r.eng.ActiveElements(k), func(el engine.ActiveElement) bool {
-			return el.ElementID == q.Element && waits(el)
+			return el.ElementID == q.Element && el.Waits()
 		})) {
 			continue
 		}
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b int64) int { return int(sign(b - a)) })
+	slices.SortFunc(keys, func(a, b int64) int { return cmp.Compare(b, a) }) // newest first
 	out.Total = len(keys)
 	for _, k := range keys[:min(len(keys), q.Limit)] {
 		out.Instances = append(out.Instances, r.index.byKey[k].summary(active[k].Incidents))
 	}
 	return out
-}
-
-func sign(n int64) int64 {
-	switch {
-	case n < 0:
-		return -1
-	case n > 0:
-		return 1
-	}
-	return 0
-}
-
-// waits reports whether an active element is where an instance is, not
-// a scope around it.
-func waits(el engine.ActiveElement) bool {
-	switch el.ElementType {
-	case engine.ElementProcess, engine.ElementSubProcess, engine.ElementMultiInstanceBody:
-		return false
-	}
-	return true
 }
 
 // instanceDetail answers an INSTANCE query.
@@ -272,7 +253,7 @@ func (r *runner) instanceDetail(key int64) InstanceDetail {
 				Message: in.ErrorMessage, JobKey: in.JobKey})
 		}
 		d.Timers = append(d.Timers, el.Timers...)
-		if !waits(el) {
+		if !el.Waits() {
 			continue
 		}
 		d.Waiting = append(d.Waiting, WaitingElement{Key: el.Key, ElementID: el.ElementID, ElementName: el.ElementName,

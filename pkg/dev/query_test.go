@@ -9,6 +9,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/wfctl/wfctl/pkg/devclient"
+	"github.com/wfctl/wfctl/pkg/devproto"
 	"github.com/wfctl/wfctl/pkg/engine"
 	"github.com/wfctl/wfctl/pkg/kafka"
 )
@@ -157,7 +158,7 @@ func testQueries(t *testing.T, every int) {
 	dc := devclient.New(kc, cfg)
 	scan := map[int64][]int64{}
 	if err := dc.Records(testContext(t), false, func(rec engine.Record, _ *kgo.Record) (bool, error) {
-		if k := InstanceKeyOf(rec); k > 0 {
+		if k := devproto.InstanceKeyOf(rec); k > 0 {
 			scan[k] = append(scan[k], rec.Position)
 		}
 		return false, nil

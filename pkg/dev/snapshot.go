@@ -122,18 +122,10 @@ const snapshotDefer = 4
 func (r *runner) takeSnapshot(b *batch) error {
 	start := time.Now()
 	defer func() { r.snapAt, r.snapTook = time.Now(), time.Since(start) }()
-	eng, err := r.eng.Snapshot()
+	s, err := r.snapshotNow(slices.Clone(b.recs[len(b.recs)-1].Value))
 	if err != nil {
 		return err
 	}
-	s := &devSnapshot{Version: snapshotVersion, Engine: eng,
-		Checkpoint: slices.Clone(b.recs[len(b.recs)-1].Value),
-		Due:        slices.Clone(r.due.times),
-		Processes:  slices.Clone(r.deployed),
-		Instances:  cloneMetas(r.index.all()),
-	}
-	slices.Sort(s.Due)
-	r.requests.each(func(id string, d Done) { s.Requests = append(s.Requests, snapRequest{id, d}) })
 	for _, rec := range b.side {
 		s.Side = append(s.Side, snapRecord{Topic: rec.Topic, Key: slices.Clone(rec.Key), Value: slices.Clone(rec.Value),
 			Request: headerValue(rec.Headers, HeaderRequest)})
@@ -141,6 +133,20 @@ func (r *runner) takeSnapshot(b *batch) error {
 	b.snap = s
 	r.sinceSnapshot, r.lastSnapshot = 0, r.opts.Now()
 	return nil
+}
+
+// snapshotNow captures the engine and what the server keeps beside it,
+// as of the batch whose checkpoint record value is checkpoint; the
+// caller sets RecordsEnd (and Side) once known.
+func (r *runner) snapshotNow(checkpoint []byte) (*devSnapshot, error) {
+	eng, err := r.eng.Snapshot()
+	if err != nil {
+		return nil, err
+	}
+	s := &devSnapshot{Version: snapshotVersion, Engine: eng, Checkpoint: checkpoint,
+		Due: slices.Sorted(slices.Values(r.due.times)), Processes: slices.Clone(r.deployed), Instances: cloneMetas(r.index.all())}
+	r.requests.each(func(id string, d Done) { s.Requests = append(s.Requests, snapRequest{id, d}) })
+	return s, nil
 }
 
 // committedCheckpoint is a committed batch's checkpoint record: its value
@@ -158,15 +164,12 @@ func (r *runner) finalSnapshot() {
 	if r.opts.DataDir == "" || r.opts.SnapshotEvery < 0 || r.sinceSnapshot == 0 || r.lastCP.end == 0 || r.opts.noFinalSnapshot {
 		return
 	}
-	eng, err := r.eng.Snapshot()
+	s, err := r.snapshotNow(r.lastCP.value)
 	if err != nil {
 		r.notify(Notice{Kind: SnapshotFailed, Message: err.Error()})
 		return
 	}
-	s := &devSnapshot{Version: snapshotVersion, Engine: eng, Checkpoint: r.lastCP.value, RecordsEnd: r.lastCP.end,
-		Due: slices.Clone(r.due.times), Processes: slices.Clone(r.deployed), Instances: cloneMetas(r.index.all())}
-	slices.Sort(s.Due)
-	r.requests.each(func(id string, d Done) { s.Requests = append(s.Requests, snapRequest{id, d}) })
+	s.RecordsEnd = r.lastCP.end
 	r.snapWriter.offer(s)
 	r.sinceSnapshot = 0
 }

@@ -85,33 +85,41 @@ func (c *Client) do(ctx context.Context, value []byte, routingKey string) (*Resp
 		if header(r, devproto.HeaderRequest) != req {
 			return false, nil
 		}
-		if done := header(r, devproto.HeaderDone); done != "" {
-			resp.Rejected, finished = done == devproto.DoneRejected, true
-			// A command refused before the engine ran it (over a limit,
-			// not JSON, set aside, a raw tick ahead of the dev clock) has
-			// no rejection record: the reason is the Done marker's.
-			if err := json.Unmarshal(r.Value, &resp.Done); err != nil {
-				return false, fmt.Errorf("%s@%d: %w", devproto.TopicRecords, r.Offset, err)
-			}
-			if resp.Reason == "" {
-				resp.Reason = resp.Done.Reason
-			}
-			return true, nil
-		}
-		var rec engine.Record
-		if err := json.Unmarshal(r.Value, &rec); err != nil {
-			return false, fmt.Errorf("%s@%d: %w", devproto.TopicRecords, r.Offset, err)
-		}
-		if rec.RecordType == engine.RecordRejection {
-			resp.Reason = rec.RejectionReason
-		}
-		resp.Records = append(resp.Records, rec)
-		return false, nil
+		done, err := resp.add(r)
+		finished = done
+		return done, err
 	})
 	if err == nil && !finished || errors.Is(err, context.DeadlineExceeded) {
 		return nil, fmt.Errorf("%w within %s (request %s): is `wfctl dev` running on %v?", ErrNoEngine, c.Timeout, req, c.cfg.Brokers)
 	}
 	return resp, err
+}
+
+// add takes a record of the response's request: an engine record, or the
+// Done marker that ends it (done true).
+func (resp *Response) add(r *kgo.Record) (done bool, err error) {
+	if status := header(r, devproto.HeaderDone); status != "" {
+		resp.Rejected = status == devproto.DoneRejected
+		// A command refused before the engine ran it (over a limit, not
+		// JSON, set aside, a raw tick ahead of the dev clock) has no
+		// rejection record: the reason is the Done marker's.
+		if err := json.Unmarshal(r.Value, &resp.Done); err != nil {
+			return true, fmt.Errorf("%s@%d: %w", devproto.TopicRecords, r.Offset, err)
+		}
+		if resp.Reason == "" {
+			resp.Reason = resp.Done.Reason
+		}
+		return true, nil
+	}
+	var rec engine.Record
+	if err := json.Unmarshal(r.Value, &rec); err != nil {
+		return false, fmt.Errorf("%s@%d: %w", devproto.TopicRecords, r.Offset, err)
+	}
+	if rec.RecordType == engine.RecordRejection {
+		resp.Reason = rec.RejectionReason
+	}
+	resp.Records = append(resp.Records, rec)
+	return false, nil
 }
 
 // Send produces a command without waiting for its outcome and returns

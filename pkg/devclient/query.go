@@ -70,7 +70,7 @@ func (c *Client) History(ctx context.Context, in *devproto.InstanceDetail) ([]en
 			if err := json.Unmarshal(r.Value, &rec); err != nil {
 				return fmt.Errorf("%s@%d: %w", devproto.TopicRecords, r.Offset, err)
 			}
-			if InstanceKeyOf(rec) != in.Key {
+			if devproto.InstanceKeyOf(rec) != in.Key {
 				return nil
 			}
 			out = append(out, rec)
@@ -112,9 +112,6 @@ func (c *Client) History(ctx context.Context, in *devproto.InstanceDetail) ([]en
 	}
 	return out, nil
 }
-
-// InstanceKeyOf is the process instance a record is about, or -1.
-func InstanceKeyOf(r engine.Record) int64 { return devproto.InstanceKeyOf(r) }
 
 // Status asks the engine how it is (see devproto.Status).
 func (c *Client) Status(ctx context.Context) (*devproto.Status, error) {

@@ -75,22 +75,9 @@ func (r *responder) take(rec *kgo.Record) {
 	if p == nil {
 		return
 	}
-	if done := header(rec, devproto.HeaderDone); done != "" {
-		p.resp.Rejected = done == devproto.DoneRejected
-		if err := json.Unmarshal(rec.Value, &p.resp.Done); err == nil && p.resp.Reason == "" {
-			p.resp.Reason = p.resp.Done.Reason
-		}
+	if done, _ := p.resp.add(rec); done { // a record it cannot read is left out, as Do fails on it
 		close(p.done)
-		return
 	}
-	var er engine.Record
-	if err := json.Unmarshal(rec.Value, &er); err != nil {
-		return
-	}
-	if er.RecordType == engine.RecordRejection {
-		p.resp.Reason = er.RejectionReason
-	}
-	p.resp.Records = append(p.resp.Records, er)
 }
 
 func (r *responder) fail(err error) {

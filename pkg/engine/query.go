@@ -59,6 +59,17 @@ type ActiveElement struct {
 	Incidents []IncidentInfo
 }
 
+// Waits reports whether the element is where an instance is, not a scope
+// (process, sub-process, multi-instance body) that is active only because
+// its children are.
+func (a ActiveElement) Waits() bool {
+	switch a.ElementType {
+	case ElementProcess, ElementSubProcess, ElementMultiInstanceBody:
+		return false
+	}
+	return true
+}
+
 // SubscriptionInfo is an open message subscription.
 type SubscriptionInfo struct {
 	Key                int64

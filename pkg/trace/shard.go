@@ -249,8 +249,7 @@ func oldestWaiting(els []engine.ActiveElement) (engine.ActiveElement, bool) {
 	var best engine.ActiveElement
 	found := false
 	for _, el := range els {
-		switch el.ElementType {
-		case engine.ElementProcess, engine.ElementSubProcess, engine.ElementMultiInstanceBody:
+		if !el.Waits() {
 			continue
 		}
 		if !found || el.Since.Before(best.Since) || el.Since.Equal(best.Since) && el.ElementID < best.ElementID {
