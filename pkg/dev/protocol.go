@@ -171,23 +171,22 @@ const (
 
 // The protocol's values.
 type (
-	Checkpoint        = devproto.Checkpoint
-	ClockCommand      = devproto.ClockCommand
-	ClockCommandValue = devproto.ClockCommandValue
-	Clock             = devproto.Clock
-	Deployment        = devproto.Deployment
-	Job               = devproto.Job
-	Done              = devproto.Done
-	QueryCommand      = devproto.QueryCommand
-	InstanceQuery     = devproto.InstanceQuery
-	InstanceSummary   = devproto.InstanceSummary
-	InstanceList      = devproto.InstanceList
-	InstanceDetail    = devproto.InstanceDetail
-	WaitingElement    = devproto.WaitingElement
-	InstanceJob       = devproto.InstanceJob
-	AwaitedMessage    = devproto.AwaitedMessage
-	InstanceIncident  = devproto.InstanceIncident
-	Status            = devproto.Status
+	Checkpoint       = devproto.Checkpoint
+	ClockCommand     = devproto.ClockCommand
+	Clock            = devproto.Clock
+	Deployment       = devproto.Deployment
+	Job              = devproto.Job
+	Done             = devproto.Done
+	QueryCommand     = devproto.QueryCommand
+	InstanceQuery    = devproto.InstanceQuery
+	InstanceSummary  = devproto.InstanceSummary
+	InstanceList     = devproto.InstanceList
+	InstanceDetail   = devproto.InstanceDetail
+	WaitingElement   = devproto.WaitingElement
+	InstanceJob      = devproto.InstanceJob
+	AwaitedMessage   = devproto.AwaitedMessage
+	InstanceIncident = devproto.InstanceIncident
+	Status           = devproto.Status
 )
 
 // Marshal is devproto.Marshal.
