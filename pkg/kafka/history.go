@@ -64,13 +64,16 @@ func read(ctx context.Context, cl *kgo.Client, h History, newSink func(*Snapshot
 			err = ferr
 		}
 	}()
-	return snap, readSnapshot(ctx, cl, snap, h.Follow, deliver, nil)
+	return snap, readSnapshot(ctx, cl, snap, h.Follow, deliver, nil, nil)
 }
 
 // readSnapshot reads a planned history. setup, when not nil, adds options
 // to the consumer it builds (hooks), and is told the consumer once built.
-func readSnapshot(ctx context.Context, cl *kgo.Client, snap *Snapshot, follow bool, deliver sink, setup func() ([]kgo.Opt, func(*kgo.Client))) error {
-	r := &reader{follow: follow, deliver: deliver, states: map[string]map[int32]*partitionState{}}
+// gate, when not nil, is waited on before each poll: a reader whose
+// sinks hold enough does not poll, so the consumer, which buffers one
+// fetch per broker, stops fetching (backpressure without pausing).
+func readSnapshot(ctx context.Context, cl *kgo.Client, snap *Snapshot, follow bool, deliver sink, setup func() ([]kgo.Opt, func(*kgo.Client)), gate func(context.Context) error) error {
+	r := &reader{follow: follow, deliver: deliver, gate: gate, states: map[string]map[int32]*partitionState{}}
 	starts, err := r.assign(snap)
 	if err != nil || r.pending == 0 && !follow {
 		return err
@@ -130,11 +133,20 @@ type reader struct {
 	states   map[string]map[int32]*partitionState
 	follow   bool
 	deliver  sink
+	gate     func(context.Context) error
 	pending  int // partitions not yet caught up
 }
 
 func (r *reader) run(ctx context.Context) error {
 	for r.pending > 0 || r.follow {
+		if r.gate != nil {
+			if err := r.gate(ctx); err != nil {
+				if r.follow && context.Cause(ctx) == ctx.Err() {
+					return nil
+				}
+				return err
+			}
+		}
 		fetches := r.consumer.PollFetches(ctx)
 		if ctx.Err() != nil {
 			if r.follow && context.Cause(ctx) == ctx.Err() {

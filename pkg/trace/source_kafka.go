@@ -20,9 +20,13 @@ type KafkaOptions struct {
 }
 
 // Per partition, how many records may wait between the fetch and the
-// merge: above high the partition is paused, below low resumed.
+// merge: above high the partition is paused, below low resumed (and the
+// reader polls for more only while some partition is low). The gap holds
+// a whole fetch (1 MiB of a partition, ~17,000 demo records), so that
+// partitions taken at an even pace are never paused: a pause drops what
+// was fetched for the partition, to be fetched and decoded again.
 const (
-	partitionHigh = 16 << 10
+	partitionHigh = 32 << 10
 	partitionLow  = 8 << 10
 )
 
