@@ -157,7 +157,7 @@ func (c *canvas) gateway(s *bpmn.Shape, n *bpmn.FlowNode, r rect, p *Paint) {
 	switch n.Kind {
 	case bpmn.KindExclusiveGateway:
 		if v, _ := s.Attr("isMarkerVisible"); v == "true" {
-			c.icon(cx, cy, k, crossPath, true)
+			c.icon(cx, cy, k*0.8, crossPath, true)
 		}
 	case bpmn.KindParallelGateway:
 		c.icon(cx, cy, k, plusPath, true)

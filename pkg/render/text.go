@@ -115,8 +115,8 @@ func (c *canvas) externalText(s string, label *rect, under rect) {
 	if strings.TrimSpace(s) == "" {
 		return
 	}
-	if label != nil {
-		lines := wrap(s, max(label.w, 90), fontSizeLabel)
+	if label != nil { // wrapped to the label's width, as bpmn-js does
+		lines := wrap(s, max(label.w+2, fontSizeLabel), fontSizeLabel)
 		c.text(&c.labels, lines, label.cx(), label.y, fontSizeLabel, "middle")
 		return
 	}
