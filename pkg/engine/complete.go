@@ -29,6 +29,7 @@ func (e *Engine) onComplete(ei *elementInstance, taken []*flow, vars map[string]
 			caller = ei.x.caller
 		}
 		e.lifecycle(ei, IntentElementCompleted)
+		e.observeCompleted(ei)
 		e.rootDone(end)
 		if caller != nil {
 			e.enqueue(step{kind: stepComplete, ei: caller})
@@ -36,6 +37,7 @@ func (e *Engine) onComplete(ei *elementInstance, taken []*flow, vars map[string]
 		return
 	}
 	e.lifecycle(ei, IntentElementCompleted)
+	e.observeCompleted(ei)
 	if taken == nil {
 		taken = ei.el.out
 	}
@@ -60,6 +62,9 @@ func (e *Engine) onComplete(ei *elementInstance, taken []*flow, vars map[string]
 func (e *Engine) takeFlow(f *flow, scope *elementInstance, vars map[string]any) {
 	e.note(ValueProcessInstance, IntentSequenceFlowTaken, e.nextKey(), e.flowRecord(f, scope))
 	e.flowTaken(scope, f)
+	if e.observer != nil {
+		e.observer.FlowTaken(scope.proc.id, f.id)
+	}
 	if f.dst.joins && !joinReady(scope, f.dst) {
 		return
 	}

@@ -15,6 +15,7 @@ type Engine struct {
 	partition int32
 	clock     func() time.Time
 	onEnded   func(InstanceEnd)
+	observer  Observer
 	recording bool
 	linter    *lint.Linter // made on first use (deployLinter)
 

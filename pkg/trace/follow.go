@@ -259,7 +259,10 @@ func (f *follower) caughtUp() error {
 	if err != nil {
 		return err
 	}
-	rep := f.r.report(asOf, parts)
+	rep, err := f.r.report(asOf, parts)
+	if err != nil {
+		return err
+	}
 	for _, in := range rep.Stalled {
 		f.seen["s"+in.InstanceKey] = true
 	}
@@ -305,7 +308,10 @@ func (f *follower) check() error {
 	if err != nil {
 		return err
 	}
-	rep := f.r.report(at, parts)
+	rep, err := f.r.report(at, parts)
+	if err != nil {
+		return err
+	}
 	for _, in := range rep.TimedOut {
 		if !f.seen["t"+in.InstanceKey] {
 			f.seen["t"+in.InstanceKey] = true

@@ -25,6 +25,17 @@ type modelInfo struct {
 	timerStarts string
 	// waitingIDs are the ids of elements an instance can wait at.
 	waitingIDs []string
+	// steps are the processes and their flow nodes in document order,
+	// and flows their sequence flows: the rows of the time per step.
+	steps []stepMeta
+	flows []stepKey
+}
+
+// stepMeta names a process or flow node in the time per step.
+type stepMeta struct {
+	stepKey
+	name, kind string
+	waits      bool
 }
 
 type timerBoundary struct {
@@ -38,6 +49,13 @@ func newModelInfo(docs []*bpmn.Document) *modelInfo {
 	m := &modelInfo{boundaries: map[string]*timerBoundary{}, thresholds: map[string]time.Duration{}, startMessages: map[string]bool{}}
 	for _, doc := range docs {
 		doc.Definitions.FlowNodes(func(n *bpmn.FlowNode) { m.add(doc.Path, n) })
+		for _, p := range doc.Definitions.Processes {
+			m.steps = append(m.steps, stepMeta{stepKey: stepKey{p.ID, p.ID}, name: p.Name, kind: "process"})
+			p.Container.Walk(func(n *bpmn.FlowNode) {
+				m.steps = append(m.steps, stepMeta{stepKey: stepKey{p.ID, n.ID}, name: n.Name, kind: n.Kind.String(), waits: canWait(n.Kind)})
+			})
+			p.Container.SequenceFlowsDeep(func(f *bpmn.SequenceFlow) { m.flows = append(m.flows, stepKey{p.ID, f.ID}) })
+		}
 	}
 	sort.Strings(m.waitingIDs)
 	return m

@@ -23,6 +23,11 @@ type Report struct {
 	Unfit    []Unfit    `json:"unfit"`
 	// Skipped samples records that could not become messages.
 	Skipped []Unfit `json:"skipped_samples"`
+	// Elements are the time per step, for each process and flow node of
+	// the models in document order; Flows how often each sequence flow
+	// was taken.
+	Elements []ElementTiming `json:"elements"`
+	Flows    []FlowCount     `json:"flows"`
 }
 
 // Summary counts records and instances.
@@ -147,6 +152,7 @@ func (r *Report) WriteText(w io.Writer, p ui.Painter, title string, limit int, w
 		}
 		b.WriteString(ui.Table(p, []string{"ELEMENT", "WAITING", "STALLED", "OLDEST", "SINCE"}, rows, 1, 2, 3))
 	}
+	writeTimings(&b, p, r.Elements)
 	writeInstances(&b, p, "Oldest stalled instances", r.Stalled, s.Stalled, limit)
 	writeInstances(&b, p, "Timed out (took a timer boundary path)", r.TimedOut, s.TimedOut, limit)
 	if len(r.Unfit) > 0 {
@@ -160,6 +166,39 @@ func (r *Report) WriteText(w io.Writer, p ui.Painter, title string, limit int, w
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeTimings writes the time per step of the processes and of the
+// elements instances wait at, and the thresholds their p99 suggests.
+func writeTimings(b *strings.Builder, p ui.Painter, els []ElementTiming) {
+	var rows [][]string
+	var suggest []string
+	for _, el := range els {
+		if el.Duration == nil || el.ElementType != "process" && el.Duration.Max == 0 {
+			continue // instantaneous steps (events passed through) say nothing
+		}
+		d := el.Duration
+		// To the nearest minute: a sketch's 59m40s is the hour it stands for.
+		sec := func(v float64) string {
+			d := time.Duration(v * float64(time.Second))
+			if d >= time.Minute {
+				d = d.Round(time.Minute)
+			}
+			return age(d)
+		}
+		rows = append(rows, []string{elementLabel(el.ElementID, el.ElementName), count(el.Completed), sec(d.P50), sec(d.P90), sec(d.P99), sec(d.Max)})
+		if el.SuggestedStallAfter != "" {
+			suggest = append(suggest, "--stall-after "+el.ElementID+"="+el.SuggestedStallAfter)
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	b.WriteString("\n" + p.Paint(ui.Bold, "Time per step (completed instances, event time)") + "\n")
+	b.WriteString(ui.Table(p, []string{"ELEMENT", "COMPLETED", "P50", "P90", "P99", "MAX"}, rows, 1, 2, 3, 4, 5))
+	if len(suggest) > 0 {
+		b.WriteString(p.Paint(ui.Faint, "thresholds 99% of them met: wfctl trace … "+strings.Join(suggest, " ")) + "\n")
+	}
 }
 
 // lateDetail mentions records replayed late.

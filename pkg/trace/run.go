@@ -233,7 +233,10 @@ func (r *run) finish(elapsed time.Duration) (*Report, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	rep := r.report(asOf, parts)
+	rep, err := r.report(asOf, parts)
+	if err != nil {
+		return nil, err
+	}
 	rep.Summary.ReplaySeconds = elapsed.Seconds()
 	if elapsed > 0 {
 		rep.Summary.RecordsPerSec = float64(rep.Summary.Records) / elapsed.Seconds()
@@ -250,9 +253,10 @@ type partial struct {
 	incidentUnfit      []Unfit
 	timedOut, stalled  []Instance
 	stuck              map[string]*StuckAt
+	timings            *timings
 }
 
-func (r *run) report(asOf time.Time, parts []*partial) *Report {
+func (r *run) report(asOf time.Time, parts []*partial) (*Report, error) {
 	rep := &Report{StuckAt: []StuckAt{}, Stalled: []Instance{}, TimedOut: []Instance{}, Unfit: []Unfit{}, Skipped: []Unfit{}}
 	s := &rep.Summary
 	s.Records, s.NotModelled, s.Skipped, s.Late = r.records, r.notModelled, r.skipped, r.merge.late
@@ -293,7 +297,7 @@ func (r *run) report(asOf time.Time, parts []*partial) *Report {
 		rep.StuckAt = append(rep.StuckAt, *st)
 	}
 	sortReport(rep)
-	return rep
+	return rep, r.timings(rep, parts)
 }
 
 func sortReport(rep *Report) {

@@ -38,6 +38,8 @@ type shard struct {
 	ev *event
 	// endedNow are the instances that ended while ev ran.
 	endedNow []int64
+	// tm is the time per step, told by the engine.
+	tm *timings
 }
 
 // liveInstance is what trace remembers of an instance in flight.
@@ -55,8 +57,8 @@ type unfitAt struct {
 }
 
 func (t *Tracer) newShard() (*shard, error) {
-	s := &shard{t: t, byKey: map[string]*liveInstance{}}
-	eng, err := t.models.newEngine(engine.WithInstanceEnded(s.ended))
+	s := &shard{t: t, byKey: map[string]*liveInstance{}, tm: newTimings()}
+	eng, err := t.models.newEngine(engine.WithInstanceEnded(s.ended), engine.WithObserver(s.tm))
 	if err != nil {
 		return nil, &DeployError{Err: err}
 	}
@@ -71,6 +73,7 @@ func (s *shard) run(ev *event) error {
 	if ev.ctl != nil {
 		p := &partial{stuck: map[string]*StuckAt{}}
 		err := s.finish(ev.ctl.asOf, p)
+		p.timings = s.tm.clone() // the shard goes on counting
 		ev.ctl.reply <- p
 		return err
 	}
@@ -193,6 +196,7 @@ func (s *shard) finish(asOf time.Time, p *partial) error {
 		return err
 	}
 	p.started, p.completed = s.started, s.completed
+	p.timings = s.tm
 	p.unfit, p.unfitN = s.unfit, s.unfitN
 	p.timedOut = append(p.timedOut, s.timedOut...)
 	for _, info := range s.eng.Instances() {
