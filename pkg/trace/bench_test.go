@@ -24,3 +24,34 @@ func BenchmarkReplay(b *testing.B) {
 	b.ReportMetric(float64(rep.Summary.Records)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
 	_ = time.Second
 }
+
+// BenchmarkTimings replays the demo history as BenchmarkReplay does, with
+// and without the time per step, alternating in one run (the machine is
+// noisy): records/s of each and their ratio (the floor: the
+// statistics cost at most 10%, a ratio of at least 0.9).
+func BenchmarkTimings(b *testing.B) {
+	o := demo.DefaultOptions()
+	recs, _ := demo.Generate(o)
+	file := historyFile(b, recs, inTimeOrder, 0)
+	with, without := orderTracer(b, 2, o.End), orderTracer(b, 2, o.End)
+	without.noTimings = true
+	var records int64
+	var tWith, tWithout time.Duration
+	b.ResetTimer()
+	for range b.N {
+		for _, tr := range []*Tracer{without, with} {
+			start := time.Now()
+			rep := traceFile(b, tr, file)
+			if tr == with {
+				tWith += time.Since(start)
+			} else {
+				tWithout += time.Since(start)
+			}
+			records = rep.Summary.Records
+		}
+	}
+	n := float64(records) * float64(b.N)
+	b.ReportMetric(n/tWith.Seconds(), "with-records/s")
+	b.ReportMetric(n/tWithout.Seconds(), "without-records/s")
+	b.ReportMetric(tWithout.Seconds()/tWith.Seconds(), "ratio")
+}

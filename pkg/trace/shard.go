@@ -58,7 +58,11 @@ type unfitAt struct {
 
 func (t *Tracer) newShard() (*shard, error) {
 	s := &shard{t: t, byKey: map[string]*liveInstance{}, tm: newTimings()}
-	eng, err := t.models.newEngine(engine.WithInstanceEnded(s.ended), engine.WithObserver(s.tm))
+	opts := []engine.Option{engine.WithInstanceEnded(s.ended)}
+	if !t.noTimings {
+		opts = append(opts, engine.WithObserver(s.tm))
+	}
+	eng, err := t.models.newEngine(opts...)
 	if err != nil {
 		return nil, &DeployError{Err: err}
 	}

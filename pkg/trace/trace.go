@@ -79,6 +79,9 @@ type Tracer struct {
 	model  *modelInfo
 	shards int
 	single string // why one engine runs everything, when it must
+	// noTimings leaves the time per step out: BenchmarkTimings measures
+	// what it costs.
+	noTimings bool
 }
 
 // New parses, validates and compiles the models. A model the engine
