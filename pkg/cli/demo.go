@@ -34,6 +34,7 @@ type demoOptions struct {
 	Split      bool
 	File       string
 	Limit      int
+	Report     string
 }
 
 func newDemoCmd(f *Factory, g *globalOptions) *cobra.Command {
@@ -58,6 +59,7 @@ against it over TCP, printing the report.
 	}
 	demoFlags(cmd, opts)
 	cmd.Flags().IntVar(&opts.Limit, "limit", 10, "rows per table in text output")
+	cmd.Flags().StringVar(&opts.Report, "report", "", "also write the self-contained HTML report to FILE (as wfctl trace --report)")
 	cmd.AddCommand(newDemoGenerateCmd(f, g), newDemoServeCmd(f, g))
 	return cmd
 }
@@ -189,6 +191,9 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 	title := fmt.Sprintf("wfctl trace · %s on %s · model %s", strings.Join(topics, ", "), b.Addr(), demo.OrderModelName)
 	if err := writeTraceReport(topts, rep, title); err != nil {
 		return &InfraError{Err: err}
+	}
+	if err := writeHTMLReport(f, tr, rep, opts.Report, title); err != nil {
+		return err
 	}
 	if opts.g.Output == "text" {
 		fmt.Fprintf(f.IO.StyledErr(), "\n%s\n", f.IO.PainterErr().Paint(ui.Faint,

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -39,6 +40,7 @@ type traceOptions struct {
 	AsOf           string
 	StallAfter     []string
 	Limit          int
+	Report         string
 	FailOn         []string
 	Parallel       int
 	IdleAfter      time.Duration
@@ -81,7 +83,8 @@ a timer boundary event attached to the element, else --stall-after DURATION
   wfctl trace --topic-regex '^shop\.' --model order.bpmn --from -7d --as-of last
   wfctl trace --topic orders --model order.bpmn --time-field json:occurredAt -o json
   wfctl trace --file events.ndjson --model order.bpmn --stall-after AwaitShipment=48h
-  wfctl trace --topic orders --model order.bpmn --fail-on stalled,unfit   # for CI and cron`,
+  wfctl trace --topic orders --model order.bpmn --fail-on stalled,unfit   # for CI and cron
+  wfctl trace --file events.ndjson --model order.bpmn --report trace.html  # the diagram, painted`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkOutput(g, "text", "json", "ndjson"); err != nil {
@@ -108,6 +111,7 @@ a timer boundary event attached to the element, else --stall-after DURATION
 	fl.StringVar(&opts.AsOf, "as-of", "", "\"now\" for timers and stall ages: RFC 3339, or last (the newest record); default the wall clock")
 	fl.StringArrayVar(&opts.StallAfter, "stall-after", nil, "stall threshold: DURATION (default 24h) or ELEMENT_ID=DURATION (repeatable)")
 	fl.IntVar(&opts.Limit, "limit", 10, "rows per table in text output; 0: the summary only, -1: every row")
+	fl.StringVar(&opts.Report, "report", "", "also write a self-contained HTML report to FILE: the diagram with the trace painted on it")
 	fl.StringSliceVar(&opts.FailOn, "fail-on", nil, "exit 1 when any are found: stalled, timed-out, unfit")
 	fl.IntVar(&opts.Parallel, "parallel", runtime.NumCPU(), "engines to spread instances over, by correlation key")
 	fl.DurationVar(&opts.IdleAfter, "idle-after", 5*time.Second, "with --follow: a partition with nothing new for this long stops holding back the others")
@@ -144,7 +148,26 @@ func runTrace(ctx context.Context, opts *traceOptions) error {
 	if err := writeTraceReport(opts, rep, traceTitle(opts)); err != nil {
 		return &InfraError{Err: err}
 	}
+	if err := writeHTMLReport(opts.f, tr, rep, opts.Report, traceTitle(opts)); err != nil {
+		return err
+	}
 	return failOn(opts.FailOn, rep)
+}
+
+// writeHTMLReport writes --report's page, when asked for.
+func writeHTMLReport(f *Factory, tr *trace.Tracer, rep *trace.Report, path, title string) error {
+	if path == "" {
+		return nil
+	}
+	var buf bytes.Buffer
+	if err := tr.WriteHTML(&buf, rep, title); err != nil {
+		return &InfraError{Err: fmt.Errorf("--report %s: %w", path, err)}
+	}
+	if err := os.WriteFile(validate.Resolve(f.WorkDir, path), buf.Bytes(), 0o644); err != nil {
+		return &InfraError{Err: fmt.Errorf("--report: %w", err)}
+	}
+	fmt.Fprintf(f.IO.StyledErr(), "wrote %s (%.1f KiB)\n", path, float64(buf.Len())/1024)
+	return nil
 }
 
 func traceWarn(f *Factory) trace.Warnf {

@@ -229,16 +229,18 @@ func (c *canvas) finish(height float64) []byte {
 	return []byte(out.String())
 }
 
-// defs are the arrowheads and the font.
+// defs are the arrowheads and the font. Markers are sized in the
+// diagram's units, not the stroke's, so a flow a report draws wider keeps
+// its arrowhead.
 const defs = `<defs>
 <style>.bpmn-diagram text{font-family:Arial,Helvetica,sans-serif}</style>
-<marker id="wfctl-seq-end" viewBox="0 0 20 20" refX="11" refY="10" markerWidth="10" markerHeight="10" orient="auto"><path d="M1 5 L11 10 L1 15 Z" fill="` + stroke + `" stroke="` + stroke + `" stroke-width="1"/></marker>
-<marker id="wfctl-msg-start" viewBox="0 0 20 20" refX="6" refY="6" markerWidth="20" markerHeight="20" orient="auto"><circle cx="6" cy="6" r="3.5" fill="` + fill + `" stroke="` + stroke + `" stroke-width="1"/></marker>
-<marker id="wfctl-msg-end" viewBox="0 0 20 20" refX="8.5" refY="5" markerWidth="20" markerHeight="20" orient="auto"><path d="M1 1 L8 5 L1 9 Z" fill="` + fill + `" stroke="` + stroke + `" stroke-width="1"/></marker>
-<marker id="wfctl-assoc-end" viewBox="0 0 20 20" refX="11" refY="10" markerWidth="10" markerHeight="10" orient="auto"><path d="M1 5 L11 10 L1 15" fill="none" stroke="` + stroke + `" stroke-width="1.5"/></marker>
-<marker id="wfctl-assoc-start" viewBox="0 0 20 20" refX="1" refY="10" markerWidth="10" markerHeight="10" orient="auto"><path d="M11 5 L1 10 L11 15" fill="none" stroke="` + stroke + `" stroke-width="1.5"/></marker>
-<marker id="wfctl-default-start" viewBox="0 0 20 20" refX="0" refY="10" markerWidth="10" markerHeight="10" orient="auto" overflow="visible"><path d="M9 4.5 L5 15.5" fill="none" stroke="` + stroke + `" stroke-width="1.5"/></marker>
-<marker id="wfctl-cond-start" viewBox="0 0 20 20" refX="-1" refY="10" markerWidth="10" markerHeight="10" orient="auto" overflow="visible"><path d="M0 10 L8 6 L16 10 L8 14 Z" fill="` + fill + `" stroke="` + stroke + `" stroke-width="1"/></marker>
+<marker markerUnits="userSpaceOnUse" id="wfctl-seq-end" viewBox="0 0 20 20" refX="11" refY="10" markerWidth="15" markerHeight="15" orient="auto"><path d="M1 5 L11 10 L1 15 Z" fill="` + stroke + `" stroke="` + stroke + `" stroke-width="1"/></marker>
+<marker markerUnits="userSpaceOnUse" id="wfctl-msg-start" viewBox="0 0 20 20" refX="6" refY="6" markerWidth="30" markerHeight="30" orient="auto"><circle cx="6" cy="6" r="3.5" fill="` + fill + `" stroke="` + stroke + `" stroke-width="1"/></marker>
+<marker markerUnits="userSpaceOnUse" id="wfctl-msg-end" viewBox="0 0 20 20" refX="8.5" refY="5" markerWidth="30" markerHeight="30" orient="auto"><path d="M1 1 L8 5 L1 9 Z" fill="` + fill + `" stroke="` + stroke + `" stroke-width="1"/></marker>
+<marker markerUnits="userSpaceOnUse" id="wfctl-assoc-end" viewBox="0 0 20 20" refX="11" refY="10" markerWidth="15" markerHeight="15" orient="auto"><path d="M1 5 L11 10 L1 15" fill="none" stroke="` + stroke + `" stroke-width="1.5"/></marker>
+<marker markerUnits="userSpaceOnUse" id="wfctl-assoc-start" viewBox="0 0 20 20" refX="1" refY="10" markerWidth="15" markerHeight="15" orient="auto"><path d="M11 5 L1 10 L11 15" fill="none" stroke="` + stroke + `" stroke-width="1.5"/></marker>
+<marker markerUnits="userSpaceOnUse" id="wfctl-default-start" viewBox="0 0 20 20" refX="0" refY="10" markerWidth="15" markerHeight="15" orient="auto" overflow="visible"><path d="M9 4.5 L5 15.5" fill="none" stroke="` + stroke + `" stroke-width="1.5"/></marker>
+<marker markerUnits="userSpaceOnUse" id="wfctl-cond-start" viewBox="0 0 20 20" refX="-1" refY="10" markerWidth="15" markerHeight="15" orient="auto" overflow="visible"><path d="M0 10 L8 6 L16 10 L8 14 Z" fill="` + fill + `" stroke="` + stroke + `" stroke-width="1"/></marker>
 </defs>
 `
 

@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"bytes"
 	"testing"
 	"time"
 
@@ -54,4 +55,32 @@ func BenchmarkTimings(b *testing.B) {
 	b.ReportMetric(n/tWith.Seconds(), "with-records/s")
 	b.ReportMetric(n/tWithout.Seconds(), "without-records/s")
 	b.ReportMetric(tWithout.Seconds()/tWith.Seconds(), "ratio")
+}
+
+// BenchmarkReportHTML writes the HTML report of the demo history and
+// sets its time beside the replay's (the floor: the report adds at
+// most 10% to trace's time): html-ms per report, replay-ms, their ratio
+// (share), and the page's size.
+func BenchmarkReportHTML(b *testing.B) {
+	o := demo.DefaultOptions()
+	recs, _ := demo.Generate(o)
+	file := historyFile(b, recs, inTimeOrder, 0)
+	tr := orderTracer(b, 2, o.End)
+	start := time.Now()
+	rep := traceFile(b, tr, file)
+	replay := time.Since(start)
+	var size int
+	b.ResetTimer()
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := tr.WriteHTML(&buf, rep, "demo"); err != nil {
+			b.Fatal(err)
+		}
+		size = buf.Len()
+	}
+	per := b.Elapsed() / time.Duration(b.N)
+	b.ReportMetric(float64(per.Microseconds())/1000, "html-ms")
+	b.ReportMetric(float64(replay.Milliseconds()), "replay-ms")
+	b.ReportMetric(per.Seconds()/replay.Seconds(), "share")
+	b.ReportMetric(float64(size), "bytes")
 }

@@ -179,13 +179,7 @@ func writeTimings(b *strings.Builder, p ui.Painter, els []ElementTiming) {
 		}
 		d := el.Duration
 		// To the nearest minute: a sketch's 59m40s is the hour it stands for.
-		sec := func(v float64) string {
-			d := time.Duration(v * float64(time.Second))
-			if d >= time.Minute {
-				d = d.Round(time.Minute)
-			}
-			return age(d)
-		}
+		sec := roundedAge
 		rows = append(rows, []string{elementLabel(el.ElementID, el.ElementName), count(el.Completed), sec(d.P50), sec(d.P90), sec(d.P99), sec(d.Max)})
 		if el.SuggestedStallAfter != "" {
 			suggest = append(suggest, "--stall-after "+el.ElementID+"="+el.SuggestedStallAfter)

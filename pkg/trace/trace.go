@@ -78,7 +78,8 @@ type Tracer struct {
 	mapper *correlate.Mapper
 	model  *modelInfo
 	shards int
-	single string // why one engine runs everything, when it must
+	single string           // why one engine runs everything, when it must
+	docs   []*bpmn.Document // for the HTML report's diagrams
 	// noTimings leaves the time per step out: BenchmarkTimings measures
 	// what it costs.
 	noTimings bool
@@ -112,7 +113,7 @@ func New(opts Options) (*Tracer, error) {
 	if !mapper.HasMessages() {
 		return nil, fmt.Errorf("no model waits for a message: trace needs message start events, message catch events or receive tasks whose messages the records carry")
 	}
-	t := &Tracer{opts: opts, models: models, mapper: mapper, model: newModelInfo(docs), shards: max(opts.Parallel, 1)}
+	t := &Tracer{opts: opts, models: models, mapper: mapper, model: newModelInfo(docs), shards: max(opts.Parallel, 1), docs: docs}
 	if r := mapper.Routing(); !r.Sharded {
 		t.single = r.Why
 	} else if t.model.timerStarts != "" {
