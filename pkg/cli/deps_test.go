@@ -14,7 +14,7 @@ import (
 // rather than import the validator or the CLI, the client knows the
 // protocol (pkg/devproto), not the server, only Kafka-facing packages
 // import franz-go, only pkg/ui imports lipgloss, and the renderer knows
-// only the model.
+// only the model (and its rasterizer).
 func TestDependencyDirection(t *testing.T) {
 	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}:{{join .Imports \" \"}}", "github.com/wfctl/wfctl/...").Output()
 	if err != nil {
@@ -43,8 +43,11 @@ func TestDependencyDirection(t *testing.T) {
 				t.Errorf("%s imports %s: the dev server takes the deploy gate as a function (dev.Options.Gate) from the CLI, it does not reach up for it", pkg, imp)
 			case pkg == "pkg/devclient" && (local == "pkg/dev" || local == "pkg/broker"):
 				t.Errorf("%s imports %s: the client speaks the protocol (pkg/devproto); it does not import the server, nor kfake with it", pkg, imp)
-			case pkg == "pkg/render" && !isStd(imp) && imp != "github.com/beevik/etree" && local != "bpmn":
-				t.Errorf("%s imports %s: the renderer draws the model (bpmn) with the standard library", pkg, imp)
+			case pkg == "pkg/render" && !isStd(imp) && imp != "github.com/beevik/etree" && local != "bpmn" &&
+				!strings.HasPrefix(imp, "github.com/tdewolff/canvas") && !strings.HasPrefix(imp, "golang.org/x/image/font/gofont/"):
+				t.Errorf("%s imports %s: the renderer draws the model (bpmn), its PNGs with tdewolff/canvas and the Go fonts", pkg, imp)
+			case local == "pkg/render" && pkg != "pkg/cli" && pkg != "pkg/trace":
+				t.Errorf("%s imports %s: pictures are drawn for the CLI and trace's report", pkg, imp)
 			case pkg == "pkg/devproto" && !isStd(imp) && local != "pkg/engine":
 				t.Errorf("%s imports %s: the protocol is topics, headers and values: the standard library and the engine's records", pkg, imp)
 			case strings.HasPrefix(imp, "github.com/twmb/franz-go") && !kafkaFacing[pkg]:

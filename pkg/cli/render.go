@@ -23,6 +23,7 @@ type renderOptions struct {
 	Out     string
 	Format  string
 	Diagram string
+	Scale   float64
 }
 
 func newRenderCmd(f *Factory, runF func(context.Context, *renderOptions) error) *cobra.Command {
@@ -40,7 +41,9 @@ sub-process's drill-down plane too); --diagram picks one by the id of the
 diagram, its plane, or the process, collaboration or sub-process it shows.
 
 The picture goes to -o FILE (- for standard output), by default MODEL's name
-with .svg in the current folder. What the diagram does not draw (a flow node
+with .svg in the current folder. --format png (or -o FILE.png) draws a PNG
+instead, --scale pixels per diagram unit, with the Go fonts (nothing to
+install). What the diagram does not draw (a flow node
 with no shape) and what cannot be drawn (bounds that are not numbers) are
 listed on stderr; a file without a diagram exits 1.
 
@@ -57,8 +60,14 @@ edge a group with one path, so pages and scripts can find elements by id.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Model = args[0]
-			if opts.Format != "svg" {
-				return usageErrorf("--format %q: svg is the format wfctl draws", opts.Format)
+			if !cmd.Flags().Changed("format") && strings.EqualFold(filepath.Ext(opts.Out), ".png") {
+				opts.Format = "png" // -o picture.png
+			}
+			if opts.Format != "svg" && opts.Format != "png" {
+				return usageErrorf("--format %q: use svg or png", opts.Format)
+			}
+			if opts.Scale <= 0 || opts.Scale > 8 {
+				return usageErrorf("--scale %g: give a factor from 0 to 8", opts.Scale)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -69,7 +78,8 @@ edge a group with one path, so pages and scripts can find elements by id.`,
 	// -o names the picture's file here, as for dot and rsvg-convert: the
 	// picture is render's output.
 	cmd.Flags().StringVarP(&opts.Out, "output", "o", "", "write the picture to FILE (- for standard output; default: MODEL's name with .svg)")
-	cmd.Flags().StringVar(&opts.Format, "format", "svg", "picture format: svg")
+	cmd.Flags().StringVar(&opts.Format, "format", "svg", "picture format: svg or png (default from -o's extension, else svg)")
+	cmd.Flags().Float64Var(&opts.Scale, "scale", 2, "png: pixels per diagram unit (2 is sharp on high-density screens)")
 	cmd.Flags().StringVar(&opts.Diagram, "diagram", "", "draw only this diagram (id of a BPMNDiagram, its plane, or the element it shows)")
 	return cmd
 }
@@ -101,15 +111,21 @@ func runRender(opts *renderOptions) error {
 	for _, s := range pic.Skipped {
 		fmt.Fprintf(errw, "%s %s: %s\n", ui.Yellow.Render("skipped:"), opts.Model, s)
 	}
+	data := pic.SVG
+	if opts.Format == "png" {
+		if data, err = pic.PNG(opts.Scale); err != nil {
+			return &InfraError{Err: fmt.Errorf("drawing the PNG: %w", err)}
+		}
+	}
 	out := opts.Out
 	if out == "" {
-		out = strings.TrimSuffix(filepath.Base(opts.Model), filepath.Ext(opts.Model)) + ".svg"
+		out = strings.TrimSuffix(filepath.Base(opts.Model), filepath.Ext(opts.Model)) + "." + opts.Format
 	}
 	if out == "-" {
-		_, err := f.IO.Out.Write(pic.SVG)
+		_, err := f.IO.Out.Write(data)
 		return err
 	}
-	if err := os.WriteFile(validate.Resolve(f.WorkDir, out), pic.SVG, 0o644); err != nil {
+	if err := os.WriteFile(validate.Resolve(f.WorkDir, out), data, 0o644); err != nil {
 		return &InfraError{Err: err}
 	}
 	fmt.Fprintf(errw, "wrote %s: %s, %d shapes, %d edges\n", out, plural(len(pic.Planes), "diagram"), pic.Shapes, pic.Edges)

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"flag"
+	"image/png"
 	"io"
 	"io/fs"
 	"os"
@@ -75,15 +76,6 @@ func readSVG(svg []byte) (*svgCounts, error) {
 		}
 	}
 	return c, nil
-}
-
-func attrOf(t xml.StartElement, name string) string {
-	for _, a := range t.Attr {
-		if a.Name.Local == name {
-			return a.Value
-		}
-	}
-	return ""
 }
 
 // diCounts counts a document's DI shapes and edges on every plane.
@@ -338,5 +330,100 @@ func FuzzRender(f *testing.F) {
 		if _, err := readSVG(pic.SVG); err != nil {
 			t.Fatalf("not well-formed: %v", err)
 		}
+		if _, err := pic.PNG(0.05); err != nil && !strings.Contains(err.Error(), "too thin") {
+			t.Fatalf("PNG: %v", err)
+		}
 	})
+}
+
+// TestPNG rasterizes the order model: the picture has the SVG's size at
+// scale 1, a white background, and the strokes where the SVG puts them.
+func TestPNG(t *testing.T) {
+	src, err := os.ReadFile("../../fixtures/orders/order-fulfillment.bpmn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := bpmn.Parse("o.bpmn", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pic, err := Render(doc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := pic.PNG(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != 671 || b.Dy() != 239 {
+		t.Errorf("size %v, want the SVG's 671x239", b)
+	}
+	dark := func(x, y int) bool {
+		r, g, b, _ := img.At(x, y).RGBA()
+		return r+g+b < 3*0x8000
+	}
+	// The plane is moved by (-118, -60): AwaitPayment's box is at (122, 20)
+	// to (222, 100), OrderDelivered's circle at (612, 60), radius 18, 4 wide.
+	for _, c := range []struct {
+		x, y int
+		dark bool
+		what string
+	}{
+		{2, 2, false, "the background"},
+		{122, 60, true, "AwaitPayment's left edge"},
+		{135, 90, false, "inside AwaitPayment"},
+		{612, 42, true, "OrderDelivered's thick circle"},
+		{612, 60, false, "OrderDelivered's centre"},
+	} {
+		if dark(c.x, c.y) != c.dark {
+			t.Errorf("pixel (%d, %d), %s: dark = %v", c.x, c.y, c.what, !c.dark)
+		}
+	}
+	big, err := pic.PNG(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg, err := png.DecodeConfig(bytes.NewReader(big)); err != nil || cfg.Width != 1342 {
+		t.Errorf("scale 2: %+v, %v", cfg, err)
+	}
+}
+
+// TestPNGCorpus rasterizes every tenth corpus file with DI, small.
+func TestPNGCorpus(t *testing.T) {
+	if _, err := os.Stat(corpusDir); err != nil {
+		t.Skipf("no corpus at %s", corpusDir)
+	}
+	n := 0
+	err := filepath.WalkDir(corpusDir, func(path string, de fs.DirEntry, err error) error {
+		if err != nil || de.IsDir() || !strings.HasSuffix(path, ".bpmn") {
+			return err
+		}
+		n++
+		if n%10 != 0 {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		doc, err := bpmn.Parse(path, src)
+		if err != nil {
+			return nil
+		}
+		pic, err := Render(doc, Options{})
+		if err != nil {
+			return nil
+		}
+		if _, err := pic.PNG(0.5); err != nil {
+			t.Errorf("%s: %v", path, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
