@@ -218,8 +218,13 @@ func (c *canvas) open(kind, id, typ string, p *Paint) {
 	}
 }
 
+// size is the picture's width and height, for a plane stack height high.
+func (c *canvas) size(height float64) (w, h float64) {
+	return math.Ceil(max(c.width, 100)), math.Ceil(max(height, 60))
+}
+
 func (c *canvas) finish(height float64) []byte {
-	w, h := math.Ceil(max(c.width, 100)), math.Ceil(max(height, 60))
+	w, h := c.size(height)
 	var out strings.Builder
 	fmt.Fprintf(&out, `<svg xmlns="http://www.w3.org/2000/svg" class="bpmn-diagram" width="%s" height="%s" viewBox="0 0 %s %s">`+"\n", num(w), num(h), num(w), num(h))
 	out.WriteString(defs)

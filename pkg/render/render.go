@@ -68,6 +68,9 @@ type Badge struct {
 // Picture is a rendered model.
 type Picture struct {
 	SVG []byte
+	// Width and Height are the picture's size in diagram units (SVG
+	// pixels).
+	Width, Height float64
 	// Planes are the planes drawn, in order.
 	Planes []PlaneInfo
 	// Shapes and Edges count the DI shapes and edges drawn.
@@ -132,6 +135,7 @@ func Render(doc *bpmn.Document, o Options) (*Picture, error) {
 		y += box.h + 2*margin + titleH
 	}
 	pic.SVG = c.finish(y)
+	pic.Width, pic.Height = c.size(y)
 	pic.Skipped = c.skipped
 	pic.Missing = missing(doc)
 	return pic, nil
