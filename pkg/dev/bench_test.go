@@ -183,6 +183,9 @@ func BenchmarkQueries(b *testing.B) {
 	}
 	bin := buildWfctl(b)
 	dir := b.TempDir()
+	if k := os.Getenv("WFCTL_BENCH_KEEP"); k != "" {
+		dir = k
+	}
 	s := startServer(b, Options{DataDir: dir})
 	cl := newClient(b, s.Addr(), kgo.ProducerLinger(time.Millisecond), kgo.MaxBufferedRecords(1<<16))
 	ctx := testContext(b)

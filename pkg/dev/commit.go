@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"os"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -125,6 +127,21 @@ func (r *runner) send(b *batch) error {
 	return nil
 }
 
+// produceChunk is how many bytes of records a transaction sends before
+// it waits for them: a Kafka batch of wfctl.records holds at most about
+// this much (but for a larger single record), so that instance show, which
+// reads one batch of an instance's span, decodes at most that. 4 MiB cost
+// nothing measurable in BenchmarkEndToEnd (five interleaved pairs);
+// WFCTL_DEV_PRODUCE_CHUNK overrides it, to measure.
+var produceChunk = envInt("WFCTL_DEV_PRODUCE_CHUNK", 4<<20)
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
+
 // transact writes records in one transaction.
 func (r *runner) transact(recs []*kgo.Record) error {
 	if err := r.prod.BeginTransaction(); err != nil {
@@ -142,10 +159,23 @@ func (r *runner) transact(recs []*kgo.Record) error {
 			mu.Unlock()
 		}
 	}
+	// Flushed in chunks: the producer otherwise sends what piles up while
+	// a request is in flight as one Kafka batch, up to the records limit,
+	// and a reader that wants one record of it (instance show, by offset)
+	// is sent, and decompresses and decodes, the whole batch.
+	chunk, flushErr := 0, error(nil)
 	for _, rec := range recs {
 		r.prod.Produce(ctx, rec, promise)
+		if chunk += len(rec.Key) + len(rec.Value) + 64; chunk >= produceChunk {
+			if flushErr = r.prod.Flush(ctx); flushErr != nil {
+				break
+			}
+			chunk = 0
+		}
 	}
-	flushErr := r.prod.Flush(ctx)
+	if flushErr == nil {
+		flushErr = r.prod.Flush(ctx)
+	}
 	mu.Lock()
 	err := firstErr(produceErr, flushErr)
 	mu.Unlock()

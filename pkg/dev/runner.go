@@ -177,10 +177,13 @@ func (r *runner) connect(ctx context.Context, b *broker.Broker) error {
 		kgo.TransactionTimeout(time.Minute),
 		// A record may be as large as one input's records together.
 		kgo.ProducerBatchMaxBytes(int32(r.opts.Limits.Records)),
-		// lz4: the records are JSON and shrink to a fraction, which costs
-		// less CPU than writing, checksumming and syncing them whole
-		// (BenchmarkEndToEnd: about half the CPU per instance).
-		kgo.ProducerBatchCompression(kgo.Lz4Compression()),
+		// Compressed: the records are JSON and shrink to a fraction, which
+		// costs less CPU than writing, checksumming and syncing them whole
+		// (BenchmarkEndToEnd: about half the CPU per instance). Snappy, not
+		// lz4, which costs the same here: franz-go decompresses lz4 through
+		// a growing buffer, and instance show spent 250 ms of its 350 in
+		// that for one large batch; snappy decodes into one allocation.
+		kgo.ProducerBatchCompression(kgo.SnappyCompression()),
 		kgo.MaxBufferedRecords(1<<20),
 		kgo.ProducerLinger(0),
 	)
