@@ -153,6 +153,9 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := checkReportPath(f, opts.Report); err != nil {
+		return err
+	}
 	status := func(format string, args ...any) {
 		fmt.Fprintf(f.IO.StyledErr(), "%s %s\n", f.IO.PainterErr().Paint(ui.Cyan, "▸"), fmt.Sprintf(format, args...))
 	}

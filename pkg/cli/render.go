@@ -67,7 +67,7 @@ edge a group with one path, so pages and scripts can find elements by id.`,
 				return usageErrorf("--format %q: use svg or png", opts.Format)
 			}
 			if opts.Scale <= 0 || opts.Scale > 8 {
-				return usageErrorf("--scale %g: give a factor from 0 to 8", opts.Scale)
+				return usageErrorf("--scale %g: give a factor above 0, up to 8", opts.Scale)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)

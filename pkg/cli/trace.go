@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
@@ -125,6 +126,9 @@ func runTrace(ctx context.Context, opts *traceOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := checkReportPath(opts.f, opts.Report); err != nil {
+		return err
+	}
 	if topts.Lint, err = checkTraceModels(opts); err != nil {
 		return err
 	}
@@ -152,6 +156,19 @@ func runTrace(ctx context.Context, opts *traceOptions) error {
 		return err
 	}
 	return failOn(opts.FailOn, rep)
+}
+
+// checkReportPath refuses, before a long replay, a --report whose folder
+// does not exist.
+func checkReportPath(f *Factory, path string) error {
+	if path == "" {
+		return nil
+	}
+	dir := filepath.Dir(validate.Resolve(f.WorkDir, path))
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return usageErrorf("--report %s: no folder %s to write it in", path, filepath.Dir(path))
+	}
+	return nil
 }
 
 // writeHTMLReport writes --report's page, when asked for.
