@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/wfctl/wfctl/bpmn"
+	"github.com/wfctl/wfctl/bpmn/timersyntax"
 )
 
 // RuleTimer checks timer events: exactly one of timeDuration, timeDate and
@@ -19,7 +20,7 @@ import (
 //	intermediate catch event                         timeDate, timeDuration
 //
 // Values starting with "=" are FEEL expressions, checked by the FEEL rule;
-// static values are read as engine_timer_syntax.go describes. Zeebe reads
+// static values are read as package timersyntax describes. Zeebe reads
 // them trimmed of surrounding white space, and so does wfctl.
 const RuleTimer = "wfctl/timer"
 
@@ -100,34 +101,10 @@ func checkTimer(n *bpmn.FlowNode, t *bpmn.Timer, allowed []bpmn.TimerType, where
 	case strings.HasPrefix(v, "="):
 		return "" // FEEL: the FEEL rule checks it
 	}
-	if err := ParseTimerValue(t.Type, v); err != nil {
+	if err := timersyntax.Parse(t.Type, v); err != nil {
 		return fmt.Sprintf("the %s of %s is invalid: %v", t.Type, engLabel(n), err)
 	}
 	return ""
-}
-
-// ParseTimerValue checks a static timer value of the given type as Zeebe
-// reads it: a duration or "start/duration" interval for timeDuration, a
-// date-time with offset for timeDate, and for timeCycle a repeating
-// interval when it starts with "R", else a cron expression.
-func ParseTimerValue(t bpmn.TimerType, v string) error {
-	var err error
-	switch t {
-	case bpmn.TimerDuration:
-		_, err = ParseISOInterval(v)
-	case bpmn.TimerDate:
-		_, err = ParseISODate(v)
-	case bpmn.TimerCycle:
-		switch {
-		case strings.HasPrefix(v, "R"):
-			_, err = ParseRepeatingInterval(v)
-		case strings.HasPrefix(v, "P"), strings.HasPrefix(v, "-P"):
-			err = fmt.Errorf("%q is a duration, not a cycle: repeat it with R/%s (forever) or R3/%s (three times)", v, v, v)
-		default:
-			_, err = ParseCron(v)
-		}
-	}
-	return err
 }
 
 func engTimerAllowed(t bpmn.TimerType, allowed []bpmn.TimerType) bool {

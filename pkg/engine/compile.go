@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/wfctl/wfctl/bpmn"
-	"github.com/wfctl/wfctl/bpmn/lint"
+	"github.com/wfctl/wfctl/bpmn/timersyntax"
 	"github.com/wfctl/wfctl/pkg/feel"
 )
 
@@ -315,20 +315,20 @@ func readTimerValue(kind bpmn.TimerType, text string) (timerValue, error) {
 	var err error
 	switch kind {
 	case bpmn.TimerDuration:
-		v.interval, err = lint.ParseISOInterval(text)
+		v.interval, err = timersyntax.ParseInterval(text)
 	case bpmn.TimerDate:
 		var t = v.date
-		tt, e := lint.ParseISODate(text)
+		tt, e := timersyntax.ParseDate(text)
 		if e == nil {
 			t = tt.UnixMilli()
 		}
 		v.date, err = t, e
 	case bpmn.TimerCycle:
 		if strings.HasPrefix(text, "R") {
-			r, e := lint.ParseRepeatingInterval(text)
+			r, e := timersyntax.ParseRepeatingInterval(text)
 			v.repeating, err = &r, e
 		} else {
-			v.cron, err = lint.ParseCron(text)
+			v.cron, err = timersyntax.ParseCron(text)
 		}
 	default:
 		err = fmt.Errorf("timer has no timeDate, timeDuration or timeCycle")

@@ -2,7 +2,7 @@ package engine
 
 import (
 	"github.com/wfctl/wfctl/bpmn"
-	"github.com/wfctl/wfctl/bpmn/lint"
+	"github.com/wfctl/wfctl/bpmn/timersyntax"
 	"github.com/wfctl/wfctl/pkg/feel"
 )
 
@@ -152,11 +152,11 @@ type timerDef struct {
 
 // timerValue is a timer value read from text or from a FEEL result.
 type timerValue struct {
-	duration  lint.ISODuration
-	interval  lint.ISOInterval
+	duration  timersyntax.Duration
+	interval  timersyntax.Interval
 	date      int64
-	repeating *lint.RepeatingInterval
-	cron      *lint.CronSchedule
+	repeating *timersyntax.RepeatingInterval
+	cron      *timersyntax.Cron
 }
 
 // mapping is one input or output mapping. Target may be a path (a.b.c).

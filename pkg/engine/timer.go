@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/wfctl/wfctl/bpmn"
-	"github.com/wfctl/wfctl/bpmn/lint"
+	"github.com/wfctl/wfctl/bpmn/timersyntax"
 	"github.com/wfctl/wfctl/pkg/feel"
 )
 
@@ -104,7 +104,7 @@ const maxFixedDays = 10_000_000
 // UTC, the engine's time zone, a calendar day is always 24 hours, so
 // the due time is now plus a fixed number of milliseconds, without
 // calendar arithmetic on a time.Time. ok is false for other intervals.
-func fixedDue(iv lint.ISOInterval, now int64) (int64, bool) {
+func fixedDue(iv timersyntax.Interval, now int64) (int64, bool) {
 	d := iv.Duration
 	if !iv.Start.IsZero() || d.Years != 0 || d.Months != 0 || d.Days > maxFixedDays || d.Days < -maxFixedDays {
 		return 0, false

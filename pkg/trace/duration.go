@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wfctl/wfctl/bpmn/lint"
+	"github.com/wfctl/wfctl/bpmn/timersyntax"
 )
 
 // ParseDuration reads a stall threshold: Go durations ("90m", "36h"),
@@ -15,7 +15,7 @@ import (
 func ParseDuration(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	if strings.HasPrefix(s, "P") || strings.HasPrefix(s, "-P") {
-		d, err := lint.ParseISODuration(s)
+		d, err := timersyntax.ParseDuration(s)
 		if err != nil {
 			return 0, err
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/wfctl/wfctl/bpmn"
 	"github.com/wfctl/wfctl/bpmn/lint"
+	"github.com/wfctl/wfctl/bpmn/timersyntax"
 	"github.com/wfctl/wfctl/pkg/engine"
 )
 
@@ -106,7 +107,7 @@ func timerDuration(n *bpmn.FlowNode) (time.Duration, bool) {
 		if t == nil || t.Type != bpmn.TimerDuration || t.Value == nil {
 			continue
 		}
-		d, err := lint.ParseISODuration(t.Value.Text)
+		d, err := timersyntax.ParseDuration(t.Value.Text)
 		if err != nil {
 			return 0, false
 		}

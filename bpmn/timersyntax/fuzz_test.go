@@ -1,4 +1,4 @@
-package lint
+package timersyntax
 
 import (
 	"strings"
@@ -10,18 +10,18 @@ import (
 
 func timerType(s string) bpmn.TimerType { return bpmn.TimerType(s) }
 
-// FuzzISODuration checks that any text either fails or parses into a
+// FuzzDuration checks that any text either fails or parses into a
 // duration that prints back to text parsing to the same value.
-func FuzzISODuration(f *testing.F) {
+func FuzzDuration(f *testing.F) {
 	for _, tc := range durationCases {
 		f.Add(tc.in)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		d, err := ParseISODuration(s)
+		d, err := ParseDuration(s)
 		if err != nil {
 			return
 		}
-		again, err := ParseISODuration(d.String())
+		again, err := ParseDuration(d.String())
 		if err != nil || again != d {
 			t.Fatalf("%q parses to %+v, printed %q, which parses to %+v, %v", s, d, d.String(), again, err)
 		}
@@ -29,14 +29,14 @@ func FuzzISODuration(f *testing.F) {
 	})
 }
 
-// FuzzISODate checks that a parsed date prints (as RFC 3339, where that
+// FuzzDate checks that a parsed date prints (as RFC 3339, where that
 // can say it) to text that parses to the same instant.
-func FuzzISODate(f *testing.F) {
+func FuzzDate(f *testing.F) {
 	for _, tc := range dateCases {
 		f.Add(tc.in)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		d, err := ParseISODate(s)
+		d, err := ParseDate(s)
 		if err != nil {
 			return
 		}
@@ -44,7 +44,7 @@ func FuzzISODate(f *testing.F) {
 			return // RFC 3339 has no sign for years, nor seconds in offsets
 		}
 		out := d.Format(time.RFC3339Nano)
-		again, err := ParseISODate(out)
+		again, err := ParseDate(out)
 		if err != nil || !again.Equal(d) {
 			t.Fatalf("%q parses to %s, printed %q, which parses to %s, %v", s, d, out, again, err)
 		}
@@ -52,7 +52,7 @@ func FuzzISODate(f *testing.F) {
 }
 
 // FuzzRepeatingInterval checks that the interval of a repeating interval
-// is what ParseISOInterval reads after the first slash.
+// is what ParseInterval reads after the first slash.
 func FuzzRepeatingInterval(f *testing.F) {
 	for _, s := range []string{"R/PT1H", "R3/PT1H", "R5/2019-10-02T08:09:40+02:00[Europe/Berlin]/P1D", "R//PT1M", "R-1/P1W", "Rx/PT1H"} {
 		f.Add(s)
@@ -62,7 +62,7 @@ func FuzzRepeatingInterval(f *testing.F) {
 		if err != nil {
 			return
 		}
-		iv, err := ParseISOInterval(s[strings.IndexByte(s, '/')+1:])
+		iv, err := ParseInterval(s[strings.IndexByte(s, '/')+1:])
 		if err != nil || !iv.Start.Equal(r.Interval.Start) || iv.Duration != r.Interval.Duration {
 			t.Fatalf("%q: interval %+v, but the text after R[n]/ parses to %+v, %v", s, r.Interval, iv, err)
 		}
@@ -95,14 +95,14 @@ func FuzzCron(f *testing.F) {
 	})
 }
 
-// FuzzTimerValue runs every timer type's parser on the same text.
-func FuzzTimerValue(f *testing.F) {
+// FuzzParse runs every timer type's parser on the same text.
+func FuzzParse(f *testing.F) {
 	for _, s := range []string{"PT1M", "R/PT1M", "0 0 * * * *", "2025-01-01T00:00:00Z", "2025-01-01T00:00:00Z/PT1M", "P1Y"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, typ := range []bpmn.TimerType{bpmn.TimerDuration, bpmn.TimerDate, bpmn.TimerCycle} {
-			_ = ParseTimerValue(typ, s)
+			_ = Parse(typ, s)
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package lint
+package timersyntax
 
 import (
 	"testing"
@@ -7,57 +7,57 @@ import (
 
 var durationCases = []struct {
 	in   string
-	want ISODuration
+	want Duration
 	ok   bool
 }{
-	{"PT15M", ISODuration{Exact: 15 * time.Minute}, true},
-	{"P1DT12H", ISODuration{Days: 1, Exact: 12 * time.Hour}, true},
-	{"P2W", ISODuration{Days: 14}, true},
-	{"P1Y2M3W4D", ISODuration{Years: 1, Months: 2, Days: 25}, true},
-	{"-PT5S", ISODuration{Exact: -5 * time.Second}, true},
-	{"-P1DT1H", ISODuration{Days: -1, Exact: -time.Hour}, true},
-	{"+PT1M", ISODuration{Exact: time.Minute}, true},
-	{"P-1D", ISODuration{Days: -1}, true},
-	{"PT-1H30M", ISODuration{Exact: -30 * time.Minute}, true},
-	{"PT1.5S", ISODuration{Exact: 1500 * time.Millisecond}, true},
-	{"PT1,5S", ISODuration{Exact: 1500 * time.Millisecond}, true},
-	{"PT-1.5S", ISODuration{Exact: -1500 * time.Millisecond}, true},
-	{"PT1.S", ISODuration{Exact: time.Second}, true},
-	{"PT0.000000001S", ISODuration{Exact: 1}, true},
-	{"PT1m", ISODuration{Exact: time.Minute}, true}, // designators other than the T are case-insensitive
-	{"p1d", ISODuration{Days: 1}, true},
-	{"PT0S", ISODuration{}, true},
-	{"", ISODuration{}, false},
-	{"P", ISODuration{}, false},
-	{"PT", ISODuration{}, false},
-	{"P1DT", ISODuration{}, false},
-	{"pt1m", ISODuration{}, false}, // Zeebe looks for an upper-case T
-	{"P1.5D", ISODuration{}, false},
-	{"PT1.5M", ISODuration{}, false},
-	{"PT1.1234567890S", ISODuration{}, false},
-	{"1D", ISODuration{}, false},
-	{" P1D", ISODuration{}, false},
-	{"P1D ", ISODuration{}, false},
-	{"P1M1Y", ISODuration{}, false},
-	{"PT1S1M", ISODuration{}, false},
-	{"P2147483648D", ISODuration{}, false},
-	{"P306783379W", ISODuration{}, false},
-	{"PT9999999999999999999H", ISODuration{}, false},
-	{"PT2562048H", ISODuration{}, false}, // beyond what a Go duration holds
-	{"P1DT1H/", ISODuration{}, false},
+	{"PT15M", Duration{Exact: 15 * time.Minute}, true},
+	{"P1DT12H", Duration{Days: 1, Exact: 12 * time.Hour}, true},
+	{"P2W", Duration{Days: 14}, true},
+	{"P1Y2M3W4D", Duration{Years: 1, Months: 2, Days: 25}, true},
+	{"-PT5S", Duration{Exact: -5 * time.Second}, true},
+	{"-P1DT1H", Duration{Days: -1, Exact: -time.Hour}, true},
+	{"+PT1M", Duration{Exact: time.Minute}, true},
+	{"P-1D", Duration{Days: -1}, true},
+	{"PT-1H30M", Duration{Exact: -30 * time.Minute}, true},
+	{"PT1.5S", Duration{Exact: 1500 * time.Millisecond}, true},
+	{"PT1,5S", Duration{Exact: 1500 * time.Millisecond}, true},
+	{"PT-1.5S", Duration{Exact: -1500 * time.Millisecond}, true},
+	{"PT1.S", Duration{Exact: time.Second}, true},
+	{"PT0.000000001S", Duration{Exact: 1}, true},
+	{"PT1m", Duration{Exact: time.Minute}, true}, // designators other than the T are case-insensitive
+	{"p1d", Duration{Days: 1}, true},
+	{"PT0S", Duration{}, true},
+	{"", Duration{}, false},
+	{"P", Duration{}, false},
+	{"PT", Duration{}, false},
+	{"P1DT", Duration{}, false},
+	{"pt1m", Duration{}, false}, // Zeebe looks for an upper-case T
+	{"P1.5D", Duration{}, false},
+	{"PT1.5M", Duration{}, false},
+	{"PT1.1234567890S", Duration{}, false},
+	{"1D", Duration{}, false},
+	{" P1D", Duration{}, false},
+	{"P1D ", Duration{}, false},
+	{"P1M1Y", Duration{}, false},
+	{"PT1S1M", Duration{}, false},
+	{"P2147483648D", Duration{}, false},
+	{"P306783379W", Duration{}, false},
+	{"PT9999999999999999999H", Duration{}, false},
+	{"PT2562048H", Duration{}, false}, // beyond what a Go duration holds
+	{"P1DT1H/", Duration{}, false},
 }
 
-func TestParseISODuration(t *testing.T) {
+func TestParseDuration(t *testing.T) {
 	for _, tc := range durationCases {
-		got, err := ParseISODuration(tc.in)
+		got, err := ParseDuration(tc.in)
 		if (err == nil) != tc.ok || got != tc.want {
-			t.Errorf("ParseISODuration(%q) = %+v, %v; want %+v, ok=%v", tc.in, got, err, tc.want, tc.ok)
+			t.Errorf("ParseDuration(%q) = %+v, %v; want %+v, ok=%v", tc.in, got, err, tc.want, tc.ok)
 		}
 	}
 }
 
-func TestISODurationString(t *testing.T) {
-	for d, want := range map[ISODuration]string{
+func TestDurationString(t *testing.T) {
+	for d, want := range map[Duration]string{
 		{}:                                   "PT0S",
 		{Years: 1, Months: 2, Days: 3}:       "P1Y2M3D",
 		{Days: -1, Exact: -90 * time.Minute}: "P-1DT-1H-30M",
@@ -71,7 +71,7 @@ func TestISODurationString(t *testing.T) {
 	}
 }
 
-func TestISODurationAddTo(t *testing.T) {
+func TestDurationAddTo(t *testing.T) {
 	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 10, 0, 0, 0, time.UTC) }
 	for _, tc := range []struct {
 		from time.Time
@@ -86,7 +86,7 @@ func TestISODurationAddTo(t *testing.T) {
 		{day(2023, 1, 31), "P1MT1H", day(2023, 2, 28).Add(time.Hour)},
 		{day(2023, 1, 1), "P2W", day(2023, 1, 15)},
 	} {
-		d, err := ParseISODuration(tc.d)
+		d, err := ParseDuration(tc.d)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -134,18 +134,18 @@ var dateCases = []struct {
 	{" 2025-03-01T09:00:00Z", false, 0},
 }
 
-func TestParseISODate(t *testing.T) {
+func TestParseDate(t *testing.T) {
 	for _, tc := range dateCases {
-		got, err := ParseISODate(tc.in)
+		got, err := ParseDate(tc.in)
 		if (err == nil) != tc.ok {
-			t.Errorf("ParseISODate(%q) error = %v, want ok=%v", tc.in, err, tc.ok)
+			t.Errorf("ParseDate(%q) error = %v, want ok=%v", tc.in, err, tc.ok)
 			continue
 		}
 		if _, off := got.Zone(); tc.ok && off != tc.offset {
-			t.Errorf("ParseISODate(%q) offset = %d, want %d", tc.in, off, tc.offset)
+			t.Errorf("ParseDate(%q) offset = %d, want %d", tc.in, off, tc.offset)
 		}
 	}
-	got, _ := ParseISODate("2019-10-02T08:09:40.5+02:00[Europe/Berlin]")
+	got, _ := ParseDate("2019-10-02T08:09:40.5+02:00[Europe/Berlin]")
 	if want := time.Date(2019, 10, 2, 6, 9, 40, 5e8, time.UTC); !got.Equal(want) {
 		t.Errorf("instant = %s, want %s", got.UTC(), want)
 	}
@@ -297,7 +297,7 @@ func TestCronNext(t *testing.T) {
 	}
 }
 
-func TestParseTimerValue(t *testing.T) {
+func TestParse(t *testing.T) {
 	for _, tc := range []struct {
 		typ, in string
 		ok      bool
@@ -312,9 +312,9 @@ func TestParseTimerValue(t *testing.T) {
 		{"timeCycle", "PT1M", false},
 		{"timeCycle", "2025-01-01T00:00:00Z", false},
 	} {
-		err := ParseTimerValue(timerType(tc.typ), tc.in)
+		err := Parse(timerType(tc.typ), tc.in)
 		if (err == nil) != tc.ok {
-			t.Errorf("ParseTimerValue(%s, %q) error = %v, want ok=%v", tc.typ, tc.in, err, tc.ok)
+			t.Errorf("Parse(%s, %q) error = %v, want ok=%v", tc.typ, tc.in, err, tc.ok)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package lint
+package timersyntax
 
 import (
 	"errors"
@@ -9,30 +9,20 @@ import (
 	"time"
 )
 
-// This file reads static timer values the way Zeebe does at deploy time:
-// timeDuration with java.time's Period and Duration grammars (Zeebe's
-// Interval.parse), timeDate as a java.time ZonedDateTime (ISO 8601 with a
-// mandatory offset and an optional [Region/Id]), and timeCycle as an ISO
-// 8601 repeating interval when it starts with "R", else as a Spring cron
-// expression (engine_timer_cron.go). The grammars follow Java's, quirks
-// included, so that a value wfctl accepts deploys and one it rejects does
-// not; where Go cannot represent a value Java can (a duration over ~292
-// years) the parser says so instead of guessing.
-
-// ISODuration is an ISO 8601 duration as Zeebe reads it: a calendar part
+// Duration is an ISO 8601 duration as Zeebe reads it: a calendar part
 // (years, months and days, whose length depends on the date it is added
 // to) and an exact part. Weeks are folded into Days, as java.time does.
-type ISODuration struct {
+type Duration struct {
 	Years, Months, Days int
 	Exact               time.Duration
 }
 
 // IsZero reports whether d adds nothing.
-func (d ISODuration) IsZero() bool { return d == ISODuration{} }
+func (d Duration) IsZero() bool { return d == Duration{} }
 
-// String formats d as ParseISODuration reads it, as java.time prints
+// String formats d as ParseDuration reads it, as java.time prints
 // periods and durations: "P1Y2M3DT4H5M6.5S", "PT-1H-30M", "PT0S" for zero.
-func (d ISODuration) String() string {
+func (d Duration) String() string {
 	if d.IsZero() {
 		return "PT0S"
 	}
@@ -77,7 +67,7 @@ func (d ISODuration) String() string {
 // to the length of the resulting month (Jan 31 + P1M = Feb 28 or 29), then
 // days on the calendar (a day across a DST change is not 24 hours), then
 // the exact part.
-func (d ISODuration) AddTo(t time.Time) time.Time {
+func (d Duration) AddTo(t time.Time) time.Time {
 	if months := d.Years*12 + d.Months; months != 0 {
 		t = addMonthsClamped(t, months)
 	}
@@ -90,15 +80,15 @@ func (d ISODuration) AddTo(t time.Time) time.Time {
 func addMonthsClamped(t time.Time, months int) time.Time {
 	y, m, day := t.Date()
 	total := int(m) - 1 + months
-	y += engFloorDiv(total, 12)
-	nm := time.Month(total - engFloorDiv(total, 12)*12 + 1)
-	if last := engDaysIn(y, nm); day > last {
+	y += floorDiv(total, 12)
+	nm := time.Month(total - floorDiv(total, 12)*12 + 1)
+	if last := daysIn(y, nm); day > last {
 		day = last
 	}
 	return time.Date(y, nm, day, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
 }
 
-func engFloorDiv(a, b int) int {
+func floorDiv(a, b int) int {
 	q := a / b
 	if (a%b != 0) && ((a < 0) != (b < 0)) {
 		q--
@@ -106,18 +96,18 @@ func engFloorDiv(a, b int) int {
 	return q
 }
 
-func engDaysIn(y int, m time.Month) int {
+func daysIn(y int, m time.Month) int {
 	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
-// ParseISODuration reads an ISO 8601 duration such as "PT15M", "P1DT12H",
+// ParseDuration reads an ISO 8601 duration such as "PT15M", "P1DT12H",
 // "P2W" or "-PT5S" as Zeebe's Interval.parse does: an optional sign, then
 // a java.time Period (PnYnMnWnD, integers only) and/or a java.time Duration
 // time part (TnHnMn.nS, fractions on seconds only). Designators are case
 // insensitive except the T, which must be upper case. "P", "PT" and "P1DT"
 // are rejected.
-func ParseISODuration(s string) (ISODuration, error) {
-	var d ISODuration
+func ParseDuration(s string) (Duration, error) {
+	var d Duration
 	sign, signLen := "", 0
 	switch {
 	case strings.HasPrefix(s, "-"):
@@ -138,7 +128,7 @@ func ParseISODuration(s string) (ISODuration, error) {
 		}
 	}
 	if err != nil {
-		return ISODuration{}, fmt.Errorf("%q is not an ISO 8601 duration such as PT15M, P1DT12H or P2W: %w", s, err)
+		return Duration{}, fmt.Errorf("%q is not an ISO 8601 duration such as PT15M, P1DT12H or P2W: %w", s, err)
 	}
 	return d, nil
 }
@@ -212,7 +202,7 @@ func parseJavaDuration(s string) (time.Duration, error) {
 				if err != nil {
 					return 0, err
 				}
-				if secs, err = engAddExact(secs, v); err != nil {
+				if secs, err = addExact(secs, v); err != nil {
 					return 0, err
 				}
 				rest, timeAny = tail, true
@@ -223,7 +213,7 @@ func parseJavaDuration(s string) (time.Duration, error) {
 			if err != nil {
 				return 0, err
 			}
-			if secs, err = engAddExact(secs, s); err != nil {
+			if secs, err = addExact(secs, s); err != nil {
 				return 0, err
 			}
 			nanos, rest, timeAny = frac, "", true
@@ -249,7 +239,7 @@ func javaSeconds(s string) (secs, nanos int64, err error) {
 	intPart, frac := body, ""
 	if i := strings.IndexAny(body, ".,"); i >= 0 {
 		intPart, frac = body[:i], body[i+1:]
-		if len(frac) > 9 || !engAllDigits(frac) {
+		if len(frac) > 9 || !allDigits(frac) {
 			return 0, 0, errNotPeriod
 		}
 	}
@@ -288,7 +278,7 @@ func scaledSeconds(n string, mul int64) (int64, error) {
 	return v * mul, nil
 }
 
-func engAddExact(a, b int64) (int64, error) {
+func addExact(a, b int64) (int64, error) {
 	s := a + b
 	if (a > 0 && b > 0 && s < 0) || (a < 0 && b < 0 && s >= 0) {
 		return 0, errors.New("the duration overflows")
@@ -330,10 +320,10 @@ func isJavaInteger(s string) bool {
 	if s != "" && (s[0] == '+' || s[0] == '-') {
 		s = s[1:]
 	}
-	return s != "" && engAllDigits(s)
+	return s != "" && allDigits(s)
 }
 
-func engAllDigits(s string) bool {
+func allDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
 			return false

@@ -1,4 +1,4 @@
-package lint
+package timersyntax
 
 import (
 	"errors"
@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// ParseISODate reads a timeDate as Zeebe does (java.time's
+// ParseDate reads a timeDate as Zeebe does (java.time's
 // ZonedDateTime.parse): yyyy-MM-ddTHH:mm[:ss[.fraction]] followed by an
 // offset (Z, +HH, +HH:MM or +HH:MM:SS) and an optional zone region in
 // brackets, e.g. "2025-03-01T09:00:00+01:00[Europe/Berlin]". The offset is
@@ -17,7 +17,7 @@ import (
 // The result carries the offset as a fixed zone named after the region,
 // if any; the region is checked for syntax only, not against a time zone
 // database.
-func ParseISODate(s string) (time.Time, error) {
+func ParseDate(s string) (time.Time, error) {
 	t, err := parseZonedDateTime(s)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("%q is not an ISO 8601 date-time with offset such as 2025-03-01T09:00:00Z or 2025-03-01T09:00:00+01:00: %w", s, err)
@@ -32,7 +32,7 @@ type dateScanner struct {
 }
 
 func (p *dateScanner) digits(n int) (int, bool) {
-	if p.pos+n > len(p.s) || !engAllDigits(p.s[p.pos:p.pos+n]) {
+	if p.pos+n > len(p.s) || !allDigits(p.s[p.pos:p.pos+n]) {
 		return 0, false
 	}
 	v := 0
@@ -97,7 +97,7 @@ func parseZonedDateTime(s string) (time.Time, error) {
 		}
 	}
 	month, day, hour, minute := f[0], f[1], f[2], f[3]
-	if month < 1 || month > 12 || day < 1 || day > engDaysIn(year, time.Month(month)) || hour > 23 || minute > 59 || sec > 59 {
+	if month < 1 || month > 12 || day < 1 || day > daysIn(year, time.Month(month)) || hour > 23 || minute > 59 || sec > 59 {
 		return time.Time{}, fmt.Errorf("the date or time does not exist")
 	}
 	loc, err := p.zone()
@@ -224,30 +224,30 @@ func validZoneID(id string) bool {
 	return true
 }
 
-// ISOInterval is a duration with an optional start date, as Zeebe's
+// Interval is a duration with an optional start date, as Zeebe's
 // Interval reads "[start/]duration".
-type ISOInterval struct {
+type Interval struct {
 	// Start is the zero time when the interval has no start.
 	Start    time.Time
-	Duration ISODuration
+	Duration Duration
 }
 
-// ParseISOInterval reads "[start/]duration" as Zeebe's Interval.parse
+// ParseInterval reads "[start/]duration" as Zeebe's Interval.parse
 // does: the text after the last "/" is the duration, the text before it,
-// if any, a date-time as ParseISODate reads it.
-func ParseISOInterval(s string) (ISOInterval, error) {
-	var iv ISOInterval
+// if any, a date-time as ParseDate reads it.
+func ParseInterval(s string) (Interval, error) {
+	var iv Interval
 	i := strings.LastIndexByte(s, '/')
 	if i > 0 {
-		start, err := ParseISODate(s[:i])
+		start, err := ParseDate(s[:i])
 		if err != nil {
-			return ISOInterval{}, err
+			return Interval{}, err
 		}
 		iv.Start = start
 	}
-	d, err := ParseISODuration(s[i+1:])
+	d, err := ParseDuration(s[i+1:])
 	if err != nil {
-		return ISOInterval{}, err
+		return Interval{}, err
 	}
 	iv.Duration = d
 	return iv, nil
@@ -257,7 +257,7 @@ func ParseISOInterval(s string) (ISOInterval, error) {
 type RepeatingInterval struct {
 	// Repetitions is how many times the timer fires; -1 means without end.
 	Repetitions int
-	Interval    ISOInterval
+	Interval    Interval
 }
 
 // ParseRepeatingInterval reads "R[n]/[start/]duration" as Zeebe's
@@ -282,7 +282,7 @@ func ParseRepeatingInterval(s string) (RepeatingInterval, error) {
 		}
 		r.Repetitions = n
 	}
-	iv, err := ParseISOInterval(s[slash+1:])
+	iv, err := ParseInterval(s[slash+1:])
 	if err != nil {
 		return RepeatingInterval{}, err
 	}

@@ -1,4 +1,4 @@
-package lint
+package timersyntax
 
 import (
 	"errors"
@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// CronSchedule is a timeCycle cron expression as Zeebe reads it (its fork
+// Cron is a timeCycle cron expression as Zeebe reads it (its fork
 // of Spring's CronExpression): six space-separated fields, second minute
 // hour day-of-month month day-of-week, or a macro (@yearly, @annually,
 // @monthly, @weekly, @daily, @midnight, @hourly).
@@ -17,7 +17,7 @@ import (
 // names (JAN, MON; any case); day of week 0 and 7 are Sunday. Day of month
 // also takes L, L-n, LW and nW, day of week dL and d#n (Quartz). Unlike
 // classic cron, day of month and day of week must both match.
-type CronSchedule struct {
+type Cron struct {
 	expr                 string
 	second, minute, hour uint64
 	month                uint64
@@ -69,7 +69,7 @@ var cronMacros = map[string]string{
 
 // ParseCron reads a cron timeCycle. A five-field (minute-first) crontab
 // line is rejected, as Zeebe rejects it.
-func ParseCron(s string) (*CronSchedule, error) {
+func ParseCron(s string) (*Cron, error) {
 	c, err := parseCron(s)
 	if err != nil {
 		return nil, fmt.Errorf("%q is not a cron expression such as \"0 0 9 * * MON-FRI\" (second minute hour day-of-month month day-of-week): %w", s, err)
@@ -77,7 +77,7 @@ func ParseCron(s string) (*CronSchedule, error) {
 	return c, nil
 }
 
-func parseCron(s string) (*CronSchedule, error) {
+func parseCron(s string) (*Cron, error) {
 	trimmed := javaTrim(s)
 	if m, ok := cronMacros[strings.ToLower(trimmed)]; ok {
 		trimmed = m
@@ -86,7 +86,7 @@ func parseCron(s string) (*CronSchedule, error) {
 	if len(fields) != 6 {
 		return nil, fmt.Errorf("it has %d fields, cron needs 6", len(fields))
 	}
-	c := &CronSchedule{expr: s}
+	c := &Cron{expr: s}
 	var err error
 	if c.second, err = parseCronBits(fields[0], cronSecond); err != nil {
 		return nil, err
@@ -110,7 +110,7 @@ func parseCron(s string) (*CronSchedule, error) {
 }
 
 // String returns the expression as written.
-func (c *CronSchedule) String() string { return c.expr }
+func (c *Cron) String() string { return c.expr }
 
 var (
 	cronMonthNames = []string{"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"}

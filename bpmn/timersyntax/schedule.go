@@ -1,8 +1,8 @@
-package lint
+package timersyntax
 
 import "time"
 
-// This file computes when a CronSchedule fires next.
+// This file computes when a Cron fires next.
 
 // cronSearchDays bounds Next: a schedule such as "0 0 0 29 2 MON" matches
 // only every few decades.
@@ -11,7 +11,7 @@ const cronSearchDays = 366 * 100
 // Next returns the first time strictly after t, in t's location, that
 // the schedule matches, looking at most about 100 years ahead. The day
 // fields must both match, as in Spring (classic cron ORs them).
-func (c *CronSchedule) Next(t time.Time) (time.Time, bool) {
+func (c *Cron) Next(t time.Time) (time.Time, bool) {
 	if c.second == 0 || c.minute == 0 || c.hour == 0 || c.month == 0 {
 		return time.Time{}, false // "," parses to an empty field, as in Spring
 	}
@@ -35,7 +35,7 @@ func (c *CronSchedule) Next(t time.Time) (time.Time, bool) {
 }
 
 // firstTime returns the first matching time of day at or after h0:m0:s0.
-func (c *CronSchedule) firstTime(h0, m0, s0 int) (h, m, s int, ok bool) {
+func (c *Cron) firstTime(h0, m0, s0 int) (h, m, s int, ok bool) {
 	for h = h0; h < 24; h++ {
 		if c.hour&(1<<h) == 0 {
 			continue
@@ -54,7 +54,7 @@ func (c *CronSchedule) firstTime(h0, m0, s0 int) (h, m, s int, ok bool) {
 	return 0, 0, 0, false
 }
 
-func (c *CronSchedule) matchesDay(day time.Time) bool {
+func (c *Cron) matchesDay(day time.Time) bool {
 	return c.month&(1<<int(day.Month())) != 0 && c.dom.matchesDOM(day) && c.dow.matchesDOW(day)
 }
 
@@ -62,7 +62,7 @@ func (d cronDays) matchesDOM(day time.Time) bool {
 	if d.bits&(1<<day.Day()) != 0 {
 		return true
 	}
-	last := engDaysIn(day.Year(), day.Month())
+	last := daysIn(day.Year(), day.Month())
 	for _, r := range d.rules {
 		switch r.kind {
 		case cronLastDay:
@@ -70,12 +70,12 @@ func (d cronDays) matchesDOM(day time.Time) bool {
 				return true
 			}
 		case cronLastWeekday:
-			if day.Day() == engLastWeekday(day.Year(), day.Month()) {
+			if day.Day() == lastWeekday(day.Year(), day.Month()) {
 				return true
 			}
 		case cronNearestWeekday:
 			prev := time.Date(day.Year(), day.Month()-1, 1, 0, 0, 0, 0, day.Location())
-			if engNearestWeekday(day, r.n).Equal(day) || engNearestWeekday(prev, r.n).Equal(day) {
+			if nearestWeekday(day, r.n).Equal(day) || nearestWeekday(prev, r.n).Equal(day) {
 				return true
 			}
 		}
@@ -97,7 +97,7 @@ func (d cronDays) matchesDOW(day time.Time) bool {
 		}
 		switch r.kind {
 		case cronLastOfWeekday:
-			if day.Day()+7 > engDaysIn(day.Year(), day.Month()) {
+			if day.Day()+7 > daysIn(day.Year(), day.Month()) {
 				return true
 			}
 		case cronNthWeekday:
@@ -109,8 +109,8 @@ func (d cronDays) matchesDOW(day time.Time) bool {
 	return false
 }
 
-func engLastWeekday(y int, m time.Month) int {
-	last := engDaysIn(y, m)
+func lastWeekday(y int, m time.Month) int {
+	last := daysIn(y, m)
 	switch time.Date(y, m, last, 0, 0, 0, 0, time.UTC).Weekday() {
 	case time.Saturday:
 		return last - 1
@@ -120,13 +120,13 @@ func engLastWeekday(y int, m time.Month) int {
 	return last
 }
 
-// engNearestWeekday is Spring's "nW" for the month of ref: day n, or the
+// nearestWeekday is Spring's "nW" for the month of ref: day n, or the
 // Friday before it if it is a Saturday (the Monday after for 1W), or the
 // Monday after it if it is a Sunday, which may be in the next month. It is
 // the zero time when the month has no day n.
-func engNearestWeekday(ref time.Time, n int) time.Time {
+func nearestWeekday(ref time.Time, n int) time.Time {
 	y, m := ref.Year(), ref.Month()
-	if n > engDaysIn(y, m) {
+	if n > daysIn(y, m) {
 		return time.Time{}
 	}
 	d := time.Date(y, m, n, 0, 0, 0, 0, ref.Location())
