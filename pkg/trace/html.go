@@ -166,8 +166,7 @@ func (t *Tracer) htmlElements(rep *Report) map[string]*htmlElement {
 		add("stalled", in)
 	}
 	for _, in := range rep.TimedOut {
-		els[in.ElementID] = get(in.ElementID, in.ElementName)
-		els[in.ElementID].TimedOut++
+		get(in.ElementID, in.ElementName).TimedOut++
 		add("timed out", in)
 	}
 	return els
