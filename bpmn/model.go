@@ -302,3 +302,49 @@ func (b *Base) Attr(name string) (string, bool) {
 	}
 	return "", false
 }
+
+// BaseOf returns the Base of a model element (a value ByID returns, a
+// diagram's shape or edge, ...), or nil for anything else.
+func BaseOf(v any) *Base {
+	switch e := v.(type) {
+	case *FlowNode:
+		return &e.Base
+	case *SequenceFlow:
+		return &e.Base
+	case *Process:
+		return &e.Base
+	case *Participant:
+		return &e.Base
+	case *Lane:
+		return &e.Base
+	case *LaneSet:
+		return &e.Base
+	case *Message:
+		return &e.Base
+	case *Error:
+		return &e.Base
+	case *Signal:
+		return &e.Base
+	case *Escalation:
+		return &e.Base
+	case *Artifact:
+		return &e.Base
+	case *MessageFlow:
+		return &e.Base
+	case *Collaboration:
+		return &e.Base
+	case *EventDefinition:
+		return &e.Base
+	case *Shape:
+		return &e.Base
+	case *Edge:
+		return &e.Base
+	case *Diagram:
+		return &e.Base
+	case *Plane:
+		return &e.Base
+	case *Base:
+		return e
+	}
+	return nil
+}

@@ -98,49 +98,8 @@ func hasDefinition(n *bpmn.FlowNode, k bpmn.Kind) bool {
 // reportID reports on the element with the given id, wherever it is.
 func (c *Check) reportID(id, msg string) {
 	pos := c.Doc.Definitions.Pos
-	if b := baseOf(c.Doc.ByID(id)); b != nil {
+	if b := bpmn.BaseOf(c.Doc.ByID(id)); b != nil {
 		pos = b.Pos
 	}
 	c.ReportAt(id, pos, msg)
-}
-
-// baseOf returns the Base of a model element.
-func baseOf(v any) *bpmn.Base {
-	switch e := v.(type) {
-	case *bpmn.FlowNode:
-		return &e.Base
-	case *bpmn.SequenceFlow:
-		return &e.Base
-	case *bpmn.Process:
-		return &e.Base
-	case *bpmn.Participant:
-		return &e.Base
-	case *bpmn.Lane:
-		return &e.Base
-	case *bpmn.LaneSet:
-		return &e.Base
-	case *bpmn.Message:
-		return &e.Base
-	case *bpmn.Error:
-		return &e.Base
-	case *bpmn.Signal:
-		return &e.Base
-	case *bpmn.Escalation:
-		return &e.Base
-	case *bpmn.Artifact:
-		return &e.Base
-	case *bpmn.MessageFlow:
-		return &e.Base
-	case *bpmn.Collaboration:
-		return &e.Base
-	case *bpmn.EventDefinition:
-		return &e.Base
-	case *bpmn.Shape:
-		return &e.Base
-	case *bpmn.Edge:
-		return &e.Base
-	case *bpmn.Base:
-		return e
-	}
-	return nil
 }

@@ -152,7 +152,7 @@ func (p *plane) matches(id string) bool {
 }
 
 func (p *plane) name(doc *bpmn.Document) string {
-	if b := baseOf(doc.ByID(p.pl.BPMNElement)); b != nil && b.Name != "" {
+	if b := bpmn.BaseOf(doc.ByID(p.pl.BPMNElement)); b != nil && b.Name != "" {
 		return b.Name
 	}
 	if p.diagram.Name != "" {
@@ -271,29 +271,4 @@ func finite(vs ...float64) bool {
 		}
 	}
 	return true
-}
-
-// baseOf returns the Base of a model element found by id.
-func baseOf(v any) *bpmn.Base {
-	switch e := v.(type) {
-	case *bpmn.FlowNode:
-		return &e.Base
-	case *bpmn.SequenceFlow:
-		return &e.Base
-	case *bpmn.Process:
-		return &e.Base
-	case *bpmn.Collaboration:
-		return &e.Base
-	case *bpmn.Participant:
-		return &e.Base
-	case *bpmn.Lane:
-		return &e.Base
-	case *bpmn.MessageFlow:
-		return &e.Base
-	case *bpmn.Artifact:
-		return &e.Base
-	case *bpmn.Base:
-		return e
-	}
-	return nil
 }

@@ -68,7 +68,7 @@ func typeOf(el any) string {
 	case *etree.Element:
 		return e.Tag
 	}
-	if b := baseOf(el); b != nil {
+	if b := bpmn.BaseOf(el); b != nil {
 		return b.Type
 	}
 	return "unknown"
@@ -234,7 +234,7 @@ func (c *canvas) group(s *bpmn.Shape, a *bpmn.Artifact, r rect, p *Paint) {
 	if ref, _ := a.Attr("categoryValueRef"); ref != "" && name == "" {
 		if el := c.other[ref]; el != nil {
 			name = el.SelectAttrValue("value", "")
-		} else if b := baseOf(c.doc.ByID(ref)); b != nil {
+		} else if b := bpmn.BaseOf(c.doc.ByID(ref)); b != nil {
 			name, _ = b.Attr("value")
 		}
 	}
