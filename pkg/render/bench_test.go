@@ -1,10 +1,6 @@
 package render
 
 import (
-	"io/fs"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/wfctl/wfctl/bpmn"
@@ -14,25 +10,12 @@ import (
 // issue's floor: the 1,129 files in under 2 s); the files are read once,
 // before the clock starts. s/corpus is the time for all of them.
 func BenchmarkCorpus(b *testing.B) {
-	if _, err := os.Stat(corpusDir); err != nil {
-		b.Skipf("no corpus at %s", corpusDir)
-	}
 	type file struct {
 		path string
 		src  []byte
 	}
 	var files []file
-	err := filepath.WalkDir(corpusDir, func(path string, de fs.DirEntry, err error) error {
-		if err != nil || de.IsDir() || !strings.HasSuffix(path, ".bpmn") {
-			return err
-		}
-		src, err := os.ReadFile(path)
-		files = append(files, file{path, src})
-		return err
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
+	walkCorpus(b, func(path string, src []byte) { files = append(files, file{path, src}) })
 	b.ResetTimer()
 	var bytes int64
 	for b.Loop() {

@@ -52,6 +52,25 @@ func (c *canvas) icon(cx, cy, k float64, d string, filled bool) {
 		d, num(cx), num(cy), num(k), f, stroke)
 }
 
+// eventIcons are the icons of the event definitions drawn as one path,
+// and whether a throwing event fills it (a timer's and a condition's
+// never are; a terminate event's always is).
+var eventIcons = map[bpmn.Kind]struct {
+	d      string
+	filled func(throwing bool) bool
+}{
+	bpmn.KindErrorEventDefinition:       {errorPath, asThrown},
+	bpmn.KindEscalationEventDefinition:  {escalationPath, asThrown},
+	bpmn.KindSignalEventDefinition:      {signalPath, asThrown},
+	bpmn.KindCompensateEventDefinition:  {compensatePath, asThrown},
+	bpmn.KindLinkEventDefinition:        {linkPath, asThrown},
+	bpmn.KindCancelEventDefinition:      {cancelPath, asThrown},
+	bpmn.KindConditionalEventDefinition: {conditionalPath, func(bool) bool { return false }},
+	bpmn.KindTerminateEventDefinition:   {terminatePath, func(bool) bool { return true }},
+}
+
+func asThrown(throwing bool) bool { return throwing }
+
 // eventIcon draws an event definition's icon in an event of radius rad.
 func (c *canvas) eventIcon(k bpmn.Kind, cx, cy, rad float64, filled bool) {
 	s := rad / 18
@@ -61,22 +80,10 @@ func (c *canvas) eventIcon(k bpmn.Kind, cx, cy, rad float64, filled bool) {
 	case bpmn.KindTimerEventDefinition:
 		fmt.Fprintf(&c.b, `<circle cx="%s" cy="%s" r="%s" fill="%s" stroke="none"/>`, num(cx), num(cy), num(9.5*s), fill)
 		c.icon(cx, cy, s, timerPath, false)
-	case bpmn.KindErrorEventDefinition:
-		c.icon(cx, cy, s, errorPath, filled)
-	case bpmn.KindEscalationEventDefinition:
-		c.icon(cx, cy, s, escalationPath, filled)
-	case bpmn.KindSignalEventDefinition:
-		c.icon(cx, cy, s, signalPath, filled)
-	case bpmn.KindCompensateEventDefinition:
-		c.icon(cx, cy, s, compensatePath, filled)
-	case bpmn.KindConditionalEventDefinition:
-		c.icon(cx, cy, s, conditionalPath, false)
-	case bpmn.KindLinkEventDefinition:
-		c.icon(cx, cy, s, linkPath, filled)
-	case bpmn.KindTerminateEventDefinition:
-		c.icon(cx, cy, s, terminatePath, true)
-	case bpmn.KindCancelEventDefinition:
-		c.icon(cx, cy, s, cancelPath, filled)
+	default:
+		if ic, ok := eventIcons[k]; ok {
+			c.icon(cx, cy, s, ic.d, ic.filled(filled))
+		}
 	}
 }
 

@@ -90,43 +90,56 @@ func diCounts(doc *bpmn.Document) (shapes, edges int) {
 	return shapes, edges
 }
 
+// walkCorpus calls fn for every .bpmn file of the shared corpus, with its
+// bytes; without the corpus the test is skipped.
+func walkCorpus(tb testing.TB, fn func(path string, src []byte)) {
+	tb.Helper()
+	if _, err := os.Stat(corpusDir); err != nil {
+		tb.Skipf("no corpus at %s", corpusDir)
+	}
+	err := filepath.WalkDir(corpusDir, func(path string, de fs.DirEntry, err error) error {
+		if err != nil || de.IsDir() || !strings.HasSuffix(path, ".bpmn") {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		fn(path, src)
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // TestCorpus renders every file of the shared corpus that has DI: the
 // SVG is well-formed, holds one shape group per DI shape and one edge
 // group with one path per DI edge, but for the shapes and edges listed as
 // skipped (and says why).
 func TestCorpus(t *testing.T) {
-	if _, err := os.Stat(corpusDir); err != nil {
-		t.Skipf("no corpus at %s", corpusDir)
-	}
 	var files, rendered, noDI, parseErrors, shapes, edges, skipped int
-	err := filepath.WalkDir(corpusDir, func(path string, de fs.DirEntry, err error) error {
-		if err != nil || de.IsDir() || !strings.HasSuffix(path, ".bpmn") {
-			return err
-		}
+	walkCorpus(t, func(path string, src []byte) {
 		files++
-		src, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
 		doc, err := bpmn.Parse(path, src)
 		if err != nil {
 			parseErrors++
-			return nil
+			return
 		}
 		pic, err := Render(doc, Options{})
 		if errors.Is(err, ErrNoDI) {
 			noDI++
-			return nil
+			return
 		}
 		if err != nil {
 			t.Errorf("%s: %v", path, err)
-			return nil
+			return
 		}
 		rendered++
 		got, err := readSVG(pic.SVG)
 		if err != nil {
 			t.Errorf("%s: the SVG is not well-formed XML: %v", path, err)
-			return nil
+			return
 		}
 		wantShapes, wantEdges := diCounts(doc)
 		if got.shapes != pic.Shapes || got.edges != pic.Edges || pic.Shapes+pic.Edges+len(pic.Skipped) != wantShapes+wantEdges {
@@ -142,11 +155,7 @@ func TestCorpus(t *testing.T) {
 		for _, sk := range pic.Skipped {
 			t.Logf("%s: skipped %s", path, sk)
 		}
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	t.Logf("%d files: %d rendered (%d shapes, %d edges drawn, %d DI elements skipped), %d without DI, %d not parsed",
 		files, rendered, shapes, edges, skipped, noDI, parseErrors)
 	if rendered < 900 {
@@ -402,36 +411,21 @@ func TestPNG(t *testing.T) {
 
 // TestPNGCorpus rasterizes every tenth corpus file with DI, small.
 func TestPNGCorpus(t *testing.T) {
-	if _, err := os.Stat(corpusDir); err != nil {
-		t.Skipf("no corpus at %s", corpusDir)
-	}
 	n := 0
-	err := filepath.WalkDir(corpusDir, func(path string, de fs.DirEntry, err error) error {
-		if err != nil || de.IsDir() || !strings.HasSuffix(path, ".bpmn") {
-			return err
-		}
-		n++
-		if n%10 != 0 {
-			return nil
-		}
-		src, err := os.ReadFile(path)
-		if err != nil {
-			return err
+	walkCorpus(t, func(path string, src []byte) {
+		if n++; n%10 != 0 {
+			return
 		}
 		doc, err := bpmn.Parse(path, src)
 		if err != nil {
-			return nil
+			return
 		}
 		pic, err := Render(doc, Options{})
 		if err != nil {
-			return nil
+			return
 		}
 		if _, err := pic.PNG(0.5); err != nil {
 			t.Errorf("%s: %v", path, err)
 		}
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
