@@ -227,7 +227,7 @@ func flowPaint(n, maxN int64) *render.Paint {
 func stepsWithTime(els []ElementTiming) []ElementTiming {
 	var out []ElementTiming
 	for _, el := range els {
-		if el.Duration != nil && (el.ElementType == "process" || el.Duration.Max > 0) {
+		if el.timed() {
 			out = append(out, el)
 		}
 	}
@@ -235,7 +235,8 @@ func stepsWithTime(els []ElementTiming) []ElementTiming {
 	return out
 }
 
-// roundedAge formats seconds as age does, to the nearest minute above one.
+// roundedAge formats seconds as age does, to the nearest minute above one:
+// a sketch's 59m40s is the hour it stands for.
 func roundedAge(sec float64) string {
 	d := time.Duration(sec * float64(time.Second))
 	if d >= time.Minute {

@@ -174,13 +174,12 @@ func writeTimings(b *strings.Builder, p ui.Painter, els []ElementTiming) {
 	var rows [][]string
 	var suggest []string
 	for _, el := range els {
-		if el.Duration == nil || el.ElementType != "process" && el.Duration.Max == 0 {
-			continue // instantaneous steps (events passed through) say nothing
+		if !el.timed() {
+			continue
 		}
 		d := el.Duration
-		// To the nearest minute: a sketch's 59m40s is the hour it stands for.
-		sec := roundedAge
-		rows = append(rows, []string{elementLabel(el.ElementID, el.ElementName), count(el.Completed), sec(d.P50), sec(d.P90), sec(d.P99), sec(d.Max)})
+		rows = append(rows, []string{elementLabel(el.ElementID, el.ElementName), count(el.Completed),
+			roundedAge(d.P50), roundedAge(d.P90), roundedAge(d.P99), roundedAge(d.Max)})
 		if el.SuggestedStallAfter != "" {
 			suggest = append(suggest, "--stall-after "+el.ElementID+"="+el.SuggestedStallAfter)
 		}

@@ -120,9 +120,9 @@ func niceCeil(d time.Duration) time.Duration {
 	return d
 }
 
-// FormatDuration writes a duration as --stall-after takes it: 45m, 9h,
+// formatThreshold writes a duration as --stall-after takes it: 45m, 9h,
 // 3d, 1d12h.
-func FormatDuration(d time.Duration) string {
+func formatThreshold(d time.Duration) string {
 	days := d / (24 * time.Hour)
 	rest := d - days*24*time.Hour
 	s := ""
@@ -175,6 +175,13 @@ type ElementTiming struct {
 	SuggestedStallAfter string `json:"suggested_stall_after,omitempty"`
 }
 
+// timed reports whether a row has time to show: a process that
+// completed, or an element that instances spent time in (events they
+// passed through take none and say nothing).
+func (el ElementTiming) timed() bool {
+	return el.Duration != nil && (el.ElementType == "process" || el.Duration.Max > 0)
+}
+
 // FlowCount is how many times a sequence flow was taken.
 type FlowCount struct {
 	ProcessID string `json:"process_id"`
@@ -201,7 +208,7 @@ func (r *run) timings(rep *Report, parts []*partial) error {
 			row.Duration = st.duration()
 			if m.waits && st.count >= minSamples && row.Duration != nil {
 				p99 := time.Duration(row.Duration.P99 * float64(time.Second))
-				row.SuggestedStallAfter = FormatDuration(niceCeil(p99))
+				row.SuggestedStallAfter = formatThreshold(niceCeil(p99))
 			}
 		}
 		rep.Elements = append(rep.Elements, row)

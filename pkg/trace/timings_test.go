@@ -96,7 +96,7 @@ func TestNiceCeil(t *testing.T) {
 		{85 * time.Minute, "2h"}, {47 * time.Hour, "1d23h"}, {39*time.Hour + 30*time.Minute, "1d16h"},
 		{49 * time.Hour, "3d"}, {0, "1m"},
 	} {
-		if got := FormatDuration(niceCeil(c.in)); got != c.want {
+		if got := formatThreshold(niceCeil(c.in)); got != c.want {
 			t.Errorf("niceCeil(%v) = %s, want %s", c.in, got, c.want)
 		}
 	}
