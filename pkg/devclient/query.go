@@ -60,8 +60,8 @@ func (c *Client) History(ctx context.Context, in *devproto.InstanceDetail) ([]en
 	var out []engine.Record
 	ended := false
 	keyText := []byte(strconv.FormatInt(in.Key, 10))
-	read := func(cl *kgo.Client, h kafka.History) error {
-		_, err := kafka.ReadHistory(ctx, cl, h, func(r *kgo.Record) error {
+	read := func(h kafka.History) error {
+		_, err := kafka.ReadHistory(ctx, c.cl, h, func(r *kgo.Record) error {
 			if hasHeader(r, devproto.HeaderDone) || hasHeader(r, devproto.HeaderCheckpoint) || hasHeader(r, devproto.HeaderFence) ||
 				!bytes.Contains(r.Value, keyText) { // a batch holds many instances' records: decode only the instance's
 				return nil
@@ -87,18 +87,14 @@ func (c *Client) History(ctx context.Context, in *devproto.InstanceDetail) ([]en
 	}
 	topics := []string{devproto.TopicRecords}
 	if len(in.Spans) == 0 {
-		return out, read(c.cl, kafka.History{Topics: topics, From: kafka.AtTime(time.UnixMilli(in.HistoryFrom))})
+		return out, read(kafka.History{Topics: topics, From: kafka.AtTime(time.UnixMilli(in.HistoryFrom))})
 	}
 	adm := kadm.NewClient(c.cl)
 	// Fetches of one batch at a time: the broker sends at least the batch
 	// that holds the offset asked for, and with the default limits the
 	// batches after it too, up to megabytes the client would decompress
 	// and decode for nothing.
-	spanClient, err := kgo.NewClient(append(c.cl.Opts(), kgo.FetchMaxBytes(1), kgo.FetchMaxPartitionBytes(1))...)
-	if err != nil {
-		return nil, err
-	}
-	defer spanClient.Close()
+	oneBatch := []kgo.Opt{kgo.FetchMaxBytes(1), kgo.FetchMaxPartitionBytes(1)}
 	for _, sp := range in.Spans {
 		if ended {
 			break
@@ -115,7 +111,7 @@ func (c *Client) History(ctx context.Context, in *devproto.InstanceDetail) ([]en
 			continue // no such batch any more
 		}
 		from, to := base.Offset+int64(sp.First), base.Offset+int64(sp.Last)+1+devproto.SpanSlack
-		if err := read(spanClient, kafka.History{Topics: topics, From: kafka.AtOffset(from), To: kafka.AtOffset(to)}); err != nil {
+		if err := read(kafka.History{Topics: topics, From: kafka.AtOffset(from), To: kafka.AtOffset(to), Consumer: oneBatch}); err != nil {
 			return nil, err
 		}
 	}

@@ -64,7 +64,11 @@ func read(ctx context.Context, cl *kgo.Client, h History, newSink func(*Snapshot
 			err = ferr
 		}
 	}()
-	return snap, readSnapshot(ctx, cl, snap, h.Follow, deliver, nil, nil)
+	var setup func() ([]kgo.Opt, func(*kgo.Client))
+	if len(h.Consumer) > 0 {
+		setup = func() ([]kgo.Opt, func(*kgo.Client)) { return h.Consumer, nil }
+	}
+	return snap, readSnapshot(ctx, cl, snap, h.Follow, deliver, setup, nil)
 }
 
 // readSnapshot reads a planned history. setup, when not nil, adds options

@@ -30,6 +30,10 @@ type History struct {
 	// Follow keeps reading after the snapshot end, records produced
 	// since, until the context ends. To must be left at its default.
 	Follow bool
+
+	// Consumer are options added to the consumer the read builds (fetch
+	// sizes, say).
+	Consumer []kgo.Opt
 }
 
 // PartitionRange is one partition's part of a history read: the offsets
