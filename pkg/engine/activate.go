@@ -10,7 +10,7 @@ func (e *Engine) activate(s *step) {
 	if scope.state != stateActivated {
 		return // the scope was terminated or completed meanwhile
 	}
-	if s.el.joins && !joinReady(scope, s.el) {
+	if s.el.joins && !e.joinReady(scope, s.el) {
 		return
 	}
 	ei := e.activating(s.key, scope.proc, s.el, scope, nil)
@@ -34,9 +34,13 @@ func (e *Engine) activateStopped(s *step) {
 		"an endless loop of elements that do not wait? Resolve the incident to let it go on.", guardSteps), 0)
 }
 
-// joinReady reports whether every incoming flow of a joining parallel
-// gateway has been taken in scope.
-func joinReady(scope *elementInstance, gw *element) bool {
+// joinReady reports whether a joining gateway may activate in scope: a
+// parallel one once every incoming flow has been taken, an inclusive one
+// by its own rule (inclusive.go).
+func (e *Engine) joinReady(scope *elementInstance, gw *element) bool {
+	if gw.inclusive != nil {
+		return e.inclusiveReady(scope, gw)
+	}
 	if scope.x == nil {
 		return false
 	}

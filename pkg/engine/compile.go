@@ -82,6 +82,7 @@ func (c *compiler) flow(f *bpmn.SequenceFlow) {
 	fl := &flow{id: f.ID, idx: len(c.p.flowsByID)}
 	fl.self = []*flow{fl}
 	c.p.flowsByID[f.ID] = fl
+	c.p.flows = append(c.p.flows, fl)
 	if f.Condition != nil && strings.TrimSpace(f.Condition.Text) != "" {
 		fl.hasCond = true
 		x, static, err := parseExpression(f.Condition.Text)
@@ -109,6 +110,7 @@ func (c *compiler) link(ct *bpmn.Container) {
 	if len(c.errs) == 0 {
 		c.linkStarts()
 		c.linkWaits()
+		c.linkInclusiveJoins()
 	}
 }
 
@@ -247,10 +249,6 @@ func (c *compiler) other(n *bpmn.FlowNode, el *element) bool {
 		el.typ = ElementParallelGateway
 	case bpmn.KindInclusiveGateway:
 		el.typ = ElementInclusiveGateway
-		if len(n.Incoming) > 1 {
-			c.errorf(n, "joining inclusive gateways (more than one incoming flow) are not supported by the wfctl engine yet")
-			return false
-		}
 	case bpmn.KindEventBasedGateway:
 		el.typ = ElementEventBasedGateway
 	case bpmn.KindCallActivity:

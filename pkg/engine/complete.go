@@ -65,7 +65,7 @@ func (e *Engine) takeFlow(f *flow, scope *elementInstance, vars map[string]any) 
 	if e.observer != nil {
 		e.observer.FlowTaken(scope.proc.id, f.id)
 	}
-	if f.dst.joins && !joinReady(scope, f.dst) {
+	if f.dst.joins && !e.joinReady(scope, f.dst) {
 		return
 	}
 	e.enqueueActivate(f.dst, scope, vars)
@@ -87,6 +87,7 @@ func (e *Engine) flowRecord(f *flow, scope *elementInstance) *ProcessInstanceVal
 // pathEnded runs when an element without outgoing flows completed: its
 // flow scope completes once nothing in it is active or on its way.
 func (e *Engine) pathEnded(scope *elementInstance) {
+	e.recheckInclusiveJoins(scope)
 	if scope.state == stateActivated && scope.children == 0 && scope.flows == 0 {
 		e.enqueue(step{kind: stepComplete, ei: scope})
 	}
@@ -133,8 +134,7 @@ func (e *Engine) activateExclusiveGateway(ei *elementInstance) {
 
 // activateInclusiveGateway takes every outgoing flow whose condition is
 // true, else the default flow; without either it raises an incident.
-// (Only forking inclusive gateways are compiled: joining ones are not
-// supported yet.)
+// A joining one has waited for its tokens first (inclusive.go).
 func (e *Engine) activateInclusiveGateway(ei *elementInstance) {
 	el := ei.el
 	var taken []*flow

@@ -54,6 +54,7 @@ type Engine struct {
 	records      []Record
 	cmdPos       int64
 	queue        []step
+	qpos         int // the step drain runs now
 	arena        arena
 	vars         scopeVars
 	hintEI       *elementInstance

@@ -24,6 +24,7 @@ type processModel struct {
 	elements     []*element
 	byID         map[string]*element
 	flowsByID    map[string]*flow
+	flows        []*flow // by index
 	msgStarts    []*element
 	timerStarts  []*element
 	messageNames []string // message names of msgStarts, same order
@@ -65,8 +66,10 @@ type element struct {
 
 	in, out []*flow
 	def     *flow
-	// joins is set on a parallel gateway with several incoming flows.
-	joins bool
+	// joins is set on a parallel or inclusive gateway with several
+	// incoming flows; inclusive holds an inclusive join's reachability.
+	joins     bool
+	inclusive *inclusiveJoin
 
 	start        *element   // containers: the none start event; event sub-processes: their start event
 	eventStarts  []*element // containers: the start events of their event sub-processes

@@ -64,10 +64,11 @@ func (e *Engine) drain() {
 	for i := 0; i < len(e.queue); i++ {
 		// A step may queue more and move the queue; s stays valid, in
 		// the array it was in.
+		e.qpos = i
 		e.runStep(&e.queue[i])
 	}
 	clear(e.queue) // let go of what the steps point at
-	e.queue = e.queue[:0]
+	e.queue, e.qpos = e.queue[:0], 0
 }
 
 func (e *Engine) runStep(s *step) {
