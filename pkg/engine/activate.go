@@ -89,7 +89,9 @@ func (e *Engine) onActivate(ei *elementInstance) {
 	case el.waitsForEvent():
 		e.activateWaiting(ei)
 	case el.typ == ElementEndEvent && el.evt == EventError:
-		e.throwError(ei, ei.parent, el.errorCode, "", nil)
+		e.throwError(ei, ei.parent, el.code, "", nil)
+	case el.evt == EventEscalation && (el.typ == ElementIntermediateThrowEvent || el.typ == ElementEndEvent):
+		e.throwEscalation(ei)
 	case el.script != nil:
 		e.activateScript(ei)
 	case el.decision != "":

@@ -206,7 +206,7 @@ func (c *compiler) linkStarts() {
 func (c *compiler) eventSubStart(start *element) {
 	esp := start.scope
 	if esp.start != nil || start.evt == EventNone {
-		c.errs = append(c.errs, fmt.Sprintf("event sub-process %q needs exactly one message, timer or error start event", esp.id))
+		c.errs = append(c.errs, fmt.Sprintf("event sub-process %q needs exactly one message, timer, signal, error or escalation start event", esp.id))
 		return
 	}
 	esp.start = start

@@ -42,6 +42,8 @@ func (c *compiler) event(n *bpmn.FlowNode, el *element) bool {
 		return c.timerEvent(n, el, ed)
 	case bpmn.KindErrorEventDefinition:
 		return c.errorEvent(n, el, ed)
+	case bpmn.KindEscalationEventDefinition:
+		return c.escalationEvent(n, el, ed)
 	case bpmn.KindLinkEventDefinition:
 		if typ == ElementIntermediateThrowEvent || typ == ElementIntermediateCatchEvent {
 			el.evt, el.linkName = EventLink, ed.Name
@@ -136,6 +138,6 @@ func (c *compiler) errorEvent(n *bpmn.FlowNode, el *element, ed *bpmn.EventDefin
 		c.errorf(n, "error events are supported as end and boundary events only")
 		return false
 	}
-	el.errorCode, el.catchAll = code, code == ""
+	el.code, el.catchAll = code, code == ""
 	return true
 }

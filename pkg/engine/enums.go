@@ -76,10 +76,14 @@ const (
 	EventError
 	EventTerminate
 	EventLink
+	EventEscalation
+	EventSignal
+	EventCompensation
 )
 
 var eventTypeNames = []string{EventUnspecified: "UNSPECIFIED", EventNone: "NONE", EventMessage: "MESSAGE",
-	EventTimer: "TIMER", EventError: "ERROR", EventTerminate: "TERMINATE", EventLink: "LINK"}
+	EventTimer: "TIMER", EventError: "ERROR", EventTerminate: "TERMINATE", EventLink: "LINK",
+	EventEscalation: "ESCALATION", EventSignal: "SIGNAL", EventCompensation: "COMPENSATION"}
 
 func (t EventType) String() string { return enumName(eventTypeNames, uint8(t)) }
 

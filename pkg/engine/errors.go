@@ -13,12 +13,12 @@ import "fmt"
 func (e *Engine) throwError(thrower, scope *elementInstance, code, msg string, vars map[string]any) {
 	for s := scope; s != nil; s = s.parent {
 		if s != thrower {
-			if start := catching(s.el.eventStarts, code); start != nil {
+			if start := catching(s.el.eventStarts, EventError, code); start != nil {
 				e.triggerEventSub(s, start, vars)
 				return
 			}
 		}
-		if b := catching(s.el.boundaries, code); b != nil {
+		if b := catching(s.el.boundaries, EventError, code); b != nil {
 			e.interrupt(s, b, vars)
 			return
 		}
@@ -32,15 +32,15 @@ func (e *Engine) throwError(thrower, scope *elementInstance, code, msg string, v
 		code, msg), jobKey)
 }
 
-// catching returns the error event among events that catches code: the
-// one naming it, else one without a code.
-func catching(events []*element, code string) *element {
+// catching returns the error or escalation event (evt) among events
+// that catches code: the one naming it, else one without a code.
+func catching(events []*element, evt EventType, code string) *element {
 	var all *element
 	for _, b := range events {
-		if b.evt != EventError {
+		if b.evt != evt {
 			continue
 		}
-		if !b.catchAll && b.errorCode == code {
+		if !b.catchAll && b.code == code {
 			return b
 		}
 		if b.catchAll && all == nil {

@@ -99,7 +99,10 @@ type element struct {
 	job       *jobDef
 	msg       *messageDef
 	timer     *timerDef
-	errorCode string // error end events and error boundaries; "" with catchAll
+	// code is an error or escalation event's code ("" with catchAll);
+	// codeExpr an escalation throw event's code given as an expression.
+	code      string
+	codeExpr  *feel.Expr
 	catchAll  bool
 	inputs    []mapping
 	outputs   []mapping

@@ -24,6 +24,7 @@ var valueTypeShort = map[ValueType]string{
 	ValueMessage: "Message", ValueMessageSubscription: "MessageSubscription",
 	ValueMessageStartEventSubscription: "MessageStartEventSubscription", ValueTimer: "Timer",
 	ValueVariable: "Variable", ValueVariableDocument: "VariableDocument", ValueIncident: "Incident", ValueClock: "Clock",
+	ValueEscalation: "Escalation", ValueSignal: "Signal", ValueSignalSubscription: "SignalSubscription",
 }
 
 type notation struct {
@@ -103,6 +104,15 @@ func (n *notation) detail(r Record) string {
 		return strings.Join(ps, ", ")
 	case *ClockValue:
 		return n.rel(v.Time)
+	case *EscalationValue:
+		if v.CatchElementID == "" {
+			return v.EscalationCode + " " + v.ThrowElementID
+		}
+		return fmt.Sprintf("%s %s -> %s", v.EscalationCode, v.ThrowElementID, v.CatchElementID)
+	case *SignalValue:
+		return v.SignalName + varsSuffix(v.Variables)
+	case *SignalSubscriptionValue:
+		return v.SignalName + " " + v.CatchEventID
 	case *VariableDocumentValue:
 		return compactJSON(v.Variables)
 	}

@@ -109,6 +109,9 @@ const (
 	ValueVariableDocument
 	ValueIncident
 	ValueClock
+	ValueEscalation
+	ValueSignal
+	ValueSignalSubscription
 	valueTypeCount
 )
 
@@ -127,6 +130,9 @@ var valueTypeNames = []string{
 	ValueVariableDocument:              "VARIABLE_DOCUMENT",
 	ValueIncident:                      "INCIDENT",
 	ValueClock:                         "CLOCK",
+	ValueEscalation:                    "ESCALATION",
+	ValueSignal:                        "SIGNAL",
+	ValueSignalSubscription:            "SIGNAL_SUBSCRIPTION",
 }
 
 func (t ValueType) String() string { return enumName(valueTypeNames, uint8(t)) }
@@ -176,6 +182,10 @@ const (
 	IntentTicked
 	IntentYield
 	IntentYielded
+	IntentEscalated
+	IntentNotEscalated
+	IntentBroadcast
+	IntentBroadcasted
 	intentCount
 )
 
@@ -217,6 +227,10 @@ var intentNames = []string{
 	IntentTicked:               "TICKED",
 	IntentYield:                "YIELD",
 	IntentYielded:              "YIELDED",
+	IntentEscalated:            "ESCALATED",
+	IntentNotEscalated:         "NOT_ESCALATED",
+	IntentBroadcast:            "BROADCAST",
+	IntentBroadcasted:          "BROADCASTED",
 }
 
 func (i Intent) String() string { return enumName(intentNames, uint8(i)) }

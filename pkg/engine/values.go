@@ -212,6 +212,36 @@ type ClockValue struct {
 	Time int64 `json:"time"`
 }
 
+// EscalationValue is the value of the Escalation ESCALATED event (an
+// escalation was caught) and NOT_ESCALATED (nothing caught it, and the
+// instance went on), as Zeebe writes them.
+type EscalationValue struct {
+	ProcessInstanceKey int64  `json:"processInstanceKey"`
+	EscalationCode     string `json:"escalationCode"`
+	ThrowElementID     string `json:"throwElementId"`
+	CatchElementID     string `json:"catchElementId"`
+}
+
+// SignalValue is the value of the Signal BROADCAST command and the
+// BROADCASTED event.
+type SignalValue struct {
+	SignalName string         `json:"signalName"`
+	Variables  map[string]any `json:"variables"`
+}
+
+// SignalSubscriptionValue is the value of SignalSubscription CREATED
+// and DELETED: a signal start event of a deployed process
+// (CatchEventInstanceKey -1), or an element instance waiting for a
+// signal (a catch event, a boundary event, an event sub-process start).
+type SignalSubscriptionValue struct {
+	ProcessDefinitionKey  int64  `json:"processDefinitionKey"`
+	BPMNProcessID         string `json:"bpmnProcessId"`
+	CatchEventID          string `json:"catchEventId"`
+	CatchEventInstanceKey int64  `json:"catchEventInstanceKey"`
+	ProcessInstanceKey    int64  `json:"processInstanceKey"`
+	SignalName            string `json:"signalName"`
+}
+
 // ValueType implementations.
 func (*ProcessInstanceValue) ValueType() ValueType { return ValueProcessInstance }
 
@@ -256,6 +286,15 @@ func (*ProcessValue) ValueType() ValueType { return ValueProcess }
 // ValueType implements [Value].
 func (*ClockValue) ValueType() ValueType { return ValueClock }
 
+// ValueType implements [Value].
+func (*EscalationValue) ValueType() ValueType { return ValueEscalation }
+
+// ValueType implements [Value].
+func (*SignalValue) ValueType() ValueType { return ValueSignal }
+
+// ValueType implements [Value].
+func (*SignalSubscriptionValue) ValueType() ValueType { return ValueSignalSubscription }
+
 func (v *ProcessInstanceValue) clone() Value         { c := *v; return &c }
 func (v *ProcessInstanceCreationValue) clone() Value { c := *v; return &c }
 func (v *JobValue) clone() Value                     { c := *v; return &c }
@@ -273,6 +312,12 @@ func (v *IncidentValue) clone() Value         { c := *v; return &c }
 func (v *DeploymentValue) clone() Value       { c := *v; return &c }
 func (v *ProcessValue) clone() Value          { c := *v; return &c }
 func (v *ClockValue) clone() Value            { c := *v; return &c }
+func (v *EscalationValue) clone() Value       { c := *v; return &c }
+func (v *SignalValue) clone() Value           { c := *v; return &c }
+func (v *SignalSubscriptionValue) clone() Value {
+	c := *v
+	return &c
+}
 
 // newValue returns a zero value of type t, for decoding.
 func newValue(t ValueType) Value {
@@ -305,6 +350,12 @@ func newValue(t ValueType) Value {
 		return &IncidentValue{}
 	case ValueClock:
 		return &ClockValue{}
+	case ValueEscalation:
+		return &EscalationValue{}
+	case ValueSignal:
+		return &SignalValue{}
+	case ValueSignalSubscription:
+		return &SignalSubscriptionValue{}
 	}
 	return nil
 }
