@@ -96,9 +96,9 @@ type element struct {
 	link     *element
 	linkName string
 
-	job       *jobDef
-	msg       *messageDef
-	timer     *timerDef
+	job   *jobDef
+	msg   *messageDef
+	timer *timerDef
 	// code is an error or escalation event's code ("" with catchAll);
 	// codeExpr an escalation throw event's code given as an expression.
 	code      string
