@@ -92,6 +92,8 @@ func (e *Engine) onActivate(ei *elementInstance) {
 		e.throwError(ei, ei.parent, el.code, "", nil)
 	case el.evt == EventEscalation && (el.typ == ElementIntermediateThrowEvent || el.typ == ElementEndEvent):
 		e.throwEscalation(ei)
+	case el.evt == EventSignal && (el.typ == ElementIntermediateThrowEvent || el.typ == ElementEndEvent):
+		e.throwSignal(ei)
 	case el.script != nil:
 		e.activateScript(ei)
 	case el.decision != "":

@@ -164,3 +164,16 @@ func (e *Engine) SetVariables(scopeKey int64, vars map[string]any, local bool) e
 	_, err := e.process(setVariables(e.arena.doc.get(), scopeKey, vars, local))
 	return err
 }
+
+// BroadcastSignal broadcasts a signal: every subscription open for its
+// name is triggered (signal start events start instances; waiting catch,
+// boundary and event sub-process start events go on) with the
+// variables. It returns the signal's key.
+func (e *Engine) BroadcastSignal(name string, vars map[string]any) (int64, error) {
+	e.begin()
+	e.lastSignal = 0
+	if _, err := e.process(BroadcastSignalCommand(name, vars)); err != nil {
+		return 0, err
+	}
+	return e.lastSignal, nil
+}

@@ -59,6 +59,8 @@ func (e *Engine) apply(r *Record) {
 		e.applySubscription(r.Intent, r.Key, v)
 	case *MessageStartEventSubscriptionValue:
 		e.applyStartSubscription(r.Intent, r.Key, v)
+	case *SignalSubscriptionValue:
+		e.applySignalSub(r.Intent, r.Key, v)
 	case *IncidentValue:
 		e.applyIncident(r.Intent, r.Key, v)
 	case *ProcessValue:

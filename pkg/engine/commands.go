@@ -113,3 +113,9 @@ func setVariables(v *VariableDocumentValue, scopeKey int64, vars map[string]any,
 	*v = VariableDocumentValue{ScopeKey: scopeKey, Local: local, Variables: vars}
 	return Command{ValueType: ValueVariableDocument, Intent: IntentUpdate, Key: -1, Value: v}
 }
+
+// BroadcastSignalCommand broadcasts a signal with variables.
+func BroadcastSignalCommand(name string, vars map[string]any) Command {
+	return Command{ValueType: ValueSignal, Intent: IntentBroadcast, Key: -1,
+		Value: &SignalValue{SignalName: name, Variables: vars}}
+}

@@ -190,6 +190,8 @@ func (c *compiler) linkStarts() {
 			c.p.messageNames = append(c.p.messageNames, el.msg.name)
 		case el.evt == EventTimer && el.scope == c.p.root:
 			c.p.timerStarts = append(c.p.timerStarts, el)
+		case el.evt == EventSignal && el.scope == c.p.root:
+			c.p.signalStarts = append(c.p.signalStarts, el)
 		default:
 			c.errs = append(c.errs, fmt.Sprintf("start event %q: a sub-process needs a none start event", el.id))
 		}

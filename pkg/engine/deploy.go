@@ -125,6 +125,7 @@ func (e *Engine) replaceStartEvents(old, p *process) {
 		e.startSubEvent(IntentCreated, e.nextKey(), p, el)
 	}
 	e.replaceStartTimers(old, p)
+	e.replaceSignalStarts(old, p)
 }
 
 func (e *Engine) startSubEvent(in Intent, key int64, p *process, el *element) {

@@ -147,13 +147,15 @@ var (
 		"parallel.bpmn", "event-gateway.bpmn", "subprocess.bpmn", "errors.bpmn", "terminate.bpmn",
 		"io-mapping.bpmn", "timer-start.bpmn", "fulfillment.bpmn", "gateway-incident.bpmn",
 		"catch-events.bpmn", "tasks.bpmn", "inclusive-link.bpmn", "multi-instance.bpmn", "call-activity.bpmn",
-		"event-subprocess.bpmn", "cron.bpmn"}
+		"event-subprocess.bpmn", "cron.bpmn", "inclusive-join.bpmn", "escalation.bpmn", "signal.bpmn"}
 	detProcesses = []string{"order", "payment", "reminders", "approval", "parallel", "quote", "fulfil", "pay",
-		"deadline", "invoice", "route", "delivery", "tasks", "decide", "notify", "campaign", "sell", "booking", "snooze"}
+		"deadline", "invoice", "route", "delivery", "tasks", "decide", "notify", "campaign", "sell", "booking", "snooze",
+		"lunch", "shipping", "audit", "courier"}
 	detMessages = []string{"PaymentReceived", "Withdrawn", "Comment", "QuoteAccepted", "OrderPlaced",
 		"GoodsShipped", "OrderDelivered", "DeliveryConfirmed", "ChangeRequested", "Cancelled"}
 	detJobTypes = []string{"charge", "ship", "remind", "notify", "pack", "invoice", "pick", "refund", "pay",
-		"work", "report", "rules", "notify-mail", userTaskJobType, "mail", "sms", "send", "approve", "reserve", "note"}
+		"work", "report", "rules", "notify-mail", userTaskJobType, "mail", "sms", "send", "approve", "reserve", "note",
+		"pasta", "salad", "check", "eat", "review", "drive"}
 )
 
 func (g *generator) next(i int) Command {
@@ -191,6 +193,8 @@ func (g *generator) vars() map[string]any {
 		"order": map[string]any{"items": float64(g.rng.IntN(3)), "address": "x"}, "customer": map[string]any{"name": "Ada"},
 		"mail": g.rng.IntN(2) == 0, "sms": g.rng.IntN(2) == 0, "bookingId": k,
 		"recipients": []any{"a", "b"}[:g.rng.IntN(3)%2+1], "approvers": []any{"c", "d", "e"},
+		"pasta": g.rng.IntN(2) == 0, "salad": g.rng.IntN(2) == 0, "check": g.rng.IntN(2) == 0, "spoiled": g.rng.IntN(2) == 0,
+		"code": pick(g.rng, []string{"stop", "audit", "late", "other"}), "region": pick(g.rng, []string{"north", "south"}),
 	}
 }
 
@@ -239,7 +243,10 @@ func (g *generator) jobCommand() Command {
 }
 
 func (g *generator) other() Command {
-	switch g.rng.IntN(3) {
+	switch g.rng.IntN(4) {
+	case 3:
+		return BroadcastSignalCommand(pick(g.rng, []string{"launch", "go", "remind", "audit", "cancel-north", "cancel-south"}),
+			map[string]any{"by": "det"})
 	case 0:
 		if incs := g.e.Incidents(); len(incs) > 0 {
 			return Command{ValueType: ValueIncident, Intent: IntentResolve, Key: incs[g.rng.IntN(len(incs))].Key, Value: &IncidentValue{}}

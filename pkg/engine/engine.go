@@ -41,7 +41,8 @@ type Engine struct {
 	keysPeak    int                 // the most keys byKey held since it was last built
 	keyCache    keyCache            // the entry of the key used last, held out of byKey
 	startSubs   map[string][]*startSub
-	startedMore map[startKey]struct{} // instances started by message whose key's entry names another process id (keyindex.go)
+	signalSubs  map[string][]*signalSub // by name, in key order
+	startedMore map[startKey]struct{}   // instances started by message whose key's entry names another process id (keyindex.go)
 	messages    map[int64]*message
 	msgIndex    map[corrKey]*message
 	msgIDs      map[[3]string]*message
@@ -81,6 +82,7 @@ type Engine struct {
 	steps        int
 	guard        map[*elementInstance]int
 	lastCreated  int64
+	lastSignal   int64
 	lastBatch    *JobBatchValue
 	lastDeployed []ProcessMetadata
 	precompiled  *Models // DeployModels hands its models to deploy
@@ -143,6 +145,7 @@ func (e *Engine) initState() {
 	e.startTimers = map[int64]*timer{}
 	e.byKey = map[string]keyEntry{}
 	e.startSubs = map[string][]*startSub{}
+	e.signalSubs = map[string][]*signalSub{}
 	e.startedMore = map[startKey]struct{}{}
 	e.messages = map[int64]*message{}
 	e.msgIndex = map[corrKey]*message{}

@@ -53,4 +53,5 @@ func (e *Engine) closeEventStarts(scope *elementInstance) {
 		}
 		s = next
 	}
+	e.closeSignalSubs(scope, true)
 }

@@ -22,7 +22,7 @@ import (
 //	go test ./pkg/engine -run '^$' -fuzz FuzzCommands -fuzztime 10m -fuzzminimizetime 5s -parallel 1
 func FuzzCommands(f *testing.F) {
 	// Every run starts from the same engine, restored from a snapshot
-	// (deploying 19 models per run would make the fuzzer crawl).
+	// (deploying 23 models per run would make the fuzzer crawl).
 	e := New(WithStartTime(time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)))
 	for _, name := range detModels {
 		src, err := os.ReadFile(filepath.Join("../../fixtures/engine", name))
@@ -53,6 +53,14 @@ func FuzzCommands(f *testing.F) {
 {"valueType":"JOB","intent":"UPDATE_RETRIES","key":3,"value":{"retries":-1}}
 {"valueType":"JOB","intent":"YIELD","key":1,"value":{}}`,
 		`{"valueType":"DEPLOYMENT","intent":"CREATE","value":{"resources":[{"resourceName":"x.bpmn","resource":"PGRlZmluaXRpb25zLz4="}]}}`,
+		`{"valueType":"PROCESS_INSTANCE_CREATION","intent":"CREATE","value":{"bpmnProcessId":"courier","variables":{"region":"north"}}}
+{"valueType":"SIGNAL","intent":"BROADCAST","value":{"signalName":"remind","variables":{"a":1}}}
+{"valueType":"SIGNAL","intent":"BROADCAST","value":{"signalName":"cancel-north"}}
+{"valueType":"SIGNAL","intent":"BROADCAST","value":{"signalName":""}}`,
+		`{"valueType":"PROCESS_INSTANCE_CREATION","intent":"CREATE","value":{"bpmnProcessId":"shipping","variables":{"code":"stop"}}}
+{"valueType":"PROCESS_INSTANCE_CREATION","intent":"CREATE","value":{"bpmnProcessId":"lunch","variables":{"pasta":true,"check":true}}}
+{"valueType":"JOB_BATCH","intent":"ACTIVATE","value":{"type":"pack","worker":"w","timeout":1000,"maxJobsToActivate":2}}
+{"valueType":"JOB","intent":"COMPLETE","key":1,"value":{}}`,
 	} {
 		f.Add([]byte(seed))
 	}

@@ -27,6 +27,7 @@ type processModel struct {
 	flows        []*flow // by index
 	msgStarts    []*element
 	timerStarts  []*element
+	signalStarts []*element
 	messageNames []string // message names of msgStarts, same order
 }
 
@@ -96,9 +97,10 @@ type element struct {
 	link     *element
 	linkName string
 
-	job   *jobDef
-	msg   *messageDef
-	timer *timerDef
+	job    *jobDef
+	msg    *messageDef
+	signal *signalDef
+	timer  *timerDef
 	// code is an error or escalation event's code ("" with catchAll);
 	// codeExpr an escalation throw event's code given as an expression.
 	code      string
@@ -202,7 +204,7 @@ func (el *element) waitsForEvent() bool {
 	if el.typ != ElementReceiveTask && el.typ != ElementIntermediateCatchEvent {
 		return false
 	}
-	return (el.msg != nil || el.timer != nil) && !el.afterEventGateway()
+	return (el.msg != nil || el.timer != nil || el.signal != nil) && !el.afterEventGateway()
 }
 
 func (el *element) afterEventGateway() bool {

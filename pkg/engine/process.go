@@ -170,6 +170,10 @@ func (e *Engine) dispatch(cmd Command) error {
 		if cmd.Intent == IntentUpdate {
 			return e.updateVariables(v)
 		}
+	case *SignalValue:
+		if cmd.Intent == IntentBroadcast {
+			return e.broadcast(v)
+		}
 	case *ClockValue:
 		if cmd.Intent == IntentTick {
 			return e.tick(v.Time)

@@ -114,6 +114,16 @@ func (e *Engine) restoreWaits(s *snapshot, byKey map[int64]*elementInstance) {
 		slices.SortFunc(list, func(a, b *startSub) int { return cmpString(a.proc.id, b.proc.id) })
 		e.startSubs[el.msg.name] = list
 	}
+	for _, ss := range s.SignalSubs {
+		sub := &signalSub{key: ss.Key, name: ss.Name, proc: e.processes[ss.Process]}
+		if ss.Instance > 0 {
+			sub.ei = byKey[ss.Instance]
+			sub.proc, sub.el = sub.ei.proc, elementFor(sub.ei, ss.Element)
+		} else {
+			sub.el = sub.proc.byID[ss.Element]
+		}
+		e.addSignalSub(sub)
+	}
 	for _, sm := range s.Messages {
 		m := &message{key: sm.Key, name: sm.Name, corrKey: sm.CorrKey, id: sm.ID, vars: sm.Vars, ttl: sm.TTL,
 			deadline: sm.Deadline, correlated: sm.Correlated}

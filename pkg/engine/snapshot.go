@@ -17,20 +17,21 @@ import (
 const snapshotVersion = 1
 
 type snapshot struct {
-	Version    int            `json:"version"`
-	Partition  int32          `json:"partition"`
-	Now        int64          `json:"now"`
-	KeyCounter int64          `json:"keyCounter"`
-	Position   int64          `json:"position"`
-	Stats      Stats          `json:"stats"`
-	Processes  []snapProcess  `json:"processes"`
-	Instances  []snapInstance `json:"instances"`
-	Jobs       []snapJob      `json:"jobs"`
-	Timers     []snapTimer    `json:"timers"`
-	Subs       []snapSub      `json:"subscriptions"`
-	StartSubs  []snapStartSub `json:"startSubscriptions"`
-	Messages   []snapMessage  `json:"messages"`
-	Incidents  []snapIncident `json:"incidents"`
+	Version    int             `json:"version"`
+	Partition  int32           `json:"partition"`
+	Now        int64           `json:"now"`
+	KeyCounter int64           `json:"keyCounter"`
+	Position   int64           `json:"position"`
+	Stats      Stats           `json:"stats"`
+	Processes  []snapProcess   `json:"processes"`
+	Instances  []snapInstance  `json:"instances"`
+	Jobs       []snapJob       `json:"jobs"`
+	Timers     []snapTimer     `json:"timers"`
+	Subs       []snapSub       `json:"subscriptions"`
+	StartSubs  []snapStartSub  `json:"startSubscriptions"`
+	SignalSubs []snapSignalSub `json:"signalSubscriptions,omitempty"`
+	Messages   []snapMessage   `json:"messages"`
+	Incidents  []snapIncident  `json:"incidents"`
 }
 
 type snapProcess struct {
@@ -102,6 +103,16 @@ type snapStartSub struct {
 	Key     int64  `json:"key"`
 	Process int64  `json:"process"`
 	Element string `json:"element"`
+}
+
+// snapSignalSub is an open signal subscription: of a signal start event
+// (Instance 0) or of a waiting element instance.
+type snapSignalSub struct {
+	Key      int64  `json:"key"`
+	Process  int64  `json:"process"`
+	Instance int64  `json:"elementInstance,omitempty"`
+	Element  string `json:"element"`
+	Name     string `json:"name"`
 }
 
 type snapMessage struct {
@@ -218,6 +229,16 @@ func (e *Engine) snapshotWaits(s *snapshot) {
 		}
 	}
 	slices.SortFunc(s.StartSubs, func(a, b snapStartSub) int { return cmpInt64(a.Key, b.Key) })
+	for _, name := range slices.Sorted(maps.Keys(e.signalSubs)) {
+		for _, ss := range e.signalSubs[name] {
+			sv := snapSignalSub{Key: ss.key, Process: ss.proc.key, Element: ss.el.id, Name: ss.name}
+			if ss.ei != nil {
+				sv.Instance = ss.ei.key
+			}
+			s.SignalSubs = append(s.SignalSubs, sv)
+		}
+	}
+	slices.SortFunc(s.SignalSubs, func(a, b snapSignalSub) int { return cmpInt64(a.Key, b.Key) })
 	for _, k := range slices.Sorted(maps.Keys(e.messages)) {
 		m := e.messages[k]
 		s.Messages = append(s.Messages, snapMessage{Key: k, Name: m.name, CorrKey: m.corrKey, ID: m.id, Vars: m.vars,

@@ -64,6 +64,8 @@ type eiExtra struct {
 	// joined counts taken flows per incoming flow of joining gateways in
 	// this flow scope, by flow index.
 	joined map[int]int32
+	// signals are the signal subscriptions this instance holds open.
+	signals []*signalSub
 	// incidents open on this element instance.
 	incidents []*incident
 	// timedOut lists timer events an instance went through (on the

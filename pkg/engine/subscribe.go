@@ -29,6 +29,14 @@ func (e *Engine) subscribe(ei *elementInstance, events []*element) bool {
 			if p.due, p.repetitions, ok = e.timerDue(ei, ev.timer, e.now); !ok {
 				return false
 			}
+		case ev.signal != nil:
+			p.name = ev.signal.name
+			if x := ev.signal.nameExpr; x != nil {
+				var ok bool
+				if p.name, ok = e.evalString(ei, x, "signal name"); !ok {
+					return false
+				}
+			}
 		default:
 			continue
 		}
@@ -38,6 +46,11 @@ func (e *Engine) subscribe(ei *elementInstance, events []*element) bool {
 	for _, p := range pending {
 		if p.el.msg != nil {
 			e.openSubscription(ei, p.el, p.name, p.corr)
+		}
+	}
+	for _, p := range pending {
+		if p.el.signal != nil {
+			e.openSignalSub(ei, p.el, p.name)
 		}
 	}
 	for _, p := range pending {
@@ -79,9 +92,10 @@ func stringVariable(ei *elementInstance, name string) (string, bool) {
 	return "", false
 }
 
-// unsubscribe closes everything ei waits for: timers, then message
-// subscriptions.
+// unsubscribe closes everything ei waits for: timers, message
+// subscriptions, then signal subscriptions.
 func (e *Engine) unsubscribe(ei *elementInstance) {
+	defer e.closeSignalSubs(ei, false)
 	for ei.timers != nil {
 		e.timerEvent(IntentCanceled, ei.timers)
 	}
