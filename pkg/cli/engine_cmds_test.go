@@ -36,6 +36,7 @@ func TestEngineCommandFlags(t *testing.T) {
 	}
 	var act *jobActivateOptions
 	var msg *messagePublishOptions
+	var sig *signalBroadcastOptions
 	var create *instanceCreateOptions
 	var key *keyOptions
 	var vars *variablesSetOptions
@@ -75,6 +76,9 @@ func TestEngineCommandFlags(t *testing.T) {
 		},
 		"publish": func(f *Factory, g *globalOptions, ran *bool) *cobra.Command {
 			return newMessagePublishCmd(f, g, func(_ context.Context, o *messagePublishOptions) error { msg, *ran = o, true; return nil })
+		},
+		"broadcast": func(f *Factory, g *globalOptions, ran *bool) *cobra.Command {
+			return newSignalBroadcastCmd(f, g, func(_ context.Context, o *signalBroadcastOptions) error { sig, *ran = o, true; return nil })
 		},
 		"create": func(f *Factory, g *globalOptions, ran *bool) *cobra.Command {
 			return newInstanceCreateCmd(f, g, func(_ context.Context, o *instanceCreateOptions) error { create, *ran = o, true; return nil })
@@ -151,6 +155,11 @@ func TestEngineCommandFlags(t *testing.T) {
 		}},
 		{cmd: "publish", args: []string{"Paid"}, wantErr: `required flag(s) "correlation-key" not set`},
 		{cmd: "publish", args: []string{"Paid", "--correlation-key", "k", "--ttl", "-1s"}, wantErr: "--ttl -1s: want 0 to 10 years"},
+		{cmd: "broadcast", args: []string{"Restocked", "--variables", `{"sku": "A-1"}`}, check: func() string {
+			return want(sig.Name == "Restocked" && sig.Variables["sku"] == "A-1", sig)
+		}},
+		{cmd: "broadcast", args: []string{""}, wantErr: "signal name: want a non-empty name"},
+		{cmd: "broadcast", args: []string{"x", "y"}, wantErr: "accepts 1 arg(s), received 2"},
 		{cmd: "create", args: []string{"order", "--version", "2", "--await", "--timeout", "30s"}, check: func() string {
 			return want(create.ProcessID == "order" && create.Version == 2 && create.Await && create.Timeout == 30*time.Second, create)
 		}},

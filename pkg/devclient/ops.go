@@ -183,3 +183,35 @@ func (c *Client) SetVariables(ctx context.Context, scopeKey int64, vars map[stri
 	_, err := c.run(ctx, engine.SetVariablesCommand(scopeKey, vars, local), keyText(scopeKey))
 	return err
 }
+
+// Broadcast is what a broadcast signal did.
+type Broadcast struct {
+	SignalKey int64 `json:"signalKey"`
+	// Started counts the process instances its signal start events
+	// started (waiting instances it reached write no record of their
+	// own beyond their element's lifecycle).
+	Started int `json:"started"`
+}
+
+// BroadcastSignal broadcasts a signal with variables to every open
+// signal subscription of its name.
+func (c *Client) BroadcastSignal(ctx context.Context, name string, vars map[string]any) (Broadcast, error) {
+	resp, err := c.run(ctx, engine.BroadcastSignalCommand(name, vars), name)
+	if err != nil {
+		return Broadcast{}, err
+	}
+	var b Broadcast
+	for _, r := range resp.Records {
+		switch v := r.Value.(type) {
+		case *engine.SignalValue:
+			if r.IsEvent() && r.Intent == engine.IntentBroadcasted && b.SignalKey == 0 {
+				b.SignalKey = r.Key
+			}
+		case *engine.ProcessInstanceValue:
+			if r.IsEvent() && r.Intent == engine.IntentElementActivated && v.BPMNElementType == engine.ElementProcess {
+				b.Started++
+			}
+		}
+	}
+	return b, nil
+}
