@@ -7,8 +7,8 @@ import (
 )
 
 // TestDependencyDirection keeps the pipeline's layers apart (STYLE.md):
-// bpmn knows only etree and the standard library, FEEL and the engine know
-// nothing of Kafka or terminals, the record mapping (pkg/correlate) only
+// bpmn knows only etree and the standard library, FEEL, DMN (beside FEEL:
+// XML and FEEL only) and the engine know nothing of Kafka or terminals, the record mapping (pkg/correlate) only
 // the model and FEEL, trace and dev share it rather than import each
 // other, the dev server and its client get the deploy gate from the CLI
 // rather than import the validator or the CLI, the client knows the
@@ -33,8 +33,12 @@ func TestDependencyDirection(t *testing.T) {
 				t.Errorf("%s imports %s: bpmn packages import only etree and the standard library", pkg, imp)
 			case pkg == "pkg/feel" && !isStd(imp) && imp != "github.com/cockroachdb/apd/v3":
 				t.Errorf("%s imports %s: FEEL is pure", pkg, imp)
-			case pkg == "pkg/engine" && !isStd(imp) && !(isLocal && (strings.HasPrefix(local, "bpmn") || local == "pkg/feel")):
-				t.Errorf("%s imports %s: the engine knows only the model and FEEL", pkg, imp)
+			case pkg == "pkg/dmn" && !isStd(imp) && imp != "github.com/beevik/etree" && local != "pkg/feel":
+				t.Errorf("%s imports %s: DMN is pure: XML (etree), FEEL and the standard library", pkg, imp)
+			case local == "pkg/dmn" && pkg != "pkg/engine" && pkg != "pkg/validate" && pkg != "pkg/cli" && !strings.HasPrefix(pkg, "pkg/dmn"):
+				t.Errorf("%s imports %s: decisions are evaluated by the engine, validated by validate and run by the CLI", pkg, imp)
+			case pkg == "pkg/engine" && !isStd(imp) && !(isLocal && (strings.HasPrefix(local, "bpmn") || local == "pkg/feel" || local == "pkg/dmn")):
+				t.Errorf("%s imports %s: the engine knows only the model, FEEL and DMN", pkg, imp)
 			case pkg == "pkg/correlate" && isLocal && !strings.HasPrefix(local, "bpmn") && local != "pkg/feel":
 				t.Errorf("%s imports %s: the record mapping knows only the model and FEEL (trace and dev use it, not the other way)", pkg, imp)
 			case (pkg == "pkg/dev" && local == "pkg/trace") || (pkg == "pkg/trace" && local == "pkg/dev"):

@@ -75,6 +75,7 @@ topic's history through the engine to see which business processes stalled.`,
 	root.AddCommand(
 		newValidateCmd(f, g, nil),
 		newFeelCmd(f, g, nil),
+		newDecisionCmd(f, g),
 		newTraceCmd(f, g, nil),
 		newDemoCmd(f, g),
 		newDeployCmd(f, g, nil),
