@@ -94,6 +94,8 @@ func (e *Engine) onActivate(ei *elementInstance) {
 		e.throwEscalation(ei)
 	case el.evt == EventSignal && (el.typ == ElementIntermediateThrowEvent || el.typ == ElementEndEvent):
 		e.throwSignal(ei)
+	case el.evt == EventCompensation && (el.typ == ElementIntermediateThrowEvent || el.typ == ElementEndEvent):
+		e.throwCompensation(ei)
 	case el.script != nil:
 		e.activateScript(ei)
 	case el.decision != "":

@@ -61,6 +61,8 @@ func (e *Engine) apply(r *Record) {
 		e.applyStartSubscription(r.Intent, r.Key, v)
 	case *SignalSubscriptionValue:
 		e.applySignalSub(r.Intent, r.Key, v)
+	case *CompensationSubscriptionValue:
+		e.applyCompSub(r.Intent, r.Key, v)
 	case *IncidentValue:
 		e.applyIncident(r.Intent, r.Key, v)
 	case *ProcessValue:

@@ -190,3 +190,31 @@ func BenchmarkInterleavedReplay(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "messages/s")
 }
+
+// BenchmarkCompensation runs the refund process of compensation.bpmn end
+// to end per iteration: two compensable tasks complete (two compensation
+// subscriptions), the compensation end event triggers the one its
+// activityRef names, the handler completes, the other subscription is
+// deleted with the instance.
+func BenchmarkCompensation(b *testing.B) {
+	e := New(WithoutRecords())
+	deployFixture(b, e, "compensation.bpmn")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		pi, err := e.CreateInstance("refund", nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for range 3 { // Pay, Ship, then the Refund handler
+			if err := e.CompleteJob(e.jobOf(pi), nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.StopTimer()
+	if e.stats.Completed != int64(b.N) || len(e.compSubs) != 0 {
+		b.Fatalf("%d of %d instances completed, %d with subscriptions left", e.stats.Completed, b.N, len(e.compSubs))
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "instances/s")
+}

@@ -107,6 +107,7 @@ func (c *compiler) link(ct *bpmn.Container) {
 		fl.dst.in = append(fl.dst.in, fl)
 	})
 	ct.Walk(func(n *bpmn.FlowNode) { c.linkNode(n) })
+	c.linkCompensation(ct)
 	if len(c.errs) == 0 {
 		c.linkStarts()
 		c.linkWaits()
@@ -237,8 +238,13 @@ func (c *compiler) node(n *bpmn.FlowNode, scope *element) *element {
 		return nil
 	}
 	c.mappings(n, el)
+	el.forCompensation = n.IsForCompensation
 	if n.Loop != nil {
-		return c.multiInstance(n, el)
+		body := c.multiInstance(n, el)
+		if body != nil {
+			body.forCompensation = n.IsForCompensation
+		}
+		return body
 	}
 	return el
 }

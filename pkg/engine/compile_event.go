@@ -42,6 +42,8 @@ func (c *compiler) event(n *bpmn.FlowNode, el *element) bool {
 		return c.timerEvent(n, el, ed)
 	case bpmn.KindErrorEventDefinition:
 		return c.errorEvent(n, el, ed)
+	case bpmn.KindCompensateEventDefinition:
+		return c.compensationEvent(n, el, ed)
 	case bpmn.KindSignalEventDefinition:
 		return c.signalEvent(n, el, ed)
 	case bpmn.KindEscalationEventDefinition:

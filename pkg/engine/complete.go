@@ -23,6 +23,7 @@ func (e *Engine) onComplete(ei *elementInstance, taken []*flow, vars map[string]
 	e.unsubscribe(ei)
 	parent := ei.parent
 	if parent == nil {
+		e.dropCompensation(ei)
 		end := e.endOf(ei, true)
 		var caller *elementInstance
 		if ei.x != nil {
@@ -36,8 +37,14 @@ func (e *Engine) onComplete(ei *elementInstance, taken []*flow, vars map[string]
 		}
 		return
 	}
+	if ei.el.compHandler != nil {
+		e.compensable(ei)
+	}
 	e.lifecycle(ei, IntentElementCompleted)
 	e.observeCompleted(ei)
+	if ei.el.forCompensation {
+		e.handlerCompleted(ei)
+	}
 	if taken == nil {
 		taken = ei.el.out
 	}

@@ -147,15 +147,18 @@ var (
 		"parallel.bpmn", "event-gateway.bpmn", "subprocess.bpmn", "errors.bpmn", "terminate.bpmn",
 		"io-mapping.bpmn", "timer-start.bpmn", "fulfillment.bpmn", "gateway-incident.bpmn",
 		"catch-events.bpmn", "tasks.bpmn", "inclusive-link.bpmn", "multi-instance.bpmn", "call-activity.bpmn",
-		"event-subprocess.bpmn", "cron.bpmn", "inclusive-join.bpmn", "escalation.bpmn", "signal.bpmn"}
+		"event-subprocess.bpmn", "cron.bpmn", "inclusive-join.bpmn", "escalation.bpmn", "signal.bpmn",
+		"compensation.bpmn"}
 	detProcesses = []string{"order", "payment", "reminders", "approval", "parallel", "quote", "fulfil", "pay",
 		"deadline", "invoice", "route", "delivery", "tasks", "decide", "notify", "campaign", "sell", "booking", "snooze",
-		"lunch", "shipping", "audit", "courier"}
+		"lunch", "shipping", "audit", "courier", "trip", "refund"}
 	detMessages = []string{"PaymentReceived", "Withdrawn", "Comment", "QuoteAccepted", "OrderPlaced",
 		"GoodsShipped", "OrderDelivered", "DeliveryConfirmed", "ChangeRequested", "Cancelled"}
 	detJobTypes = []string{"charge", "ship", "remind", "notify", "pack", "invoice", "pick", "refund", "pay",
 		"work", "report", "rules", "notify-mail", userTaskJobType, "mail", "sms", "send", "approve", "reserve", "note",
-		"pasta", "salad", "check", "eat", "review", "drive"}
+		"pasta", "salad", "check", "eat", "review", "drive",
+		"book-hotel", "cancel-hotel", "book-flight", "cancel-flight", "reserve-seat", "release-seat", "charge-trip",
+		"pay-order", "refund-order", "ship-order", "unship-order"}
 )
 
 func (g *generator) next(i int) Command {
@@ -195,6 +198,7 @@ func (g *generator) vars() map[string]any {
 		"recipients": []any{"a", "b"}[:g.rng.IntN(3)%2+1], "approvers": []any{"c", "d", "e"},
 		"pasta": g.rng.IntN(2) == 0, "salad": g.rng.IntN(2) == 0, "check": g.rng.IntN(2) == 0, "spoiled": g.rng.IntN(2) == 0,
 		"code": pick(g.rng, []string{"stop", "audit", "late", "other"}), "region": pick(g.rng, []string{"north", "south"}),
+		"hotelId": k, "seats": []any{"1A", "1B"}[:g.rng.IntN(3)%2+1],
 	}
 }
 
@@ -233,7 +237,7 @@ func (g *generator) jobCommand() Command {
 	case n < 8:
 		in, v.Retries, v.RetryBackoff, v.ErrorMessage = IntentFail, int32(g.rng.IntN(3)), int64(g.rng.IntN(2))*60000, "boom"
 	case n < 9:
-		in, v.ErrorCode = IntentThrowError, pick(g.rng, []string{"CARD_DECLINED", "OTHER", "OUT_OF_STOCK", "NO_SEATS"})
+		in, v.ErrorCode = IntentThrowError, pick(g.rng, []string{"CARD_DECLINED", "OTHER", "OUT_OF_STOCK", "NO_SEATS", "declined"})
 	case g.rng.IntN(2) == 0:
 		in = IntentYield
 	default:

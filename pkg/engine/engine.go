@@ -35,21 +35,26 @@ type Engine struct {
 	// timerSlots holds the key of each pending timer in its slot (0:
 	// free), so that the due list tells stale entries without reading
 	// the timers, scattered in memory (due.go). freeSlots are free.
-	timerSlots  []int64
-	freeSlots   []int32
-	byKey       map[string]keyEntry // subscriptions and message starts by correlation key (keyindex.go)
-	keysPeak    int                 // the most keys byKey held since it was last built
-	keyCache    keyCache            // the entry of the key used last, held out of byKey
-	startSubs   map[string][]*startSub
-	signalSubs  map[string][]*signalSub // by name, in key order
-	startedMore map[startKey]struct{}   // instances started by message whose key's entry names another process id (keyindex.go)
-	messages    map[int64]*message
-	msgIndex    map[corrKey]*message
-	msgIDs      map[[3]string]*message
-	incidents   map[int64]*incident
-	due         dueHeap
-	stats       Stats
-	tickTo      int64 // while a tick runs, the time it moves the clock to
+	timerSlots []int64
+	freeSlots  []int32
+	byKey      map[string]keyEntry // subscriptions and message starts by correlation key (keyindex.go)
+	keysPeak   int                 // the most keys byKey held since it was last built
+	keyCache   keyCache            // the entry of the key used last, held out of byKey
+	startSubs  map[string][]*startSub
+	signalSubs map[string][]*signalSub // by name, in key order
+	// compSubs are the compensation subscriptions by process instance,
+	// in key (completion) order; compByHandler the triggered ones by
+	// their handler's instance key.
+	compSubs      map[int64][]*compSub
+	compByHandler map[int64]*compSub
+	startedMore   map[startKey]struct{} // instances started by message whose key's entry names another process id (keyindex.go)
+	messages      map[int64]*message
+	msgIndex      map[corrKey]*message
+	msgIDs        map[[3]string]*message
+	incidents     map[int64]*incident
+	due           dueHeap
+	stats         Stats
+	tickTo        int64 // while a tick runs, the time it moves the clock to
 
 	// Processing scratch, reused across commands.
 	records      []Record
@@ -146,6 +151,8 @@ func (e *Engine) initState() {
 	e.byKey = map[string]keyEntry{}
 	e.startSubs = map[string][]*startSub{}
 	e.signalSubs = map[string][]*signalSub{}
+	e.compSubs = map[int64][]*compSub{}
+	e.compByHandler = map[int64]*compSub{}
 	e.startedMore = map[startKey]struct{}{}
 	e.messages = map[int64]*message{}
 	e.msgIndex = map[corrKey]*message{}

@@ -100,7 +100,13 @@ type element struct {
 	job    *jobDef
 	msg    *messageDef
 	signal *signalDef
-	timer  *timerDef
+	// compHandler is a compensable activity's compensation handler (on a
+	// multi-instance activity's iteration); forCompensation marks a
+	// handler; compRef is a compensation throw event's activityRef.
+	compHandler     *element
+	forCompensation bool
+	compRef         string
+	timer           *timerDef
 	// code is an error or escalation event's code ("" with catchAll);
 	// codeExpr an escalation throw event's code given as an expression.
 	code      string

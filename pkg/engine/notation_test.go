@@ -25,6 +25,7 @@ var valueTypeShort = map[ValueType]string{
 	ValueMessageStartEventSubscription: "MessageStartEventSubscription", ValueTimer: "Timer",
 	ValueVariable: "Variable", ValueVariableDocument: "VariableDocument", ValueIncident: "Incident", ValueClock: "Clock",
 	ValueEscalation: "Escalation", ValueSignal: "Signal", ValueSignalSubscription: "SignalSubscription",
+	ValueCompensationSubscription: "CompensationSubscription",
 }
 
 type notation struct {
@@ -113,6 +114,8 @@ func (n *notation) detail(r Record) string {
 		return v.SignalName + varsSuffix(v.Variables)
 	case *SignalSubscriptionValue:
 		return v.SignalName + " " + v.CatchEventID
+	case *CompensationSubscriptionValue:
+		return v.CompensableActivityID + " -> " + v.CompensationHandlerID + varsSuffix(v.Variables)
 	case *VariableDocumentValue:
 		return compactJSON(v.Variables)
 	}

@@ -112,6 +112,7 @@ const (
 	ValueEscalation
 	ValueSignal
 	ValueSignalSubscription
+	ValueCompensationSubscription
 	valueTypeCount
 )
 
@@ -133,6 +134,7 @@ var valueTypeNames = []string{
 	ValueEscalation:                    "ESCALATION",
 	ValueSignal:                        "SIGNAL",
 	ValueSignalSubscription:            "SIGNAL_SUBSCRIPTION",
+	ValueCompensationSubscription:      "COMPENSATION_SUBSCRIPTION",
 }
 
 func (t ValueType) String() string { return enumName(valueTypeNames, uint8(t)) }

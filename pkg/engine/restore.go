@@ -114,6 +114,12 @@ func (e *Engine) restoreWaits(s *snapshot, byKey map[int64]*elementInstance) {
 		slices.SortFunc(list, func(a, b *startSub) int { return cmpString(a.proc.id, b.proc.id) })
 		e.startSubs[el.msg.name] = list
 	}
+	for _, cs := range s.CompSubs {
+		e.applyCompSub(IntentCreated, cs.Key, cs.Value)
+		if cs.Value.CompensationHandlerInstanceKey > 0 {
+			e.applyCompSub(IntentTriggered, cs.Key, cs.Value)
+		}
+	}
 	for _, ss := range s.SignalSubs {
 		sub := &signalSub{key: ss.Key, name: ss.Name, proc: e.processes[ss.Process]}
 		if ss.Instance > 0 {

@@ -30,6 +30,7 @@ type snapshot struct {
 	Subs       []snapSub       `json:"subscriptions"`
 	StartSubs  []snapStartSub  `json:"startSubscriptions"`
 	SignalSubs []snapSignalSub `json:"signalSubscriptions,omitempty"`
+	CompSubs   []snapCompSub   `json:"compensationSubscriptions,omitempty"`
 	Messages   []snapMessage   `json:"messages"`
 	Incidents  []snapIncident  `json:"incidents"`
 }
@@ -113,6 +114,13 @@ type snapSignalSub struct {
 	Instance int64  `json:"elementInstance,omitempty"`
 	Element  string `json:"element"`
 	Name     string `json:"name"`
+}
+
+// snapCompSub is a compensation subscription, with the fields of its
+// record (which restore reads the same way a replay does).
+type snapCompSub struct {
+	Key   int64                          `json:"key"`
+	Value *CompensationSubscriptionValue `json:"value"`
 }
 
 type snapMessage struct {
@@ -239,6 +247,11 @@ func (e *Engine) snapshotWaits(s *snapshot) {
 		}
 	}
 	slices.SortFunc(s.SignalSubs, func(a, b snapSignalSub) int { return cmpInt64(a.Key, b.Key) })
+	for _, root := range slices.Sorted(maps.Keys(e.compSubs)) {
+		for _, cs := range e.compSubs[root] {
+			s.CompSubs = append(s.CompSubs, snapCompSub{Key: cs.key, Value: compValue(cs)})
+		}
+	}
 	for _, k := range slices.Sorted(maps.Keys(e.messages)) {
 		m := e.messages[k]
 		s.Messages = append(s.Messages, snapMessage{Key: k, Name: m.name, CorrKey: m.corrKey, ID: m.id, Vars: m.vars,

@@ -32,6 +32,7 @@ func (e *Engine) onTerminate(ei *elementInstance) {
 }
 
 func (e *Engine) finishTermination(ei *elementInstance) {
+	e.dropCompensation(ei)
 	parent := ei.parent
 	var pending *element
 	var vars map[string]any

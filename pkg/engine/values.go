@@ -242,6 +242,27 @@ type SignalSubscriptionValue struct {
 	SignalName            string `json:"signalName"`
 }
 
+// CompensationSubscriptionValue is the value of CompensationSubscription
+// CREATED (a compensable activity's instance completed), TRIGGERED (a
+// throw event started its handler), COMPLETED (the handler completed)
+// and DELETED (its process instance ended, or a scope it ran in was
+// terminated), as Zeebe writes them. ScopeKeys and ScopeElementIDs are
+// wfctl's: the flow scopes the activity ran in, innermost first, which a
+// replay needs to know what a later throw event reaches.
+type CompensationSubscriptionValue struct {
+	ProcessInstanceKey             int64          `json:"processInstanceKey"`
+	ProcessDefinitionKey           int64          `json:"processDefinitionKey"`
+	CompensableActivityID          string         `json:"compensableActivityId"`
+	CompensableActivityInstanceKey int64          `json:"compensableActivityInstanceKey"`
+	CompensableActivityScopeKey    int64          `json:"compensableActivityScopeKey"`
+	ThrowEventInstanceKey          int64          `json:"throwEventInstanceKey"`
+	CompensationHandlerID          string         `json:"compensationHandlerId"`
+	CompensationHandlerInstanceKey int64          `json:"compensationHandlerInstanceKey"`
+	Variables                      map[string]any `json:"variables"`
+	ScopeKeys                      []int64        `json:"scopeKeys"`
+	ScopeElementIDs                []string       `json:"scopeElementIds"`
+}
+
 // ValueType implementations.
 func (*ProcessInstanceValue) ValueType() ValueType { return ValueProcessInstance }
 
@@ -293,6 +314,9 @@ func (*EscalationValue) ValueType() ValueType { return ValueEscalation }
 func (*SignalValue) ValueType() ValueType { return ValueSignal }
 
 // ValueType implements [Value].
+func (*CompensationSubscriptionValue) ValueType() ValueType { return ValueCompensationSubscription }
+
+// ValueType implements [Value].
 func (*SignalSubscriptionValue) ValueType() ValueType { return ValueSignalSubscription }
 
 func (v *ProcessInstanceValue) clone() Value         { c := *v; return &c }
@@ -314,6 +338,10 @@ func (v *ProcessValue) clone() Value          { c := *v; return &c }
 func (v *ClockValue) clone() Value            { c := *v; return &c }
 func (v *EscalationValue) clone() Value       { c := *v; return &c }
 func (v *SignalValue) clone() Value           { c := *v; return &c }
+func (v *CompensationSubscriptionValue) clone() Value {
+	c := *v
+	return &c
+}
 func (v *SignalSubscriptionValue) clone() Value {
 	c := *v
 	return &c
@@ -356,6 +384,8 @@ func newValue(t ValueType) Value {
 		return &SignalValue{}
 	case ValueSignalSubscription:
 		return &SignalSubscriptionValue{}
+	case ValueCompensationSubscription:
+		return &CompensationSubscriptionValue{}
 	}
 	return nil
 }
