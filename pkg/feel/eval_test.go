@@ -196,7 +196,8 @@ func TestUnaryTests(t *testing.T) {
 		{"< limit", Int(3), Map{"limit": 5.0}, "true"},
 		{"? > 5", Int(6), nil, "true"},
 		{"< 10", String("x"), nil, "null"},
-		{"true", Bool(false), nil, "true"}, // feel-scala: a test that evaluates to true holds
+		{"1 < 2", Bool(false), nil, "true"}, // feel-scala: a test that evaluates to true holds
+		{"true", Bool(false), nil, "false"}, // ... but a boolean literal compares with the input
 	}
 	for _, tt := range tests {
 		u, err := ParseUnaryTests(tt.src)
@@ -225,6 +226,33 @@ func TestEvalConcurrent(t *testing.T) {
 	for range 4 {
 		if !<-done {
 			t.Fatal("concurrent evaluation gave a wrong result")
+		}
+	}
+}
+
+// TestBooleanLiteralUnaryTest follows feel-scala: the unary test "true"
+// compares with the input, so false does not match it (a decision table's
+// boolean column).
+func TestBooleanLiteralUnaryTest(t *testing.T) {
+	for _, tt := range []struct {
+		tests string
+		input Value
+		want  string
+	}{
+		{"true", Bool(false), "false"},
+		{"true", Bool(true), "true"},
+		{"false", Bool(true), "false"},
+		{"false", Bool(false), "true"},
+		{"true, false", Bool(false), "true"},
+		{"not(true)", Bool(false), "true"},
+		{"true", Value{}, "false"},
+	} {
+		u, err := ParseUnaryTests(tt.tests)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := u.Eval(tt.input, nil); got.String() != tt.want {
+			t.Errorf("%q against %s: %s, want %s", tt.tests, tt.input, got, tt.want)
 		}
 	}
 }

@@ -56,6 +56,13 @@ func (p *parser) parsePositiveTest(operand func() (node, error)) (test, error) {
 	if err != nil {
 		return nil, err
 	}
+	// feel-scala reads a boolean literal as a comparison with the input
+	// ("unary-test is ambiguous for boolean literals - give precedence to
+	// comparison with input"): the decision table cell "true" does not
+	// match false. As an expression test, true would match anything.
+	if lit, ok := x.(*literal); ok && lit.val.kind == KindBoolean {
+		return &compareTest{at: at{t.pos}, op: "=", rhs: x}, nil
+	}
 	return &exprTest{at: at{t.pos}, x: x}, nil
 }
 
