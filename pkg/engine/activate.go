@@ -98,9 +98,8 @@ func (e *Engine) onActivate(ei *elementInstance) {
 		e.throwCompensation(ei)
 	case el.script != nil:
 		e.activateScript(ei)
-	case el.decision != "":
-		e.createIncident(ei, ErrorCalledDecision, "Expected to evaluate decision '"+el.decision+
-			"', but the wfctl engine does not evaluate DMN decisions: implement the task with a job worker (zeebe:taskDefinition)", 0)
+	case el.decision != "" || el.decisionExpr != nil:
+		e.activateDecision(ei)
 	default:
 		e.passThrough(ei)
 	}

@@ -63,6 +63,10 @@ func (e *Engine) apply(r *Record) {
 		e.applySignalSub(r.Intent, r.Key, v)
 	case *CompensationSubscriptionValue:
 		e.applyCompSub(r.Intent, r.Key, v)
+	case *DecisionRequirementsValue:
+		e.applyDRG(r.Key, v)
+	case *DecisionValue:
+		e.applyDecision(r.Key, v)
 	case *IncidentValue:
 		e.applyIncident(r.Intent, r.Key, v)
 	case *ProcessValue:

@@ -32,7 +32,7 @@ func (c *compiler) task(n *bpmn.FlowNode, el *element) bool {
 	case bpmn.KindBusinessRuleTask:
 		el.typ = ElementBusinessRuleTask
 		if d := n.Zeebe.CalledDecision; d != nil && n.Zeebe.TaskDefinition == nil {
-			el.decision, el.resultVar = d.DecisionID, d.ResultVariable
+			c.calledDecision(n, el, d.DecisionID, d.ResultVariable)
 		} else {
 			c.jobDef(n, el)
 		}

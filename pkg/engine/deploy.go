@@ -27,7 +27,7 @@ func (e *Engine) deploy(v *DeploymentValue) error {
 			return err
 		}
 	}
-	e.createProcesses(v, models.procs)
+	e.createProcesses(v, models)
 	return nil
 }
 
@@ -38,9 +38,23 @@ func compileDeployment(linter *lint.Linter, resources []Resource) (*Models, erro
 		return nil, reject(InvalidArgument, "Expected to deploy at least one resource, but none given")
 	}
 	var procs []*processModel
+	var drgs []*drgModel
 	var problems []string
 	seen := map[string]string{}
+	seenDRG := map[string]string{}
 	for _, r := range resources {
+		if isDMN(r.Name) {
+			m, errs := compileDRG(r)
+			problems = append(problems, errs...)
+			if m != nil {
+				if other, dup := seenDRG[m.id]; dup {
+					problems = append(problems, fmt.Sprintf("%s: decision requirements id '%s' is also deployed by '%s' in this deployment", r.Name, m.id, other))
+				}
+				seenDRG[m.id] = r.Name
+				drgs = append(drgs, m)
+			}
+			continue
+		}
 		ps, errs := compileResourceWith(linter, r)
 		problems = append(problems, errs...)
 		for _, p := range ps {
@@ -54,7 +68,7 @@ func compileDeployment(linter *lint.Linter, resources []Resource) (*Models, erro
 	if len(problems) > 0 {
 		return nil, reject(InvalidArgument, "Expected to deploy new resources, but encountered the following errors:\n%s", strings.Join(problems, "\n"))
 	}
-	return &Models{resources: resources, procs: procs}, nil
+	return &Models{resources: resources, procs: procs, drgs: drgs}, nil
 }
 
 // deployLinter returns the validator deployments are checked with,
@@ -67,7 +81,8 @@ func (e *Engine) deployLinter() *lint.Linter {
 	return e.linter
 }
 
-func (e *Engine) createProcesses(v *DeploymentValue, models []*processModel) {
+func (e *Engine) createProcesses(v *DeploymentValue, all *Models) {
+	models := all.procs
 	depKey := e.nextKey()
 	out := &DeploymentValue{Resources: v.Resources}
 	type change struct{ old, new *process }
@@ -89,6 +104,7 @@ func (e *Engine) createProcesses(v *DeploymentValue, models []*processModel) {
 		out.Processes = append(out.Processes, md)
 		changes = append(changes, change{latest, e.processes[key]})
 	}
+	e.createDecisions(out, all.drgs)
 	e.event(ValueDeployment, IntentCreated, depKey, out)
 	e.lastDeployed = out.Processes
 	for _, c := range changes {

@@ -93,8 +93,9 @@
 // come in the order Zeebe writes them. Job activation writes JobBatch
 // ACTIVATED (as Zeebe does) and no per-job record. Clock TICK and TICKED
 // records stand for Zeebe's scheduled work. Documents of variables are
-// written in name order. DMN decisions are not evaluated (a business rule
-// task calling one raises an incident). A process instance that activates
+// written in name order. A DecisionEvaluation record's decisionOutput is
+// JSON text as in Zeebe, and its evaluatedDecisions are kept as JSON. A
+// process instance that activates
 // more than 10,000 elements in one command without waiting (an endless
 // loop) gets an incident instead of running forever.
 //

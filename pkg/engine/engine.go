@@ -47,14 +47,20 @@ type Engine struct {
 	// their handler's instance key.
 	compSubs      map[int64][]*compSub
 	compByHandler map[int64]*compSub
-	startedMore   map[startKey]struct{} // instances started by message whose key's entry names another process id (keyindex.go)
-	messages      map[int64]*message
-	msgIndex      map[corrKey]*message
-	msgIDs        map[[3]string]*message
-	incidents     map[int64]*incident
-	due           dueHeap
-	stats         Stats
-	tickTo        int64 // while a tick runs, the time it moves the clock to
+	// Deployed decisions: DRG versions by key and by id, decision
+	// versions by id (oldest first).
+	drgs             map[int64]*drg
+	drgVersions      map[string][]*drg
+	decisionVersions map[string][]*decision
+	compiledDRG      map[int64]*drgModel   // deploy: DRGs parsed before their CREATED event
+	startedMore      map[startKey]struct{} // instances started by message whose key's entry names another process id (keyindex.go)
+	messages         map[int64]*message
+	msgIndex         map[corrKey]*message
+	msgIDs           map[[3]string]*message
+	incidents        map[int64]*incident
+	due              dueHeap
+	stats            Stats
+	tickTo           int64 // while a tick runs, the time it moves the clock to
 
 	// Processing scratch, reused across commands.
 	records      []Record
@@ -152,6 +158,10 @@ func (e *Engine) initState() {
 	e.startSubs = map[string][]*startSub{}
 	e.signalSubs = map[string][]*signalSub{}
 	e.compSubs = map[int64][]*compSub{}
+	e.drgs = map[int64]*drg{}
+	e.drgVersions = map[string][]*drg{}
+	e.decisionVersions = map[string][]*decision{}
+	e.compiledDRG = map[int64]*drgModel{}
 	e.compByHandler = map[int64]*compSub{}
 	e.startedMore = map[startKey]struct{}{}
 	e.messages = map[int64]*message{}

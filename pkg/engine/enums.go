@@ -105,18 +105,21 @@ const (
 	ErrorIOMapping
 	// ErrorUnhandledErrorEvent: an error was thrown and nothing caught it.
 	ErrorUnhandledErrorEvent
-	// ErrorCalledDecision: a business rule task calls a DMN decision,
-	// which this engine does not evaluate.
+	// ErrorCalledDecision: a business rule task calls a decision that is
+	// not deployed.
 	ErrorCalledDecision
 	// ErrorCalledElement: a call activity names a process that is not
 	// deployed.
 	ErrorCalledElement
+	// ErrorDecisionEvaluation: a called decision failed to evaluate.
+	ErrorDecisionEvaluation
 )
 
 var errorTypeNames = []string{ErrorUnknown: "UNKNOWN", ErrorJobNoRetries: "JOB_NO_RETRIES",
 	ErrorCondition: "CONDITION_ERROR", ErrorExtractValue: "EXTRACT_VALUE_ERROR",
 	ErrorIOMapping: "IO_MAPPING_ERROR", ErrorUnhandledErrorEvent: "UNHANDLED_ERROR_EVENT",
-	ErrorCalledDecision: "CALLED_DECISION_ERROR", ErrorCalledElement: "CALLED_ELEMENT_ERROR"}
+	ErrorCalledDecision: "CALLED_DECISION_ERROR", ErrorCalledElement: "CALLED_ELEMENT_ERROR",
+	ErrorDecisionEvaluation: "DECISION_EVALUATION_ERROR"}
 
 func (t ErrorType) String() string { return enumName(errorTypeNames, uint8(t)) }
 

@@ -109,14 +109,15 @@ type element struct {
 	timer           *timerDef
 	// code is an error or escalation event's code ("" with catchAll);
 	// codeExpr an escalation throw event's code given as an expression.
-	code      string
-	codeExpr  *feel.Expr
-	catchAll  bool
-	inputs    []mapping
-	outputs   []mapping
-	script    *feel.Expr
-	resultVar string
-	decision  string
+	code         string
+	codeExpr     *feel.Expr
+	catchAll     bool
+	inputs       []mapping
+	outputs      []mapping
+	script       *feel.Expr
+	resultVar    string
+	decision     string
+	decisionExpr *feel.Expr
 }
 
 // flow is a sequence flow.

@@ -25,6 +25,7 @@ import (
 type Models struct {
 	resources []Resource
 	procs     []*processModel // in deployment order
+	drgs      []*drgModel     // the .dmn resources, in deployment order
 }
 
 // CompileModels parses, validates (with cfg; nil means

@@ -25,7 +25,8 @@ var valueTypeShort = map[ValueType]string{
 	ValueMessageStartEventSubscription: "MessageStartEventSubscription", ValueTimer: "Timer",
 	ValueVariable: "Variable", ValueVariableDocument: "VariableDocument", ValueIncident: "Incident", ValueClock: "Clock",
 	ValueEscalation: "Escalation", ValueSignal: "Signal", ValueSignalSubscription: "SignalSubscription",
-	ValueCompensationSubscription: "CompensationSubscription",
+	ValueCompensationSubscription: "CompensationSubscription", ValueDecisionRequirements: "DecisionRequirements",
+	ValueDecision: "Decision", ValueDecisionEvaluation: "DecisionEvaluation",
 }
 
 type notation struct {
@@ -102,6 +103,13 @@ func (n *notation) detail(r Record) string {
 			}
 			ps = append(ps, s)
 		}
+		for _, d := range v.Decisions {
+			s := fmt.Sprintf("decision %s v%d", d.DecisionID, d.Version)
+			if d.Duplicate {
+				s += " duplicate"
+			}
+			ps = append(ps, s)
+		}
 		return strings.Join(ps, ", ")
 	case *ClockValue:
 		return n.rel(v.Time)
@@ -114,6 +122,12 @@ func (n *notation) detail(r Record) string {
 		return v.SignalName + varsSuffix(v.Variables)
 	case *SignalSubscriptionValue:
 		return v.SignalName + " " + v.CatchEventID
+	case *DecisionRequirementsValue:
+		return fmt.Sprintf("%s v%d", v.DecisionRequirementsID, v.DecisionRequirementsVersion)
+	case *DecisionValue:
+		return fmt.Sprintf("%s v%d", v.DecisionID, v.Version)
+	case *DecisionEvaluationValue:
+		return evaluationDetail(v)
 	case *CompensationSubscriptionValue:
 		return v.CompensableActivityID + " -> " + v.CompensationHandlerID + varsSuffix(v.Variables)
 	case *VariableDocumentValue:
@@ -165,4 +179,29 @@ func compactJSON(v any) string {
 		return fmt.Sprintf("%v", v)
 	}
 	return string(b)
+}
+
+// evaluationDetail shows a decision evaluation: the decision, its output
+// or failure, and the rules each evaluated decision matched.
+func evaluationDetail(v *DecisionEvaluationValue) string {
+	var evaluated []struct {
+		DecisionID   string `json:"decisionId"`
+		MatchedRules []struct {
+			RuleID string `json:"ruleId"`
+		} `json:"matchedRules"`
+	}
+	_ = json.Unmarshal(v.EvaluatedDecisions, &evaluated)
+	var parts []string
+	for _, d := range evaluated {
+		var ids []string
+		for _, r := range d.MatchedRules {
+			ids = append(ids, r.RuleID)
+		}
+		parts = append(parts, d.DecisionID+": "+strings.Join(ids, " "))
+	}
+	out := v.DecisionOutput
+	if v.EvaluationFailureMessage != "" {
+		out = fmt.Sprintf("failed in %s: %q", v.FailedDecisionID, v.EvaluationFailureMessage)
+	}
+	return fmt.Sprintf("%s v%d -> %s [%s]", v.DecisionID, v.DecisionVersion, out, strings.Join(parts, "; "))
 }

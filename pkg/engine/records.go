@@ -113,6 +113,9 @@ const (
 	ValueSignal
 	ValueSignalSubscription
 	ValueCompensationSubscription
+	ValueDecisionRequirements
+	ValueDecision
+	ValueDecisionEvaluation
 	valueTypeCount
 )
 
@@ -135,6 +138,9 @@ var valueTypeNames = []string{
 	ValueSignal:                        "SIGNAL",
 	ValueSignalSubscription:            "SIGNAL_SUBSCRIPTION",
 	ValueCompensationSubscription:      "COMPENSATION_SUBSCRIPTION",
+	ValueDecisionRequirements:          "DECISION_REQUIREMENTS",
+	ValueDecision:                      "DECISION",
+	ValueDecisionEvaluation:            "DECISION_EVALUATION",
 }
 
 func (t ValueType) String() string { return enumName(valueTypeNames, uint8(t)) }
@@ -188,6 +194,7 @@ const (
 	IntentNotEscalated
 	IntentBroadcast
 	IntentBroadcasted
+	IntentEvaluated
 	intentCount
 )
 
@@ -233,6 +240,7 @@ var intentNames = []string{
 	IntentNotEscalated:         "NOT_ESCALATED",
 	IntentBroadcast:            "BROADCAST",
 	IntentBroadcasted:          "BROADCASTED",
+	IntentEvaluated:            "EVALUATED",
 }
 
 func (i Intent) String() string { return enumName(intentNames, uint8(i)) }

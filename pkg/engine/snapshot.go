@@ -31,8 +31,12 @@ type snapshot struct {
 	StartSubs  []snapStartSub  `json:"startSubscriptions"`
 	SignalSubs []snapSignalSub `json:"signalSubscriptions,omitempty"`
 	CompSubs   []snapCompSub   `json:"compensationSubscriptions,omitempty"`
-	Messages   []snapMessage   `json:"messages"`
-	Incidents  []snapIncident  `json:"incidents"`
+	// DRGs and Decisions are the deployed DMN resources (as their
+	// CREATED records), in key order.
+	DRGs      []*DecisionRequirementsValue `json:"decisionRequirements,omitempty"`
+	Decisions []snapDecision               `json:"decisions,omitempty"`
+	Messages  []snapMessage                `json:"messages"`
+	Incidents []snapIncident               `json:"incidents"`
 }
 
 type snapProcess struct {
@@ -116,6 +120,12 @@ type snapSignalSub struct {
 	Name     string `json:"name"`
 }
 
+// snapDecision is a deployed decision version.
+type snapDecision struct {
+	Key   int64          `json:"key"`
+	Value *DecisionValue `json:"value"`
+}
+
 // snapCompSub is a compensation subscription, with the fields of its
 // record (which restore reads the same way a replay does).
 type snapCompSub struct {
@@ -153,6 +163,16 @@ func (e *Engine) Snapshot() ([]byte, error) {
 		s.Processes = append(s.Processes, snapProcess{Key: k, ID: p.id, Version: p.version, ResourceName: p.resourceName,
 			Checksum: p.checksum, Resource: p.resource, Counts: p.counts})
 	}
+	for _, k := range slices.Sorted(maps.Keys(e.drgs)) {
+		g := e.drgs[k]
+		s.DRGs = append(s.DRGs, &DecisionRequirementsValue{DecisionRequirementsMetadata: drgMetadata(g, false), Resource: g.resource})
+	}
+	for _, id := range slices.Sorted(maps.Keys(e.decisionVersions)) {
+		for _, d := range e.decisionVersions[id] {
+			s.Decisions = append(s.Decisions, snapDecision{Key: d.key, Value: &DecisionValue{DecisionMetadata: decisionMetadata(d, false)}})
+		}
+	}
+	slices.SortFunc(s.Decisions, func(a, b snapDecision) int { return cmpInt64(a.Key, b.Key) })
 	for _, ei := range e.allInstances() {
 		s.Instances = append(s.Instances, snapInstanceOf(ei))
 	}
@@ -279,6 +299,9 @@ func Restore(data []byte, opts ...Option) (*Engine, error) {
 	e := New(opts...)
 	e.partition, e.now, e.keyCounter, e.position, e.stats = s.Partition, s.Now, s.KeyCounter, s.Position, s.Stats
 	if err := e.restoreProcesses(s.Processes); err != nil {
+		return nil, err
+	}
+	if err := e.restoreDecisions(&s); err != nil {
 		return nil, err
 	}
 	if err := e.restoreState(&s); err != nil {

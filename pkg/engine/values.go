@@ -1,5 +1,7 @@
 package engine
 
+import "encoding/json"
+
 // The record values. Their JSON field names (struct tags) are Zeebe's
 // exporter names and are stable: fields may be added, never renamed or
 // removed. Strings that come from a model (element ids, job types,
@@ -195,6 +197,10 @@ type ProcessMetadata struct {
 type DeploymentValue struct {
 	Resources []Resource        `json:"resources"`
 	Processes []ProcessMetadata `json:"processesMetadata"`
+	// Decisions and DecisionRequirements list the decisions and DRGs of
+	// the .dmn resources, new or duplicate.
+	Decisions            []DecisionMetadata             `json:"decisionsMetadata,omitempty"`
+	DecisionRequirements []DecisionRequirementsMetadata `json:"decisionRequirementsMetadata,omitempty"`
 }
 
 // ProcessValue is the value of the Process CREATED event: a new version
@@ -263,6 +269,66 @@ type CompensationSubscriptionValue struct {
 	ScopeElementIDs                []string       `json:"scopeElementIds"`
 }
 
+// DecisionRequirementsMetadata describes a deployed version of a
+// decision requirements graph (a .dmn resource).
+type DecisionRequirementsMetadata struct {
+	DecisionRequirementsID      string `json:"decisionRequirementsId"`
+	DecisionRequirementsName    string `json:"decisionRequirementsName"`
+	DecisionRequirementsVersion int32  `json:"decisionRequirementsVersion"`
+	DecisionRequirementsKey     int64  `json:"decisionRequirementsKey"`
+	ResourceName                string `json:"resourceName"`
+	Checksum                    string `json:"checksum"`
+	Duplicate                   bool   `json:"duplicate"`
+}
+
+// DecisionMetadata describes a deployed version of a decision.
+type DecisionMetadata struct {
+	DecisionID              string `json:"decisionId"`
+	DecisionName            string `json:"decisionName"`
+	Version                 int32  `json:"version"`
+	DecisionKey             int64  `json:"decisionKey"`
+	DecisionRequirementsID  string `json:"decisionRequirementsId"`
+	DecisionRequirementsKey int64  `json:"decisionRequirementsKey"`
+	Duplicate               bool   `json:"duplicate"`
+}
+
+// DecisionRequirementsValue is the value of DecisionRequirements CREATED:
+// a new version of a DRG with its resource (replaying the event parses
+// it again).
+type DecisionRequirementsValue struct {
+	DecisionRequirementsMetadata
+	Resource []byte `json:"resource"`
+}
+
+// DecisionValue is the value of Decision CREATED: a new version of a
+// decision of a DRG.
+type DecisionValue struct {
+	DecisionMetadata
+}
+
+// DecisionEvaluationValue is the value of DecisionEvaluation EVALUATED
+// and FAILED, written by a business rule task that calls a decision.
+// DecisionOutput is the output as JSON text, as Zeebe gives it;
+// EvaluatedDecisions lists every decision evaluated (required ones first)
+// with its inputs and matched rules.
+type DecisionEvaluationValue struct {
+	DecisionKey              int64           `json:"decisionKey"`
+	DecisionID               string          `json:"decisionId"`
+	DecisionName             string          `json:"decisionName"`
+	DecisionVersion          int32           `json:"decisionVersion"`
+	DecisionRequirementsID   string          `json:"decisionRequirementsId"`
+	DecisionRequirementsKey  int64           `json:"decisionRequirementsKey"`
+	DecisionOutput           string          `json:"decisionOutput"`
+	BPMNProcessID            string          `json:"bpmnProcessId"`
+	ProcessDefinitionKey     int64           `json:"processDefinitionKey"`
+	ProcessInstanceKey       int64           `json:"processInstanceKey"`
+	ElementID                string          `json:"elementId"`
+	ElementInstanceKey       int64           `json:"elementInstanceKey"`
+	EvaluatedDecisions       json.RawMessage `json:"evaluatedDecisions,omitempty"`
+	EvaluationFailureMessage string          `json:"evaluationFailureMessage,omitempty"`
+	FailedDecisionID         string          `json:"failedDecisionId,omitempty"`
+}
+
 // ValueType implementations.
 func (*ProcessInstanceValue) ValueType() ValueType { return ValueProcessInstance }
 
@@ -317,6 +383,15 @@ func (*SignalValue) ValueType() ValueType { return ValueSignal }
 func (*CompensationSubscriptionValue) ValueType() ValueType { return ValueCompensationSubscription }
 
 // ValueType implements [Value].
+func (*DecisionRequirementsValue) ValueType() ValueType { return ValueDecisionRequirements }
+
+// ValueType implements [Value].
+func (*DecisionValue) ValueType() ValueType { return ValueDecision }
+
+// ValueType implements [Value].
+func (*DecisionEvaluationValue) ValueType() ValueType { return ValueDecisionEvaluation }
+
+// ValueType implements [Value].
 func (*SignalSubscriptionValue) ValueType() ValueType { return ValueSignalSubscription }
 
 func (v *ProcessInstanceValue) clone() Value         { c := *v; return &c }
@@ -329,15 +404,18 @@ func (v *MessageStartEventSubscriptionValue) clone() Value {
 	c := *v
 	return &c
 }
-func (v *TimerValue) clone() Value            { c := *v; return &c }
-func (v *VariableValue) clone() Value         { c := *v; return &c }
-func (v *VariableDocumentValue) clone() Value { c := *v; return &c }
-func (v *IncidentValue) clone() Value         { c := *v; return &c }
-func (v *DeploymentValue) clone() Value       { c := *v; return &c }
-func (v *ProcessValue) clone() Value          { c := *v; return &c }
-func (v *ClockValue) clone() Value            { c := *v; return &c }
-func (v *EscalationValue) clone() Value       { c := *v; return &c }
-func (v *SignalValue) clone() Value           { c := *v; return &c }
+func (v *TimerValue) clone() Value                { c := *v; return &c }
+func (v *VariableValue) clone() Value             { c := *v; return &c }
+func (v *VariableDocumentValue) clone() Value     { c := *v; return &c }
+func (v *IncidentValue) clone() Value             { c := *v; return &c }
+func (v *DeploymentValue) clone() Value           { c := *v; return &c }
+func (v *ProcessValue) clone() Value              { c := *v; return &c }
+func (v *ClockValue) clone() Value                { c := *v; return &c }
+func (v *EscalationValue) clone() Value           { c := *v; return &c }
+func (v *SignalValue) clone() Value               { c := *v; return &c }
+func (v *DecisionRequirementsValue) clone() Value { c := *v; return &c }
+func (v *DecisionValue) clone() Value             { c := *v; return &c }
+func (v *DecisionEvaluationValue) clone() Value   { c := *v; return &c }
 func (v *CompensationSubscriptionValue) clone() Value {
 	c := *v
 	return &c
@@ -386,6 +464,12 @@ func newValue(t ValueType) Value {
 		return &SignalSubscriptionValue{}
 	case ValueCompensationSubscription:
 		return &CompensationSubscriptionValue{}
+	case ValueDecisionRequirements:
+		return &DecisionRequirementsValue{}
+	case ValueDecision:
+		return &DecisionValue{}
+	case ValueDecisionEvaluation:
+		return &DecisionEvaluationValue{}
 	}
 	return nil
 }
