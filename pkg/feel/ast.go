@@ -128,6 +128,8 @@ type rangeExpr struct {
 	at
 	start, end         node
 	startIncl, endIncl bool
+	// konst is the range when both bounds are literals.
+	konst *Range
 }
 
 type funcDef struct {

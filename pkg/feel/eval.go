@@ -2,6 +2,7 @@ package feel
 
 import (
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -74,7 +75,16 @@ type evaluator struct {
 	depth    int
 	steps    int
 	root     scope
+	// input and inputScope bind "?" for unary tests without allocating.
+	input      binding
+	inputScope scope
 }
+
+// unaryEvaluators recycles the evaluators of unary tests: a decision
+// table tests every cell of every rule, and an evaluator per test was most
+// of a table's cost. Nothing a unary test returns (true, false or null,
+// and its warnings, handed over) refers to its evaluator.
+var unaryEvaluators = sync.Pool{New: func() any { return new(evaluator) }}
 
 // scope is a chain of variable frames; lookups search inner frames first.
 type scope struct {
@@ -146,14 +156,18 @@ func (e *evaluator) warn(pos int, kind WarningKind, format string, args ...any) 
 // result is true, false, or null when a test cannot decide (for instance
 // comparing a number with a string).
 func (u *UnaryTests) Eval(input Value, vars Context, opts ...Option) (Value, []Warning) {
-	e := &evaluator{}
+	e := unaryEvaluators.Get().(*evaluator)
 	for _, o := range opts {
 		o(&e.opts)
 	}
 	e.root.vars = vars
-	s := e.root.bind("?", input)
-	v := e.run(func() Value { return anyOf(e, s, u.tests, input) })
-	return v, e.warnings
+	e.input = binding{name: "?", val: input}
+	e.inputScope = scope{vars: &e.input, parent: &e.root}
+	v := e.run(func() Value { return anyOf(e, &e.inputScope, u.tests, input) })
+	warnings := e.warnings
+	*e = evaluator{}
+	unaryEvaluators.Put(e)
+	return v, warnings
 }
 
 // Eval is a convenience for parsing and evaluating src once. Engines that

@@ -152,7 +152,23 @@ func (p *parser) parseRangeRest(pos int, startIncl bool, start node) (node, erro
 	default:
 		return nil, p.errorf("expected ']' or ')' to close the range but found %s", describe(p.peek()))
 	}
+	r.konst = constRange(r)
 	return r, nil
+}
+
+// constRange builds, once, the range of literal bounds ([1..10], a
+// decision table's "[100..200)"), which evaluation would otherwise
+// rebuild on every test.
+func constRange(r *rangeExpr) *Range {
+	start, ok1 := r.start.(*literal)
+	end, ok2 := r.end.(*literal)
+	if !ok1 || !ok2 || !rangeBoundOK(start.val) || start.val.kind != end.val.kind {
+		return nil
+	}
+	if _, ok := compareValues(start.val, end.val); !ok {
+		return nil
+	}
+	return &Range{start: start.val, end: end.val, startIncl: r.startIncl, endIncl: r.endIncl}
 }
 
 func (p *parser) parseContext() (node, error) {

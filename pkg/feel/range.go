@@ -84,6 +84,9 @@ func rangeBoundOK(v Value) bool {
 }
 
 func (n *rangeExpr) eval(e *evaluator, s *scope) Value {
+	if n.konst != nil {
+		return Value{kind: KindRange, x: n.konst}
+	}
 	start, end := n.start.eval(e, s), n.end.eval(e, s)
 	if !rangeBoundOK(start) || !rangeBoundOK(end) || start.kind != end.kind {
 		e.warn(n.pos, InvalidType, "Invalid range definition '%s..%s'", start, end)
