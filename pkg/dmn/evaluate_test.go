@@ -227,3 +227,30 @@ func TestDefaultOutputEntries(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentEvaluations shares one Definitions between goroutines, as
+// an engine's partitions would (run with -race).
+func TestConcurrentEvaluations(t *testing.T) {
+	d := mustParseFile(t, "bench.dmn", table50("COLLECT", "SUM").xml())
+	want := map[string]string{"silver": "null", "gold": "3"}
+	done := make(chan error)
+	for g := range 4 {
+		go func() {
+			tier := []string{"silver", "gold"}[g%2]
+			var err error
+			for range 200 {
+				res, e := d.Evaluate("d", map[string]any{"tier": tier, "amount": 50.0, "express": true})
+				if e != nil || jsonOf(t, res.Output) != want[tier] {
+					err = errors.New(tier + ": " + jsonOf(t, res))
+					break
+				}
+			}
+			done <- err
+		}()
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
