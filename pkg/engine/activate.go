@@ -76,6 +76,8 @@ func (e *Engine) onActivate(ei *elementInstance) {
 			e.lifecycle(ei, IntentElementActivated)
 			e.enqueueActivate(el.start, ei, nil)
 		}
+	case el.typ == ElementAdHocSubProcess:
+		e.activateAdHoc(ei)
 	case el.typ == ElementEventSubProcess:
 		e.lifecycle(ei, IntentElementActivated)
 		e.enqueueActivate(el.start, ei, e.espVars)

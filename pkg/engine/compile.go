@@ -112,6 +112,7 @@ func (c *compiler) link(ct *bpmn.Container) {
 		c.linkStarts()
 		c.linkWaits()
 		c.linkInclusiveJoins()
+		c.linkAdHoc()
 	}
 }
 
@@ -128,7 +129,7 @@ func (c *compiler) linkWaits() {
 		if own != nil {
 			el.waits = append(append([]*element(nil), own...), el.boundaries...)
 		}
-		if el.typ == ElementProcess || el.typ == ElementSubProcess {
+		if el.typ == ElementProcess || el.typ == ElementSubProcess || el.typ == ElementAdHocSubProcess {
 			el.scopeEvents = append(append([]*element(nil), el.boundaries...), el.eventStarts...)
 		}
 		el.opensSubs = anyMessage(el.waits) || anyMessage(el.scopeEvents) || anyMessage(el.boundaries)
@@ -262,6 +263,9 @@ func (c *compiler) other(n *bpmn.FlowNode, el *element) bool {
 	case bpmn.KindCallActivity:
 		el.typ = ElementCallActivity
 		return c.callActivity(n, el)
+	case bpmn.KindAdHocSubProcess:
+		el.typ = ElementAdHocSubProcess
+		return c.adHoc(n, el)
 	case bpmn.KindSubProcess:
 		el.typ = ElementSubProcess
 		if n.TriggeredByEvent {

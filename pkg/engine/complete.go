@@ -48,6 +48,9 @@ func (e *Engine) onComplete(ei *elementInstance, taken []*flow, vars map[string]
 	if taken == nil {
 		taken = ei.el.out
 	}
+	if parent.el.adhoc != nil && e.adHocFulfilled(parent) {
+		return
+	}
 	switch {
 	case ei.el.evt == EventTerminate:
 		e.terminateSiblings(parent)

@@ -148,17 +148,17 @@ var (
 		"io-mapping.bpmn", "timer-start.bpmn", "fulfillment.bpmn", "gateway-incident.bpmn",
 		"catch-events.bpmn", "tasks.bpmn", "inclusive-link.bpmn", "multi-instance.bpmn", "call-activity.bpmn",
 		"event-subprocess.bpmn", "cron.bpmn", "inclusive-join.bpmn", "escalation.bpmn", "signal.bpmn",
-		"compensation.bpmn", "discount.dmn", "decision.bpmn"}
+		"compensation.bpmn", "discount.dmn", "decision.bpmn", "adhoc.bpmn"}
 	detProcesses = []string{"order", "payment", "reminders", "approval", "parallel", "quote", "fulfil", "pay",
 		"deadline", "invoice", "route", "delivery", "tasks", "decide", "notify", "campaign", "sell", "booking", "snooze",
-		"lunch", "shipping", "audit", "courier", "trip", "refund", "price"}
+		"lunch", "shipping", "audit", "courier", "trip", "refund", "price", "research"}
 	detMessages = []string{"PaymentReceived", "Withdrawn", "Comment", "QuoteAccepted", "OrderPlaced",
 		"GoodsShipped", "OrderDelivered", "DeliveryConfirmed", "ChangeRequested", "Cancelled"}
 	detJobTypes = []string{"charge", "ship", "remind", "notify", "pack", "invoice", "pick", "refund", "pay",
 		"work", "report", "rules", "notify-mail", userTaskJobType, "mail", "sms", "send", "approve", "reserve", "note",
 		"pasta", "salad", "check", "eat", "review", "drive",
 		"book-hotel", "cancel-hotel", "book-flight", "cancel-flight", "reserve-seat", "release-seat", "charge-trip",
-		"pay-order", "refund-order", "ship-order", "unship-order", "review-price"}
+		"pay-order", "refund-order", "ship-order", "unship-order", "review-price", "search", "summarize", "ask-expert"}
 )
 
 func (g *generator) next(i int) Command {
@@ -194,7 +194,8 @@ func (g *generator) vars() map[string]any {
 		"amount": float64(g.rng.IntN(200)), "orderId": k, "requestId": k, "quoteId": k, "deliveryId": k,
 		"x": float64(g.rng.IntN(10)), "a": float64(g.rng.IntN(5)), "b": float64(g.rng.IntN(5)), "channel": "mail", "minutes": float64(g.rng.IntN(90)),
 		"order": map[string]any{"items": float64(g.rng.IntN(3)), "address": "x"}, "customer": map[string]any{"name": "Ada", "orders": float64(g.rng.IntN(13))},
-		"rule": pick(g.rng, []string{"discount", "tier", "none"}),
+		"rule":  pick(g.rng, []string{"discount", "tier", "none"}),
+		"tools": []any{"Search", "AskExpert"}[:g.rng.IntN(3)%2+1], "answered": g.rng.IntN(2) == 0,
 		"mail": g.rng.IntN(2) == 0, "sms": g.rng.IntN(2) == 0, "bookingId": k,
 		"recipients": []any{"a", "b"}[:g.rng.IntN(3)%2+1], "approvers": []any{"c", "d", "e"},
 		"pasta": g.rng.IntN(2) == 0, "salad": g.rng.IntN(2) == 0, "check": g.rng.IntN(2) == 0, "spoiled": g.rng.IntN(2) == 0,

@@ -32,6 +32,7 @@ const (
 	ElementMultiInstanceBody
 	ElementCallActivity
 	ElementEventSubProcess
+	ElementAdHocSubProcess
 )
 
 var elementTypeNames = []string{
@@ -59,6 +60,7 @@ var elementTypeNames = []string{
 	ElementMultiInstanceBody:      "MULTI_INSTANCE_BODY",
 	ElementCallActivity:           "CALL_ACTIVITY",
 	ElementEventSubProcess:        "EVENT_SUB_PROCESS",
+	ElementAdHocSubProcess:        "AD_HOC_SUB_PROCESS",
 }
 
 func (t ElementType) String() string { return enumName(elementTypeNames, uint8(t)) }

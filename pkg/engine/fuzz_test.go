@@ -22,7 +22,7 @@ import (
 //	go test ./pkg/engine -run '^$' -fuzz FuzzCommands -fuzztime 10m -fuzzminimizetime 5s -parallel 1
 func FuzzCommands(f *testing.F) {
 	// Every run starts from the same engine, restored from a snapshot
-	// (deploying 26 resources per run would make the fuzzer crawl).
+	// (deploying 27 resources per run would make the fuzzer crawl).
 	e := New(WithStartTime(time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)))
 	for _, name := range detModels {
 		src, err := os.ReadFile(filepath.Join("../../fixtures/engine", name))

@@ -106,7 +106,9 @@ type element struct {
 	compHandler     *element
 	forCompensation bool
 	compRef         string
-	timer           *timerDef
+	// adhoc is set on an ad-hoc sub-process.
+	adhoc *adHocDef
+	timer *timerDef
 	// code is an error or escalation event's code ("" with catchAll);
 	// codeExpr an escalation throw event's code given as an expression.
 	code         string
