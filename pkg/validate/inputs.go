@@ -28,7 +28,7 @@ func (e *NoMatchError) Error() string { return fmt.Sprintf("%s: %s", e.Arg, e.Wh
 // Expand turns arguments into a list of files, in argument order, each
 // once. Relative arguments are resolved against dir, and files are shown
 // as the argument was typed. Folders are searched recursively for *.bpmn
-// (skipping hidden folders and node_modules); globs may use "**".
+// and *.dmn (skipping hidden folders and node_modules); globs may use "**".
 func Expand(dir string, args []string) ([]string, error) {
 	var files []string
 	seen := map[string]bool{}
@@ -58,7 +58,7 @@ func expandOne(dir, arg string) ([]string, error) {
 	case err == nil:
 		files, err := walkBPMN(dir, arg)
 		if err == nil && len(files) == 0 {
-			return nil, &NoMatchError{Arg: arg, Why: "folder holds no .bpmn files"}
+			return nil, &NoMatchError{Arg: arg, Why: "folder holds no .bpmn or .dmn files"}
 		}
 		return files, err
 	case lint.HasGlobMeta(arg):
@@ -81,7 +81,8 @@ func Resolve(dir, p string) string {
 	return filepath.Join(dir, p)
 }
 
-// walkBPMN lists the *.bpmn files under folder arg, as paths below arg.
+// walkBPMN lists the *.bpmn and *.dmn files under folder arg, as paths
+// below arg.
 func walkBPMN(dir, arg string) ([]string, error) {
 	root := Resolve(dir, arg)
 	var files []string
@@ -95,7 +96,7 @@ func walkBPMN(dir, arg string) ([]string, error) {
 			}
 			return nil
 		}
-		if strings.EqualFold(filepath.Ext(p), ".bpmn") {
+		if ext := filepath.Ext(p); strings.EqualFold(ext, ".bpmn") || strings.EqualFold(ext, ".dmn") {
 			files = append(files, shownPath(arg, root, p))
 		}
 		return nil

@@ -137,6 +137,9 @@ func checkFile(opts Options, linter *lint.Linter, path string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	if isDMN(path, src) {
+		return checkDMN(name, src)
+	}
 	f := &File{Path: name}
 	doc, err := bpmn.Parse(name, src)
 	if err != nil {
