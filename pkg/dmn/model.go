@@ -135,7 +135,8 @@ type Rule struct {
 	ID string
 	// Index is the rule's 1-based position, as Zeebe reports it.
 	Index int
-	// Inputs are the input entries; Outputs the output entries.
+	// Inputs are the input entries (nil for an empty entry, which matches
+	// anything); Outputs the output entries.
 	Inputs  []*feel.UnaryTests
 	Outputs []*feel.Expr
 

@@ -37,6 +37,9 @@ func (p *parser) parseTable(n *node, decisionID string) *DecisionTable {
 	for i, r := range rules {
 		t.Rules = append(t.Rules, p.parseRule(r, t, i+1, decisionID))
 	}
+	for _, in := range t.Inputs {
+		in.index = nil // only parsing looks tests up by source
+	}
 	return t
 }
 
