@@ -14,13 +14,18 @@ func (e *Engine) complete(ei *elementInstance, taken []*flow, vars map[string]an
 // onComplete runs from ELEMENT_COMPLETING; it runs again when an incident
 // on a completing element is resolved.
 func (e *Engine) onComplete(ei *elementInstance, taken []*flow, vars map[string]any) {
-	if !e.applyOutputs(ei) {
+	if ei.x == nil || ei.x.listened[1] == 0 {
+		if !e.applyOutputs(ei) {
+			return
+		}
+		if ei.el.body != nil {
+			e.collectOutput(ei)
+		}
+		e.unsubscribe(ei)
+	}
+	if len(ei.el.endListeners) > 0 && e.startListening(ei, listenerEnd) {
 		return
 	}
-	if ei.el.body != nil {
-		e.collectOutput(ei)
-	}
-	e.unsubscribe(ei)
 	parent := ei.parent
 	if parent == nil {
 		e.dropCompensation(ei)

@@ -148,17 +148,18 @@ var (
 		"io-mapping.bpmn", "timer-start.bpmn", "fulfillment.bpmn", "gateway-incident.bpmn",
 		"catch-events.bpmn", "tasks.bpmn", "inclusive-link.bpmn", "multi-instance.bpmn", "call-activity.bpmn",
 		"event-subprocess.bpmn", "cron.bpmn", "inclusive-join.bpmn", "escalation.bpmn", "signal.bpmn",
-		"compensation.bpmn", "discount.dmn", "decision.bpmn", "adhoc.bpmn"}
+		"compensation.bpmn", "discount.dmn", "decision.bpmn", "adhoc.bpmn", "listeners.bpmn"}
 	detProcesses = []string{"order", "payment", "reminders", "approval", "parallel", "quote", "fulfil", "pay",
 		"deadline", "invoice", "route", "delivery", "tasks", "decide", "notify", "campaign", "sell", "booking", "snooze",
-		"lunch", "shipping", "audit", "courier", "trip", "refund", "price", "research"}
+		"lunch", "shipping", "audit", "courier", "trip", "refund", "price", "research", "audited"}
 	detMessages = []string{"PaymentReceived", "Withdrawn", "Comment", "QuoteAccepted", "OrderPlaced",
 		"GoodsShipped", "OrderDelivered", "DeliveryConfirmed", "ChangeRequested", "Cancelled"}
 	detJobTypes = []string{"charge", "ship", "remind", "notify", "pack", "invoice", "pick", "refund", "pay",
 		"work", "report", "rules", "notify-mail", userTaskJobType, "mail", "sms", "send", "approve", "reserve", "note",
 		"pasta", "salad", "check", "eat", "review", "drive",
 		"book-hotel", "cancel-hotel", "book-flight", "cancel-flight", "reserve-seat", "release-seat", "charge-trip",
-		"pay-order", "refund-order", "ship-order", "unship-order", "review-price", "search", "summarize", "ask-expert"}
+		"pay-order", "refund-order", "ship-order", "unship-order", "review-price", "search", "summarize", "ask-expert", "audit-open",
+		"prepare", "check-eu", "check-us", "work-audited", "record"}
 )
 
 func (g *generator) next(i int) Command {
@@ -199,7 +200,7 @@ func (g *generator) vars() map[string]any {
 		"mail": g.rng.IntN(2) == 0, "sms": g.rng.IntN(2) == 0, "bookingId": k,
 		"recipients": []any{"a", "b"}[:g.rng.IntN(3)%2+1], "approvers": []any{"c", "d", "e"},
 		"pasta": g.rng.IntN(2) == 0, "salad": g.rng.IntN(2) == 0, "check": g.rng.IntN(2) == 0, "spoiled": g.rng.IntN(2) == 0,
-		"code": pick(g.rng, []string{"stop", "audit", "late", "other"}), "region": pick(g.rng, []string{"north", "south"}),
+		"code": pick(g.rng, []string{"stop", "audit", "late", "other"}), "region": pick(g.rng, []string{"north", "south", "eu", "us"}),
 		"hotelId": k, "seats": []any{"1A", "1B"}[:g.rng.IntN(3)%2+1],
 	}
 }

@@ -22,7 +22,7 @@ import (
 //	go test ./pkg/engine -run '^$' -fuzz FuzzCommands -fuzztime 10m -fuzzminimizetime 5s -parallel 1
 func FuzzCommands(f *testing.F) {
 	// Every run starts from the same engine, restored from a snapshot
-	// (deploying 27 resources per run would make the fuzzer crawl).
+	// (deploying 28 resources per run would make the fuzzer crawl).
 	e := New(WithStartTime(time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)))
 	for _, name := range detModels {
 		src, err := os.ReadFile(filepath.Join("../../fixtures/engine", name))
@@ -61,6 +61,11 @@ func FuzzCommands(f *testing.F) {
 {"valueType":"PROCESS_INSTANCE_CREATION","intent":"CREATE","value":{"bpmnProcessId":"lunch","variables":{"pasta":true,"check":true}}}
 {"valueType":"JOB_BATCH","intent":"ACTIVATE","value":{"type":"pack","worker":"w","timeout":1000,"maxJobsToActivate":2}}
 {"valueType":"JOB","intent":"COMPLETE","key":1,"value":{}}`,
+		`{"valueType":"PROCESS_INSTANCE_CREATION","intent":"CREATE","value":{"bpmnProcessId":"audited","variables":{"region":"eu"}}}
+{"valueType":"JOB","intent":"COMPLETE","key":1,"value":{"variables":{"a":1}}}
+{"valueType":"JOB","intent":"THROW_ERROR","key":1,"value":{"errorCode":"x"}}
+{"valueType":"JOB","intent":"FAIL","key":1,"value":{"retries":0}}
+{"valueType":"INCIDENT","intent":"RESOLVE","key":7,"value":{}}`,
 		`{"valueType":"PROCESS_INSTANCE_CREATION","intent":"CREATE","value":{"bpmnProcessId":"refund"}}
 {"valueType":"JOB","intent":"COMPLETE","key":1,"value":{}}
 {"valueType":"JOB","intent":"COMPLETE","key":1,"value":{}}

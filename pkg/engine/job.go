@@ -92,6 +92,9 @@ func jobValue(ei *elementInstance, typ string, retries int32, headers map[string
 func (e *Engine) jobEvent(in Intent, j *job, cmd *JobValue) {
 	v := e.arena.job.put(jobValue(j.ei, j.typ, j.retries, j.headers))
 	v.Worker, v.ErrorMessage = j.worker, j.errorMessage
+	if j.listener != listenerNone {
+		v.JobKind, v.JobListenerEventType = jobKindListener, listenerEventTypes[j.listener]
+	}
 	if j.state == jobActivated {
 		v.Deadline = j.deadline
 	}
@@ -166,8 +169,12 @@ func (e *Engine) completeJob(j *job, v *JobValue) error {
 	if err := e.checkWorkable(j, IntentComplete); err != nil {
 		return err
 	}
-	ei := j.ei
+	ei, listener := j.ei, j.listener
 	e.jobEvent(IntentCompleted, j, v)
+	if listener != listenerNone {
+		e.listenerCompleted(ei, listener, v.Variables)
+		return nil
+	}
 	e.enqueue(step{kind: stepComplete, ei: ei})
 	return nil
 }
@@ -194,6 +201,9 @@ func (e *Engine) throwJobError(j *job, v *JobValue) error {
 	if v.ErrorCode == "" {
 		return reject(InvalidArgument, "Expected to throw an error for job with key '%d', but the error code is empty", j.key)
 	}
+	if j.listener != listenerNone {
+		return reject(InvalidState, "Expected to throw an error for job with key '%d', but it is the job of a %s, which cannot throw BPMN errors", j.key, listenerKind(j.listener))
+	}
 	e.jobEvent(IntentErrorThrown, j, v)
 	e.throwError(j.ei, j.ei, v.ErrorCode, v.ErrorMessage, v.Variables)
 	return nil
@@ -202,19 +212,26 @@ func (e *Engine) throwJobError(j *job, v *JobValue) error {
 // applyJob folds a Job event into the state.
 func (e *Engine) applyJob(in Intent, key int64, v *JobValue) {
 	if in == IntentCreated {
-		e.addJob(key, e.instance(v.ElementInstanceKey, v.ProcessInstanceKey), v.Type, v.Retries, v.CustomHeaders)
+		j := e.addJob(key, e.instance(v.ElementInstanceKey, v.ProcessInstanceKey), v.Type, v.Retries, v.CustomHeaders)
+		switch v.JobListenerEventType {
+		case "START":
+			j.listener = listenerStart
+		case "END":
+			j.listener = listenerEnd
+		}
 		return
 	}
 	e.jobChanged(in, e.jobs[key], v)
 }
 
 // addJob applies Job CREATED.
-func (e *Engine) addJob(key int64, ei *elementInstance, typ string, retries int32, headers map[string]string) {
+func (e *Engine) addJob(key int64, ei *elementInstance, typ string, retries int32, headers map[string]string) *job {
 	j := e.newJob()
 	*j = job{key: key, ei: ei, typ: typ, retries: retries, headers: headers}
 	ei.job = j
 	e.jobs[key] = j
 	e.makeActivatable(j)
+	return j
 }
 
 // jobChanged applies the Job events after CREATED, with the record's
@@ -223,6 +240,10 @@ func (e *Engine) jobChanged(in Intent, j *job, v *JobValue) {
 	switch in {
 	case IntentCompleted, IntentCanceled:
 		e.removeJob(j)
+		if in == IntentCompleted && j.listener != listenerNone {
+			j.ei.extra().listened[j.listener-1]++
+			return // its variables are set by the records that follow
+		}
 		if in == IntentCompleted && len(v.Variables) > 0 {
 			x := j.ei.extra()
 			x.trigger, x.hasTrigger = v.Variables, true
@@ -332,6 +353,9 @@ func (e *Engine) activateJobs(v *JobBatchValue) error {
 			out.JobKeys = append(out.JobKeys, j.key)
 			jv := jobValue(j.ei, j.typ, j.retries, j.headers)
 			jv.Worker, jv.Deadline, jv.Variables = v.Worker, e.now+v.Timeout, visibleDocument(j.ei)
+			if j.listener != listenerNone {
+				jv.JobKind, jv.JobListenerEventType = jobKindListener, listenerEventTypes[j.listener]
+			}
 			out.Jobs = append(out.Jobs, jv)
 		}
 	}

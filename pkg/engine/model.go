@@ -108,7 +108,9 @@ type element struct {
 	compRef         string
 	// adhoc is set on an ad-hoc sub-process.
 	adhoc *adHocDef
-	timer *timerDef
+	// startListeners and endListeners are its execution listeners.
+	startListeners, endListeners []listenerDef
+	timer                        *timerDef
 	// code is an error or escalation event's code ("" with catchAll);
 	// codeExpr an escalation throw event's code given as an expression.
 	code         string

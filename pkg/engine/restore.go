@@ -28,7 +28,10 @@ func (e *Engine) restoreState(s *snapshot) (err error) {
 	for _, sj := range s.Jobs {
 		ei := byKey[sj.Instance]
 		j := &job{key: sj.Key, ei: ei, typ: sj.Type, worker: sj.Worker, retries: sj.Retries, deadline: sj.Deadline,
-			recurAt: sj.RecurAt, errorMessage: sj.ErrorMessage, headers: ei.el.job.headers}
+			recurAt: sj.RecurAt, errorMessage: sj.ErrorMessage, listener: sj.Listener}
+		if ei.el.job != nil && sj.Listener == listenerNone {
+			j.headers = ei.el.job.headers
+		}
 		ei.job = j
 		e.jobs[j.key] = j
 		if sj.State == jobActivatable {
@@ -67,8 +70,11 @@ func (e *Engine) restoreInstance(si snapInstance, byKey map[int64]*elementInstan
 		ei.startCorrelationKey = si.StartCorr
 		e.markStarted(p.id, si.StartCorr)
 	}
-	if si.HasTrigger || len(si.Joined) > 0 || len(si.TimedOut) > 0 || si.TerminateEnd {
+	if si.HasTrigger || len(si.Joined) > 0 || len(si.TimedOut) > 0 || si.TerminateEnd || si.Listened != nil {
 		x := ei.extra()
+		if si.Listened != nil {
+			x.listened = *si.Listened
+		}
 		x.trigger, x.hasTrigger, x.terminateEnd = si.Trigger, si.HasTrigger, si.TerminateEnd
 		for id, n := range si.Joined {
 			if x.joined == nil {

@@ -66,6 +66,8 @@ type snapInstance struct {
 	StartCorr    string           `json:"startCorrelationKey,omitempty"`
 	TerminateEnd bool             `json:"terminateEnd,omitempty"`
 	Caller       int64            `json:"caller,omitempty"`
+	// Listened counts the start and end execution listeners completed.
+	Listened *[2]int8 `json:"listened,omitempty"`
 }
 
 type snapVar struct {
@@ -84,6 +86,7 @@ type snapJob struct {
 	Deadline     int64    `json:"deadline"`
 	RecurAt      int64    `json:"recurAt"`
 	ErrorMessage string   `json:"errorMessage"`
+	Listener     uint8    `json:"listener,omitempty"`
 }
 
 type snapTimer struct {
@@ -179,7 +182,7 @@ func (e *Engine) Snapshot() ([]byte, error) {
 	for _, k := range slices.Sorted(maps.Keys(e.jobs)) {
 		j := e.jobs[k]
 		s.Jobs = append(s.Jobs, snapJob{Key: k, Instance: j.ei.key, Type: j.typ, Worker: j.worker, Retries: j.retries,
-			State: j.state, Deadline: j.deadline, RecurAt: j.recurAt, ErrorMessage: j.errorMessage})
+			State: j.state, Deadline: j.deadline, RecurAt: j.recurAt, ErrorMessage: j.errorMessage, Listener: j.listener})
 	}
 	e.snapshotWaits(&s)
 	var buf bytes.Buffer
@@ -221,6 +224,10 @@ func snapInstanceOf(ei *elementInstance) snapInstance {
 		}
 		if x.caller != nil {
 			si.Caller = x.caller.key
+		}
+		if x.listened != [2]int8{} {
+			l := x.listened
+			si.Listened = &l
 		}
 	}
 	return si

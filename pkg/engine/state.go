@@ -64,6 +64,9 @@ type eiExtra struct {
 	// joined counts taken flows per incoming flow of joining gateways in
 	// this flow scope, by flow index.
 	joined map[int]int32
+	// listened counts the start and end execution listeners that
+	// completed.
+	listened [2]int8
 	// signals are the signal subscriptions this instance holds open.
 	signals []*signalSub
 	// incidents open on this element instance.
@@ -126,7 +129,8 @@ type job struct {
 	recurAt      int64
 	errorMessage string
 	headers      map[string]string
-	prev, next   *job // in the type's queue while activatable
+	listener     uint8 // listenerStart or listenerEnd for an execution listener's job
+	prev, next   *job  // in the type's queue while activatable
 	queue        *jobQueue
 }
 

@@ -17,6 +17,7 @@ const (
 	stepCorrelateBuffered
 	stepStartBuffered
 	stepStartInstance
+	stepListened
 )
 
 type step struct {
@@ -95,6 +96,8 @@ func (e *Engine) runStep(s *step) {
 		e.startBuffered(s.proc, s.corr)
 	case stepStartInstance:
 		e.startInstance(s.key, s.proc, s.el, s.vars, s.ei)
+	case stepListened:
+		e.listened(s.ei)
 	}
 }
 

@@ -59,6 +59,11 @@ type JobValue struct {
 	ProcessDefinitionVersion int32             `json:"processDefinitionVersion"`
 	ProcessDefinitionKey     int64             `json:"processDefinitionKey"`
 	ProcessInstanceKey       int64             `json:"processInstanceKey"`
+	// JobKind is EXECUTION_LISTENER for an execution listener's job (and
+	// empty, Zeebe's BPMN_ELEMENT, otherwise); JobListenerEventType is
+	// then START or END.
+	JobKind              string `json:"jobKind,omitempty"`
+	JobListenerEventType string `json:"jobListenerEventType,omitempty"`
 }
 
 // JobBatchValue is the value of the JobBatch ACTIVATE command and the
