@@ -109,6 +109,12 @@ func appendJob(b []byte, val engine.Value) ([]byte, error) {
 	b = appendInt(b, `,"processDefinitionVersion":`, int64(v.ProcessDefinitionVersion))
 	b = appendInt(b, `,"processDefinitionKey":`, v.ProcessDefinitionKey)
 	b = appendInt(b, `,"processInstanceKey":`, v.ProcessInstanceKey)
+	if v.JobKind != "" { // omitempty
+		b = appendStr(b, `,"jobKind":`, v.JobKind)
+	}
+	if v.JobListenerEventType != "" {
+		b = appendStr(b, `,"jobListenerEventType":`, v.JobListenerEventType)
+	}
 	return append(b, '}'), firstErr(err1, err2)
 }
 

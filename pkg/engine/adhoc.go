@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/beevik/etree"
-
 	"github.com/wfctl/wfctl/bpmn"
 	"github.com/wfctl/wfctl/pkg/feel"
 )
@@ -43,10 +41,8 @@ func (c *compiler) adHoc(n *bpmn.FlowNode, el *element) bool {
 	if n.XML != nil && n.XML.SelectAttrValue("cancelRemainingInstances", "true") == "false" {
 		d.cancelRemaining = false
 	}
-	if x := zeebeChild(n, "adHoc"); x != nil {
-		if src := strings.TrimSpace(x.SelectAttrValue("activeElementsCollection", "")); src != "" {
-			d.activeElements = c.feelAttr(n, "activeElementsCollection", src)
-		}
+	if src := strings.TrimSpace(zeebeAttr(n, "adHoc", "activeElementsCollection")); src != "" {
+		d.activeElements = c.feelAttr(n, "activeElementsCollection", src)
 	}
 	if cc := n.CompletionCondition; cc != nil && strings.TrimSpace(cc.Text) != "" {
 		d.completion = c.feelAttr(n, "completionCondition", cc.Text)
@@ -55,15 +51,15 @@ func (c *compiler) adHoc(n *bpmn.FlowNode, el *element) bool {
 	return true
 }
 
-// zeebeChild returns the zeebe: extension element of that local name the
-// model keeps untyped, or nil.
-func zeebeChild(n *bpmn.FlowNode, local string) *etree.Element {
+// zeebeAttr returns an attribute of the zeebe: extension element of that
+// local name the model keeps untyped, or "".
+func zeebeAttr(n *bpmn.FlowNode, local, attr string) string {
 	for _, b := range n.Zeebe.Other {
 		if b.XML != nil && b.XML.Tag == local {
-			return b.XML
+			return b.XML.SelectAttrValue(attr, "")
 		}
 	}
-	return nil
+	return ""
 }
 
 // linkAdHoc lists the elements each ad-hoc sub-process can activate.

@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/beevik/etree"
-
 	"github.com/wfctl/wfctl/bpmn"
 	"github.com/wfctl/wfctl/pkg/feel"
 )
@@ -41,16 +39,16 @@ var listenerEventTypes = [...]string{listenerStart: "START", listenerEnd: "END"}
 // executionListeners compiles an element's (or the process's)
 // zeebe:executionListeners.
 func (c *compiler) executionListeners(n *bpmn.FlowNode, z *bpmn.Zeebe, el *element) {
-	var x *etree.Element
 	for _, b := range z.Other {
 		if b.XML != nil && b.XML.Tag == "executionListeners" {
-			x = b.XML
+			c.listenerList(n, b, el)
 		}
 	}
-	if x == nil {
-		return
-	}
-	for _, l := range x.ChildElements() {
+}
+
+// listenerList compiles the listeners of one zeebe:executionListeners.
+func (c *compiler) listenerList(n *bpmn.FlowNode, b *bpmn.Base, el *element) {
+	for _, l := range b.XML.ChildElements() {
 		if l.Tag != "executionListener" {
 			continue
 		}
