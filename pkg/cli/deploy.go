@@ -54,13 +54,16 @@ version is not deployed again: it is shown as unchanged.`,
 	return cmd
 }
 
-// deployed is one row of deploy's output.
+// deployed is one row of deploy's output: a process, or a decision of a
+// .dmn resource (DecisionID set instead of ProcessID).
 type deployed struct {
-	ProcessID string `json:"processId"`
-	Version   int32  `json:"version"`
-	Key       int64  `json:"processDefinitionKey"`
-	File      string `json:"file"`
-	Unchanged bool   `json:"unchanged"`
+	ProcessID   string `json:"processId,omitempty"`
+	DecisionID  string `json:"decisionId,omitempty"`
+	Version     int32  `json:"version"`
+	Key         int64  `json:"processDefinitionKey,omitempty"`
+	DecisionKey int64  `json:"decisionKey,omitempty"`
+	File        string `json:"file"`
+	Unchanged   bool   `json:"unchanged"`
 }
 
 func runDeploy(ctx context.Context, opts *deployOptions) error {
@@ -84,20 +87,35 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 		fileOf[names[i]] = file
 	}
 	return withEngine(ctx, f, opts.engine, func(c *devclient.Client) error {
-		procs, err := c.Deploy(ctx, resources...)
+		dep, err := c.DeployResources(ctx, resources...)
 		if err != nil {
 			return err
 		}
-		var rows []deployed
-		for _, p := range procs {
-			file, ok := fileOf[p.ResourceName]
-			if !ok {
-				file = p.ResourceName
-			}
-			rows = append(rows, deployed{ProcessID: p.BPMNProcessID, Version: p.Version, Key: p.ProcessDefinitionKey, File: file, Unchanged: p.Duplicate})
-		}
-		return writeDeployed(f, opts.g.Output, rows)
+		return writeDeployed(f, opts.g.Output, deployedRows(dep, fileOf))
 	})
+}
+
+// deployedRows lists a deployment's processes, then its decisions, with
+// the files they came from.
+func deployedRows(dep *engine.DeploymentValue, fileOf map[string]string) []deployed {
+	file := func(resource string) string {
+		if f, ok := fileOf[resource]; ok {
+			return f
+		}
+		return resource
+	}
+	var rows []deployed
+	for _, p := range dep.Processes {
+		rows = append(rows, deployed{ProcessID: p.BPMNProcessID, Version: p.Version, Key: p.ProcessDefinitionKey, File: file(p.ResourceName), Unchanged: p.Duplicate})
+	}
+	drgFile := map[int64]string{}
+	for _, g := range dep.DecisionRequirements {
+		drgFile[g.DecisionRequirementsKey] = file(g.ResourceName)
+	}
+	for _, d := range dep.Decisions {
+		rows = append(rows, deployed{DecisionID: d.DecisionID, Version: d.Version, DecisionKey: d.DecisionKey, File: drgFile[d.DecisionRequirementsKey], Unchanged: d.Duplicate})
+	}
+	return rows
 }
 
 // resourceNames names the deployed resources by their file names, as
@@ -161,8 +179,12 @@ func writeDeployed(f *Factory, output string, rows []deployed) error {
 		if r.Unchanged {
 			version += " (unchanged)"
 		}
-		table = append(table, []string{r.ProcessID, version, strconv.FormatInt(r.Key, 10), r.File})
+		id, key := r.ProcessID, r.Key
+		if r.DecisionID != "" {
+			id, key = r.DecisionID+" (decision)", r.DecisionKey
+		}
+		table = append(table, []string{id, version, strconv.FormatInt(key, 10), r.File})
 	}
-	_, err := fmt.Fprint(f.IO.StyledOut(), ui.Table(f.IO.PainterOut(), []string{"PROCESS ID", "VERSION", "KEY", "FILE"}, table))
+	_, err := fmt.Fprint(f.IO.StyledOut(), ui.Table(f.IO.PainterOut(), []string{"ID", "VERSION", "KEY", "FILE"}, table))
 	return err
 }

@@ -287,6 +287,9 @@ func printNotice(f *Factory, n dev.Notice, started bool) {
 		for _, pm := range n.Processes {
 			procs = append(procs, fmt.Sprintf("%s v%d", pm.BPMNProcessID, pm.Version))
 		}
+		for _, d := range n.Decisions {
+			procs = append(procs, fmt.Sprintf("decision %s v%d", d.DecisionID, d.Version))
+		}
 		verb := p.Paint(ui.Green, "deployed")
 		if n.Kind == dev.ModelUnchanged {
 			verb = p.Paint(ui.Faint, "unchanged")

@@ -354,10 +354,16 @@ func deployNotice(name string, recs []engine.Record, d Done) Notice {
 	for i := range recs {
 		if v, ok := recs[i].Value.(*engine.DeploymentValue); ok && recs[i].RecordType == engine.RecordEvent {
 			n.Processes = append(n.Processes, v.Processes...)
+			n.Decisions = append(n.Decisions, v.Decisions...)
 		}
 	}
 	for _, p := range n.Processes {
 		if !p.Duplicate {
+			n.Kind = ModelDeployed
+		}
+	}
+	for _, d := range n.Decisions {
+		if !d.Duplicate {
 			n.Kind = ModelDeployed
 		}
 	}

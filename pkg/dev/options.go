@@ -248,8 +248,10 @@ type Notice struct {
 	Model string
 	// Topic is the domain topic of a TopicAdded notice.
 	Topic string
-	// Processes are the processes a model deployed, new and duplicate.
+	// Processes are the processes a model deployed, new and duplicate;
+	// Decisions the decisions a .dmn file deployed.
 	Processes []engine.ProcessMetadata
+	Decisions []engine.DecisionMetadata
 	// Input is the input (topic/partition@offset) of an InputSetAside or
 	// InputRefused notice.
 	Input string

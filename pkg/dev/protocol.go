@@ -119,7 +119,7 @@
 //
 // # Models
 //
-// With [Options].ModelsDir, every *.bpmn file under the folder is deployed
+// With [Options].ModelsDir, every *.bpmn and *.dmn file under the folder is deployed
 // at start, each as its own deployment, and again when it changes (the
 // folder is polled; a file is deployed once it has been still for
 // [ModelsDebounce]). A rejected model is reported (a [Notice] with the

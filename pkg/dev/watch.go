@@ -80,7 +80,7 @@ func (w *watcher) run(ctx context.Context, deploy chan<- []modelFile, notify fun
 	}
 }
 
-// scan lists the model files (*.bpmn, recursively, hidden folders and
+// scan lists the model files (*.bpmn and *.dmn, recursively, hidden folders and
 // node_modules skipped) that changed and have been still for debounce,
 // in name order.
 func (w *watcher) scan(debounce time.Duration) ([]modelFile, []Notice) {
@@ -98,7 +98,7 @@ func (w *watcher) scan(debounce time.Duration) ([]modelFile, []Notice) {
 			}
 			return nil
 		}
-		if !strings.HasSuffix(name, ".bpmn") || strings.HasPrefix(name, ".") {
+		if !(strings.HasSuffix(name, ".bpmn") || strings.HasSuffix(name, ".dmn")) || strings.HasPrefix(name, ".") {
 			return nil
 		}
 		rel, _ := filepath.Rel(w.dir, path)

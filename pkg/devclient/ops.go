@@ -53,6 +53,17 @@ func event[T engine.Value](resp *Response, vt engine.ValueType, in engine.Intent
 // Deploy deploys resources as one deployment and returns its processes,
 // new versions and duplicates alike.
 func (c *Client) Deploy(ctx context.Context, resources ...engine.Resource) ([]engine.ProcessMetadata, error) {
+	v, err := c.DeployResources(ctx, resources...)
+	if err != nil {
+		return nil, err
+	}
+	return v.Processes, nil
+}
+
+// DeployResources deploys BPMN and DMN resources as one deployment and
+// returns the Deployment CREATED record's value: its processes, decisions
+// and decision requirements, new versions and duplicates alike.
+func (c *Client) DeployResources(ctx context.Context, resources ...engine.Resource) (*engine.DeploymentValue, error) {
 	resp, err := c.run(ctx, engine.DeployCommand(resources...), "deploy")
 	if err != nil {
 		return nil, err
@@ -61,7 +72,7 @@ func (c *Client) Deploy(ctx context.Context, resources ...engine.Resource) ([]en
 	if !ok {
 		return nil, errors.New("the engine answered without a deployment record")
 	}
-	return v.Processes, nil
+	return v, nil
 }
 
 // Created is an instance CreateInstance started.

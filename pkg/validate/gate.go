@@ -41,10 +41,11 @@ type Verdict struct {
 }
 
 // IsEngineRule reports whether a rule is about what the engine cannot run
-// (a wfctl/... rule, or a file that does not parse): its errors block a
-// deploy, and a trace, whatever the lint settings.
+// (a wfctl/... rule, a file that does not parse, or a DMN problem: the
+// engine deploys a .dmn file only when dmn.Parse accepts it): its errors
+// block a deploy, and a trace, whatever the lint settings.
 func IsEngineRule(rule string) bool {
-	return strings.HasPrefix(rule, "wfctl/") || rule == RuleParseError
+	return strings.HasPrefix(rule, "wfctl/") || rule == RuleParseError || strings.HasPrefix(rule, "dmn-")
 }
 
 // Check validates files (paths or globs already expanded, as [Run] takes
