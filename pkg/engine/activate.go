@@ -62,52 +62,7 @@ func (e *Engine) onActivate(ei *elementInstance) {
 	if len(el.startListeners) > 0 && e.startListening(ei, listenerStart) {
 		return
 	}
-	switch {
-	case el.mi != nil:
-		e.activateBody(ei)
-	case el.typ == ElementExclusiveGateway:
-		e.activateExclusiveGateway(ei)
-	case el.typ == ElementInclusiveGateway:
-		e.activateInclusiveGateway(ei)
-	case el.typ == ElementParallelGateway:
-		e.lifecycle(ei, IntentElementActivated)
-		e.complete(ei, nil, nil)
-	case el.typ == ElementEventBasedGateway:
-		e.activateWaiting(ei)
-	case el.typ == ElementSubProcess:
-		if e.subscribeScope(ei) {
-			e.lifecycle(ei, IntentElementActivated)
-			e.enqueueActivate(el.start, ei, nil)
-		}
-	case el.typ == ElementAdHocSubProcess:
-		e.activateAdHoc(ei)
-	case el.typ == ElementEventSubProcess:
-		e.lifecycle(ei, IntentElementActivated)
-		e.enqueueActivate(el.start, ei, e.espVars)
-		e.espVars = nil
-	case el.typ == ElementProcess:
-		e.activateRoot(ei, el.start, nil)
-	case el.call != nil:
-		e.activateCall(ei)
-	case el.hasJob():
-		e.activateJobElement(ei)
-	case el.waitsForEvent():
-		e.activateWaiting(ei)
-	case el.typ == ElementEndEvent && el.evt == EventError:
-		e.throwError(ei, ei.parent, el.code, "", nil)
-	case el.evt == EventEscalation && (el.typ == ElementIntermediateThrowEvent || el.typ == ElementEndEvent):
-		e.throwEscalation(ei)
-	case el.evt == EventSignal && (el.typ == ElementIntermediateThrowEvent || el.typ == ElementEndEvent):
-		e.throwSignal(ei)
-	case el.evt == EventCompensation && (el.typ == ElementIntermediateThrowEvent || el.typ == ElementEndEvent):
-		e.throwCompensation(ei)
-	case el.script != nil:
-		e.activateScript(ei)
-	case el.decision != "" || el.decisionExpr != nil:
-		e.activateDecision(ei)
-	default:
-		e.passThrough(ei)
-	}
+	el.behave(e, ei)
 }
 
 // passThrough activates and completes elements that do not wait: none

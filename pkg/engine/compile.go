@@ -134,6 +134,7 @@ func (c *compiler) linkWaits() {
 			el.scopeEvents = append(append([]*element(nil), el.boundaries...), el.eventStarts...)
 		}
 		el.opensSubs = anyMessage(el.waits) || anyMessage(el.scopeEvents) || anyMessage(el.boundaries)
+		el.behave = behaviorOf(el)
 	}
 }
 

@@ -108,6 +108,8 @@ type element struct {
 	compRef         string
 	// adhoc is set on an ad-hoc sub-process.
 	adhoc *adHocDef
+	// behave is what the element does once activated (behavior.go).
+	behave behavior
 	// startListeners and endListeners are its execution listeners.
 	startListeners, endListeners []listenerDef
 	timer                        *timerDef

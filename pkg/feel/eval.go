@@ -75,7 +75,13 @@ type evaluator struct {
 	depth    int
 	steps    int
 	root     scope
-	// input and inputScope bind "?" for unary tests without allocating.
+}
+
+// unaryEvaluator is an evaluator for unary tests, with "?" bound without
+// allocating. (Kept out of evaluator, which every expression evaluation
+// allocates: the engine's hot path should not pay for the binding.)
+type unaryEvaluator struct {
+	evaluator
 	input      binding
 	inputScope scope
 }
@@ -84,7 +90,7 @@ type evaluator struct {
 // table tests every cell of every rule, and an evaluator per test was most
 // of a table's cost. Nothing a unary test returns (true, false or null,
 // and its warnings, handed over) refers to its evaluator.
-var unaryEvaluators = sync.Pool{New: func() any { return new(evaluator) }}
+var unaryEvaluators = sync.Pool{New: func() any { return new(unaryEvaluator) }}
 
 // scope is a chain of variable frames; lookups search inner frames first.
 type scope struct {
@@ -156,17 +162,18 @@ func (e *evaluator) warn(pos int, kind WarningKind, format string, args ...any) 
 // result is true, false, or null when a test cannot decide (for instance
 // comparing a number with a string).
 func (u *UnaryTests) Eval(input Value, vars Context, opts ...Option) (Value, []Warning) {
-	e := unaryEvaluators.Get().(*evaluator)
+	ue := unaryEvaluators.Get().(*unaryEvaluator)
+	e := &ue.evaluator
 	for _, o := range opts {
 		o(&e.opts)
 	}
 	e.root.vars = vars
-	e.input = binding{name: "?", val: input}
-	e.inputScope = scope{vars: &e.input, parent: &e.root}
-	v := e.run(func() Value { return anyOf(e, &e.inputScope, u.tests, input) })
+	ue.input = binding{name: "?", val: input}
+	ue.inputScope = scope{vars: &ue.input, parent: &e.root}
+	v := e.run(func() Value { return anyOf(e, &ue.inputScope, u.tests, input) })
 	warnings := e.warnings
-	*e = evaluator{}
-	unaryEvaluators.Put(e)
+	*ue = unaryEvaluator{}
+	unaryEvaluators.Put(ue)
 	return v, warnings
 }
 
