@@ -56,10 +56,10 @@ func (e *Engine) joinReady(scope *elementInstance, gw *element) bool {
 // incident on an activating element is resolved.
 func (e *Engine) onActivate(ei *elementInstance) {
 	el := ei.el
-	if len(el.inputs) > 0 && (ei.x == nil || ei.x.listened[0] == 0) && !e.applyInputs(ei) {
+	if len(el.inputs) > 0 && !ei.listening(listenerStart) && !ei.listening(listenerCreating) && !e.applyInputs(ei) {
 		return
 	}
-	if len(el.startListeners) > 0 && e.startListening(ei, listenerStart) {
+	if len(el.listeners[listenerStart-1]) > 0 && e.startListening(ei, listenerStart) {
 		return
 	}
 	el.behave(e, ei)

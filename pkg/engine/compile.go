@@ -29,7 +29,7 @@ func compileProcess(src *bpmn.Process, resourceName string, resource []byte, che
 		byID: map[string]*element{}, flowsByID: map[string]*flow{}}
 	c := &compiler{p: p, src: src, byBN: map[*bpmn.FlowNode]*element{}}
 	p.root = &element{id: src.ID, name: src.Name, typ: ElementProcess, model: p}
-	c.executionListeners(nil, &src.Zeebe, p.root)
+	c.compileListeners(nil, &src.Zeebe, p.root)
 	c.add(p.root)
 	c.container(&src.Container, p.root)
 	if len(c.errs) == 0 {
@@ -200,7 +200,7 @@ func (c *compiler) linkStarts() {
 			c.errs = append(c.errs, fmt.Sprintf("start event %q: a sub-process needs a none start event", el.id))
 		}
 	}
-	if r := c.p.root; len(r.startListeners) > 0 && len(c.p.msgStarts)+len(c.p.timerStarts)+len(c.p.signalStarts) > 0 {
+	if r := c.p.root; len(r.listeners[listenerStart-1]) > 0 && len(c.p.msgStarts)+len(c.p.timerStarts)+len(c.p.signalStarts) > 0 {
 		c.errs = append(c.errs, fmt.Sprintf("process %q: start execution listeners on a process are supported by the wfctl engine only for processes without message, timer or signal start events", r.id))
 	}
 	for _, el := range c.p.elements {
@@ -244,7 +244,7 @@ func (c *compiler) node(n *bpmn.FlowNode, scope *element) *element {
 		return nil
 	}
 	c.mappings(n, el)
-	c.executionListeners(n, &n.Zeebe, el)
+	c.compileListeners(n, &n.Zeebe, el)
 	el.forCompensation = n.IsForCompensation
 	if n.Loop != nil {
 		body := c.multiInstance(n, el)

@@ -14,7 +14,7 @@ func (e *Engine) complete(ei *elementInstance, taken []*flow, vars map[string]an
 // onComplete runs from ELEMENT_COMPLETING; it runs again when an incident
 // on a completing element is resolved.
 func (e *Engine) onComplete(ei *elementInstance, taken []*flow, vars map[string]any) {
-	if ei.x == nil || ei.x.listened[1] == 0 {
+	if !ei.listening(listenerEnd) {
 		if !e.applyOutputs(ei) {
 			return
 		}
@@ -23,7 +23,7 @@ func (e *Engine) onComplete(ei *elementInstance, taken []*flow, vars map[string]
 		}
 		e.unsubscribe(ei)
 	}
-	if len(ei.el.endListeners) > 0 && e.startListening(ei, listenerEnd) {
+	if len(ei.el.listeners[listenerEnd-1]) > 0 && e.startListening(ei, listenerEnd) {
 		return
 	}
 	parent := ei.parent

@@ -159,7 +159,7 @@ var (
 		"pasta", "salad", "check", "eat", "review", "drive",
 		"book-hotel", "cancel-hotel", "book-flight", "cancel-flight", "reserve-seat", "release-seat", "charge-trip",
 		"pay-order", "refund-order", "ship-order", "unship-order", "review-price", "search", "summarize", "ask-expert", "audit-open",
-		"prepare", "check-eu", "check-us", "work-audited", "record"}
+		"prepare", "check-eu", "check-us", "work-audited", "record", "assign-approver", "audit-approval"}
 )
 
 func (g *generator) next(i int) Command {

@@ -72,7 +72,7 @@ func (e *Engine) startInstance(key int64, p *process, start *element, startVars 
 		return // the call activity was terminated before its process started
 	}
 	root := e.activating(key, p, p.root, nil, caller)
-	if len(p.root.startListeners) > 0 && e.startListening(root, listenerStart) {
+	if len(p.root.listeners[listenerStart-1]) > 0 && e.startListening(root, listenerStart) {
 		return // activateRoot runs once the listeners completed (none start events only: see linkStarts)
 	}
 	e.activateRoot(root, start, startVars)

@@ -11,6 +11,9 @@ import (
 // business rule tasks (and message throw events) with a task definition.
 
 func (e *Engine) activateJobElement(ei *elementInstance) {
+	if len(ei.el.listeners[listenerCreating-1]) > 0 && e.startListening(ei, listenerCreating) {
+		return // a user task is created once its creating listeners completed
+	}
 	jd := ei.el.job
 	typ, retries := jd.typ, jd.retries
 	if jd.typExpr != nil {
@@ -93,7 +96,7 @@ func (e *Engine) jobEvent(in Intent, j *job, cmd *JobValue) {
 	v := e.arena.job.put(jobValue(j.ei, j.typ, j.retries, j.headers))
 	v.Worker, v.ErrorMessage = j.worker, j.errorMessage
 	if j.listener != listenerNone {
-		v.JobKind, v.JobListenerEventType = jobKindListener, listenerEventTypes[j.listener]
+		v.JobKind, v.JobListenerEventType = listenerJobKind(j.listener), listenerEventTypes[j.listener]
 	}
 	if j.state == jobActivated {
 		v.Deadline = j.deadline
@@ -169,13 +172,19 @@ func (e *Engine) completeJob(j *job, v *JobValue) error {
 	if err := e.checkWorkable(j, IntentComplete); err != nil {
 		return err
 	}
+	if j.listener >= listenerCreating && len(v.Variables) > 0 {
+		return reject(InvalidArgument, "Expected to complete task listener job with key '%d' without variables, as Zeebe does, but variables were given", j.key)
+	}
 	ei, listener := j.ei, j.listener
 	e.jobEvent(IntentCompleted, j, v)
-	if listener != listenerNone {
+	switch {
+	case listener != listenerNone:
 		e.listenerCompleted(ei, listener, v.Variables)
-		return nil
+	case len(ei.el.listeners[listenerCompleting-1]) > 0:
+		e.userTaskCompleted(ei)
+	default:
+		e.enqueue(step{kind: stepComplete, ei: ei})
 	}
-	e.enqueue(step{kind: stepComplete, ei: ei})
 	return nil
 }
 
@@ -213,12 +222,7 @@ func (e *Engine) throwJobError(j *job, v *JobValue) error {
 func (e *Engine) applyJob(in Intent, key int64, v *JobValue) {
 	if in == IntentCreated {
 		j := e.addJob(key, e.instance(v.ElementInstanceKey, v.ProcessInstanceKey), v.Type, v.Retries, v.CustomHeaders)
-		switch v.JobListenerEventType {
-		case "START":
-			j.listener = listenerStart
-		case "END":
-			j.listener = listenerEnd
-		}
+		j.listener = listenerOf(v.JobListenerEventType)
 		return
 	}
 	e.jobChanged(in, e.jobs[key], v)
@@ -354,7 +358,7 @@ func (e *Engine) activateJobs(v *JobBatchValue) error {
 			jv := jobValue(j.ei, j.typ, j.retries, j.headers)
 			jv.Worker, jv.Deadline, jv.Variables = v.Worker, e.now+v.Timeout, visibleDocument(j.ei)
 			if j.listener != listenerNone {
-				jv.JobKind, jv.JobListenerEventType = jobKindListener, listenerEventTypes[j.listener]
+				jv.JobKind, jv.JobListenerEventType = listenerJobKind(j.listener), listenerEventTypes[j.listener]
 			}
 			out.Jobs = append(out.Jobs, jv)
 		}

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -9,17 +8,28 @@ import (
 	"github.com/wfctl/wfctl/pkg/feel"
 )
 
-// Execution listeners (zeebe:executionListeners), as Camunda 8.8 runs
-// them: jobs of kind EXECUTION_LISTENER that workers complete like any
-// job. Start listeners run one after the other once the element's input
+// Listeners, as Camunda 8.8 runs them: jobs that workers complete like
+// any job, and that hold the element until they are done, one after the
+// other.
+//
+// Execution listeners (zeebe:executionListeners, jobKind
+// EXECUTION_LISTENER): start listeners run once the element's input
 // mappings are applied, before its behaviour (it stays ACTIVATING); end
-// listeners run one after the other once its output mappings are applied
-// (it stays COMPLETING). A start listener's variables become local
-// variables of the element; an end listener's are set in its flow scope.
+// listeners run once its output mappings are applied (it stays
+// COMPLETING). A start listener's variables become local variables of the
+// element; an end listener's are set in its flow scope.
+//
+// User task listeners (zeebe:taskListeners on a user task, jobKind
+// TASK_LISTENER): creating listeners run before the task's job is
+// created, completing listeners after it is completed and before the task
+// completes. As in Zeebe, a task listener job is completed without
+// variables. wfctl's user tasks have no assign or update commands, so
+// assigning, updating and canceling listeners are refused at deploy.
+//
 // A listener job without retries raises an incident, as any job; a
 // listener job cannot throw a BPMN error (the command is rejected).
 
-// listenerDef is one execution listener of an element.
+// listenerDef is one listener of an element.
 type listenerDef struct {
 	typ         string
 	typExpr     *feel.Expr
@@ -27,74 +37,116 @@ type listenerDef struct {
 	retriesExpr *feel.Expr
 }
 
-// Listener kinds of a job (job.listener).
+// Listener kinds of a job (job.listener); element.listeners and
+// eiExtra.listened are indexed by kind-1.
 const (
 	listenerNone uint8 = iota
 	listenerStart
 	listenerEnd
+	listenerCreating
+	listenerCompleting
+	listenerKinds = listenerCompleting
 )
 
-var listenerEventTypes = [...]string{listenerStart: "START", listenerEnd: "END"}
+var listenerEventTypes = [...]string{listenerStart: "START", listenerEnd: "END", listenerCreating: "CREATING", listenerCompleting: "COMPLETING"}
 
-// executionListeners compiles an element's (or the process's)
-// zeebe:executionListeners.
-func (c *compiler) executionListeners(n *bpmn.FlowNode, z *bpmn.Zeebe, el *element) {
+// Job kinds of listener jobs.
+const (
+	jobKindListener     = "EXECUTION_LISTENER"
+	jobKindTaskListener = "TASK_LISTENER"
+)
+
+func listenerJobKind(k uint8) string {
+	if k >= listenerCreating {
+		return jobKindTaskListener
+	}
+	return jobKindListener
+}
+
+// listenerOf reads a listener job's event type back from its record.
+func listenerOf(eventType string) uint8 {
+	for k := listenerStart; k <= listenerKinds; k++ {
+		if listenerEventTypes[k] == eventType {
+			return k
+		}
+	}
+	return listenerNone
+}
+
+// compileListeners compiles an element's (or the process's)
+// zeebe:executionListeners and, on a user task, zeebe:taskListeners.
+func (c *compiler) compileListeners(n *bpmn.FlowNode, z *bpmn.Zeebe, el *element) {
 	for _, b := range z.Other {
-		if b.XML != nil && b.XML.Tag == "executionListeners" {
-			c.listenerList(n, b, el)
+		switch {
+		case b.XML == nil:
+		case b.XML.Tag == "executionListeners":
+			c.listenerList(n, b, el, "executionListener", map[string]uint8{"start": listenerStart, "end": listenerEnd})
+		case b.XML.Tag == "taskListeners" && n != nil && n.Kind == bpmn.KindUserTask:
+			c.listenerList(n, b, el, "taskListener", map[string]uint8{"creating": listenerCreating, "completing": listenerCompleting})
 		}
 	}
 }
 
-// listenerList compiles the listeners of one zeebe:executionListeners.
-func (c *compiler) listenerList(n *bpmn.FlowNode, b *bpmn.Base, el *element) {
+// listenerList compiles the listeners of one zeebe:executionListeners or
+// zeebe:taskListeners; kinds maps the eventTypes the engine runs.
+func (c *compiler) listenerList(n *bpmn.FlowNode, b *bpmn.Base, el *element, tag string, kinds map[string]uint8) {
 	for _, l := range b.XML.ChildElements() {
-		if l.Tag != "executionListener" {
+		if l.Tag != tag {
 			continue
 		}
-		d := listenerDef{retries: 3}
-		var err error
-		if d.typExpr, d.typ, err = c.stringExpr(l.SelectAttrValue("type", "")); err != nil || (d.typExpr == nil && strings.TrimSpace(d.typ) == "") {
-			c.errorf(n, "an execution listener needs a job type (type=\"...\")")
+		d, ok := c.listenerDef(n, l.SelectAttrValue("type", ""), l.SelectAttrValue("retries", ""))
+		if !ok {
 			continue
 		}
-		if r := l.SelectAttrValue("retries", ""); r != "" {
-			rx, static, err := parseExpression(r)
-			switch {
-			case err != nil:
-				c.errorf(n, "execution listener retries: %v", err)
-			case rx != nil:
-				d.retriesExpr = rx
-			default:
-				v, err := strconv.Atoi(strings.TrimSpace(static.(string)))
-				if err != nil {
-					c.errorf(n, "execution listener retries %q: want a number", r)
-				}
-				d.retries = int32(v)
-			}
-		}
-		switch l.SelectAttrValue("eventType", "") {
-		case "start":
-			el.startListeners = append(el.startListeners, d)
-		case "end":
-			if el.typ.isGateway() {
-				c.errorf(n, "gateways support start execution listeners only (as in Camunda 8): remove the end listener %q", d.typ)
-				continue
-			}
-			el.endListeners = append(el.endListeners, d)
-		default:
+		event := l.SelectAttrValue("eventType", "")
+		kind, known := kinds[event]
+		switch {
+		case !known && tag == "taskListener":
+			c.errorf(n, "task listener %q: eventType %q is not supported by the wfctl engine (its user tasks are jobs, with no assign, update or cancel commands): use creating or completing", d.typ, event)
+		case !known:
 			c.errorf(n, "execution listener %q: eventType must be start or end", d.typ)
+		case kind == listenerEnd && el.typ.isGateway():
+			c.errorf(n, "gateways support start execution listeners only (as in Camunda 8): remove the end listener %q", d.typ)
+		default:
+			el.listeners[kind-1] = append(el.listeners[kind-1], d)
 		}
 	}
 }
 
-// startListening creates the next start (or end) listener job of ei, if
-// one is left, and reports whether it did: the element then waits for it.
-func (e *Engine) startListening(ei *elementInstance, kind uint8) bool {
-	list, done := ei.el.startListeners, 0
-	if kind == listenerEnd {
-		list = ei.el.endListeners
+// listenerDef reads a listener's job type and retries.
+func (c *compiler) listenerDef(n *bpmn.FlowNode, typ, retries string) (listenerDef, bool) {
+	d := listenerDef{retries: 3}
+	var err error
+	if d.typExpr, d.typ, err = c.stringExpr(typ); err != nil || (d.typExpr == nil && strings.TrimSpace(d.typ) == "") {
+		c.errorf(n, "a listener needs a job type (type=\"...\")")
+		return d, false
 	}
+	if retries == "" {
+		return d, true
+	}
+	rx, static, err := parseExpression(retries)
+	switch {
+	case err != nil:
+		c.errorf(n, "listener retries: %v", err)
+		return d, false
+	case rx != nil:
+		d.retriesExpr = rx
+	default:
+		v, err := strconv.Atoi(strings.TrimSpace(static.(string)))
+		if err != nil {
+			c.errorf(n, "listener retries %q: want a number", retries)
+			return d, false
+		}
+		d.retries = int32(v)
+	}
+	return d, true
+}
+
+// startListening creates the next listener job of that kind of ei, if
+// one is left, and reports whether it did (or raised an incident trying):
+// the element then waits.
+func (e *Engine) startListening(ei *elementInstance, kind uint8) bool {
+	list, done := ei.el.listeners[kind-1], 0
 	if ei.x != nil {
 		done = int(ei.x.listened[kind-1])
 	}
@@ -122,16 +174,13 @@ func (e *Engine) startListening(ei *elementInstance, kind uint8) bool {
 	var v *JobValue
 	if e.recording {
 		jv := jobValue(ei, typ, retries, nil)
-		jv.JobKind, jv.JobListenerEventType = jobKindListener, listenerEventTypes[kind]
+		jv.JobKind, jv.JobListenerEventType = listenerJobKind(kind), listenerEventTypes[kind]
 		v = e.arena.job.put(jv)
 	}
 	e.note(ValueJob, IntentCreated, key, v)
 	e.addJob(key, ei, typ, retries, nil).listener = kind
 	return true
 }
-
-// jobKindListener is the jobKind of an execution listener's job.
-const jobKindListener = "EXECUTION_LISTENER"
 
 // listenerCompleted runs when a listener job of ei completed: its
 // variables are set, then the element goes on (the next listener, or
@@ -140,7 +189,7 @@ func (e *Engine) listenerCompleted(ei *elementInstance, kind uint8, vars map[str
 	switch {
 	case kind == listenerStart:
 		e.mergeLocal(ei, vars)
-	case ei.parent != nil:
+	case kind == listenerEnd && ei.parent != nil:
 		e.mergeLocal(ei.parent, vars)
 	}
 	e.enqueue(step{kind: stepListened, ei: ei})
@@ -153,14 +202,34 @@ func (e *Engine) listened(ei *elementInstance) {
 	switch ei.state {
 	case stateActivating:
 		e.onActivate(ei)
+	case stateActivated:
+		e.userTaskCompleted(ei)
 	case stateCompleting:
 		e.onComplete(ei, nil, nil)
 	}
 }
 
+// userTaskCompleted runs when a user task's job completed, and after each
+// of its completing listeners: the next listener, or the task completes.
+func (e *Engine) userTaskCompleted(ei *elementInstance) {
+	if !e.startListening(ei, listenerCompleting) {
+		e.enqueue(step{kind: stepComplete, ei: ei})
+	}
+}
+
+// listening reports whether ei's listeners of a kind have begun: its
+// input mappings are applied already.
+func (ei *elementInstance) listening(kind uint8) bool {
+	return ei.x != nil && ei.x.listened[kind-1] > 0
+}
+
 // listenerKind names a job's listener kind for rejections.
 func listenerKind(k uint8) string {
-	return fmt.Sprintf("%s execution listener", strings.ToLower(listenerEventTypes[k]))
+	what := "execution listener"
+	if k >= listenerCreating {
+		what = "task listener"
+	}
+	return strings.ToLower(listenerEventTypes[k]) + " " + what
 }
 
 func (t ElementType) isGateway() bool {

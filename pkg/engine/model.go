@@ -110,9 +110,10 @@ type element struct {
 	adhoc *adHocDef
 	// behave is what the element does once activated (behavior.go).
 	behave behavior
-	// startListeners and endListeners are its execution listeners.
-	startListeners, endListeners []listenerDef
-	timer                        *timerDef
+	// listeners are its execution listeners (start, end) and, on a user
+	// task, its task listeners (creating, completing), by kind-1.
+	listeners [listenerKinds][]listenerDef
+	timer     *timerDef
 	// code is an error or escalation event's code ("" with catchAll);
 	// codeExpr an escalation throw event's code given as an expression.
 	code         string

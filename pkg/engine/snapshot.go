@@ -66,8 +66,8 @@ type snapInstance struct {
 	StartCorr    string           `json:"startCorrelationKey,omitempty"`
 	TerminateEnd bool             `json:"terminateEnd,omitempty"`
 	Caller       int64            `json:"caller,omitempty"`
-	// Listened counts the start and end execution listeners completed.
-	Listened *[2]int8 `json:"listened,omitempty"`
+	// Listened counts the listeners completed, by kind.
+	Listened *[listenerKinds]int8 `json:"listened,omitempty"`
 }
 
 type snapVar struct {
@@ -225,7 +225,7 @@ func snapInstanceOf(ei *elementInstance) snapInstance {
 		if x.caller != nil {
 			si.Caller = x.caller.key
 		}
-		if x.listened != [2]int8{} {
+		if x.listened != [listenerKinds]int8{} {
 			l := x.listened
 			si.Listened = &l
 		}

@@ -64,9 +64,9 @@ type eiExtra struct {
 	// joined counts taken flows per incoming flow of joining gateways in
 	// this flow scope, by flow index.
 	joined map[int]int32
-	// listened counts the start and end execution listeners that
-	// completed.
-	listened [2]int8
+	// listened counts the listeners of each kind that completed (by
+	// kind-1).
+	listened [listenerKinds]int8
 	// signals are the signal subscriptions this instance holds open.
 	signals []*signalSub
 	// incidents open on this element instance.
@@ -129,7 +129,7 @@ type job struct {
 	recurAt      int64
 	errorMessage string
 	headers      map[string]string
-	listener     uint8 // listenerStart or listenerEnd for an execution listener's job
+	listener     uint8 // a listener job's kind (listeners.go)
 	prev, next   *job  // in the type's queue while activatable
 	queue        *jobQueue
 }
