@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wfctl/wfctl/pkg/devclient"
 	"github.com/wfctl/wfctl/pkg/dmn"
 	"github.com/wfctl/wfctl/pkg/ui"
 	"github.com/wfctl/wfctl/pkg/validate"
@@ -26,9 +28,13 @@ func newDecisionCmd(f *Factory, g *globalOptions) *cobra.Command {
 
 // decisionEvaluateOptions are decision evaluate's flags and argument.
 type decisionEvaluateOptions struct {
-	f          *Factory
-	g          *globalOptions
+	f  *Factory
+	g  *globalOptions
+	ef engineFlags
+	// File is the DMN file; or, when the argument is no .dmn file, ID is
+	// a decision deployed to the engine on --brokers.
 	File       string
+	ID         string
 	DecisionID string
 	Variables  map[string]any
 }
@@ -37,8 +43,8 @@ func newDecisionEvaluateCmd(f *Factory, g *globalOptions, runF func(context.Cont
 	o := &decisionEvaluateOptions{f: f, g: g}
 	var vars string
 	cmd := &cobra.Command{
-		Use:   "evaluate FILE.dmn [--decision ID] [--variables JSON|@FILE|@-]",
-		Short: "Evaluate a decision of a DMN file and show its output and matched rules",
+		Use:   "evaluate FILE.dmn|DECISION_ID [--decision ID] [--variables JSON|@FILE|@-]",
+		Short: "Evaluate a decision of a DMN file, or one deployed to wfctl dev, and show its output and matched rules",
 		Long: `Evaluate a decision (a decision table or a literal expression) of a DMN file
 with Camunda 8's semantics, after the decisions it requires, and print its
 output and, for every evaluated decision, the input values and the matched
@@ -48,16 +54,22 @@ DecisionEvaluation record (decisionOutput, evaluatedDecisions, matchedRules).
 Without --decision, the file's only decision is evaluated, or the only one no
 other decision requires.
 
+With a DECISION_ID instead of a file (an argument that is not a .dmn file),
+the latest version of that decision deployed to the engine on -b/--brokers
+(wfctl dev) is evaluated there, as Zeebe's EvaluateDecision command does,
+and the engine writes the DecisionEvaluation record.
+
 Exit status: 0 when the decision was evaluated; 1 when evaluation failed as
 it would in Zeebe (a UNIQUE table with two matching rules, an ANY table whose
 matches disagree, a result of the wrong type); 2 for a file that does not
 parse (each problem with file:line:col), an unknown decision or bad
 variables.`,
 		Example: `  wfctl decision evaluate dish.dmn --variables '{"season": "Winter", "guestCount": 4}'
-  wfctl decision evaluate risk.dmn --decision riskLevel --variables @applicant.json -o json`,
+  wfctl decision evaluate risk.dmn --decision riskLevel --variables @applicant.json -o json
+  wfctl decision evaluate riskLevel -b localhost:9092 --variables @applicant.json`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
-				return usageErrorf("wfctl decision evaluate takes one FILE.dmn")
+				return usageErrorf("wfctl decision evaluate takes one FILE.dmn or DECISION_ID")
 			}
 			return nil
 		},
@@ -69,17 +81,39 @@ variables.`,
 			if err != nil {
 				return err
 			}
-			o.File, o.Variables = args[0], v
+			o.Variables = v
+			if isDecisionFile(f, args[0]) {
+				o.File = args[0]
+			} else {
+				if o.DecisionID != "" {
+					return usageErrorf("--decision is for a DMN file: with a deployed decision, the argument is its id")
+				}
+				o.ID = args[0]
+			}
 			return orRun(runF, runDecisionEvaluate)(cmd.Context(), o)
 		},
 	}
 	cmd.Flags().StringVar(&o.DecisionID, "decision", "", "id of the decision to evaluate (default: the file's only top decision)")
 	cmd.Flags().StringVar(&vars, "variables", "", "variables as a JSON object, @FILE or @- (stdin)")
+	o.ef.bind(cmd)
 	return cmd
 }
 
-func runDecisionEvaluate(_ context.Context, o *decisionEvaluateOptions) error {
+// isDecisionFile tells a DMN file argument from a deployed decision's id:
+// a .dmn name, or any file that exists.
+func isDecisionFile(f *Factory, arg string) bool {
+	if strings.HasSuffix(strings.ToLower(arg), ".dmn") || strings.ContainsAny(arg, `/\`) {
+		return true
+	}
+	_, err := os.Stat(validate.Resolve(f.WorkDir, arg))
+	return err == nil
+}
+
+func runDecisionEvaluate(ctx context.Context, o *decisionEvaluateOptions) error {
 	f := o.f
+	if o.ID != "" {
+		return runDeployedDecision(ctx, o)
+	}
 	defs, err := parseDMNFile(f, o.File)
 	if err != nil {
 		return err
@@ -203,4 +237,40 @@ func orID(name, id string) string {
 		return name
 	}
 	return id
+}
+
+// runDeployedDecision evaluates a decision deployed to the engine.
+func runDeployedDecision(ctx context.Context, o *decisionEvaluateOptions) error {
+	f := o.f
+	return withEngine(ctx, f, o.ef, func(c *devclient.Client) error {
+		v, err := c.EvaluateDecision(ctx, o.ID, o.Variables)
+		if err != nil {
+			return err
+		}
+		if o.g.Output == "json" {
+			if err := writeJSON(f.IO.Out, v); err != nil {
+				return err
+			}
+		}
+		var evaluated []dmn.EvaluatedDecision
+		if len(v.EvaluatedDecisions) > 0 {
+			if err := json.Unmarshal(v.EvaluatedDecisions, &evaluated); err != nil {
+				return fmt.Errorf("the engine's evaluated decisions: %w", err)
+			}
+		}
+		if o.g.Output != "json" {
+			w := f.IO.StyledOut()
+			if v.EvaluationFailureMessage == "" {
+				fmt.Fprintf(w, "%s %s %s\n", ui.Bold.Render("output:"), v.DecisionOutput, ui.Faint.Render(fmt.Sprintf("(%s version %d)", v.DecisionID, v.DecisionVersion)))
+			}
+			writeEvaluated(w, evaluated)
+		}
+		if v.EvaluationFailureMessage != "" {
+			if o.g.Output != "json" {
+				fmt.Fprintf(f.IO.StyledErr(), "%s %s (in decision %s)\n", ui.BoldRed.Render("error:"), v.EvaluationFailureMessage, v.FailedDecisionID)
+			}
+			return &ExitError{Code: ExitFindings}
+		}
+		return nil
+	})
 }

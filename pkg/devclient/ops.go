@@ -226,3 +226,20 @@ func (c *Client) BroadcastSignal(ctx context.Context, name string, vars map[stri
 	}
 	return b, nil
 }
+
+// EvaluateDecision evaluates the latest version of a deployed decision
+// against vars (Zeebe's EvaluateDecision): the DecisionEvaluation
+// EVALUATED or FAILED record's value. A decision that is not deployed is
+// a *RejectedError.
+func (c *Client) EvaluateDecision(ctx context.Context, decisionID string, vars map[string]any) (*engine.DecisionEvaluationValue, error) {
+	resp, err := c.run(ctx, engine.EvaluateDecisionCommand(decisionID, vars), decisionID)
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range []engine.Intent{engine.IntentEvaluated, engine.IntentFailed} {
+		if v, _, ok := event[*engine.DecisionEvaluationValue](resp, engine.ValueDecisionEvaluation, in); ok {
+			return v, nil
+		}
+	}
+	return nil, errors.New("the engine answered without a decision evaluation record")
+}

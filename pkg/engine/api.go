@@ -177,3 +177,17 @@ func (e *Engine) BroadcastSignal(name string, vars map[string]any) (int64, error
 	}
 	return e.lastSignal, nil
 }
+
+// EvaluateDecision evaluates the latest version of a deployed decision
+// against vars, outside any process instance, and returns the
+// DecisionEvaluation EVALUATED or FAILED record's value (FAILED carries
+// EvaluationFailureMessage). A decision that is not deployed is a
+// rejection.
+func (e *Engine) EvaluateDecision(decisionID string, vars map[string]any) (*DecisionEvaluationValue, error) {
+	e.begin()
+	e.lastEvaluation = nil
+	if _, err := e.process(EvaluateDecisionCommand(decisionID, vars)); err != nil {
+		return nil, err
+	}
+	return e.lastEvaluation, nil
+}

@@ -114,6 +114,13 @@ func setVariables(v *VariableDocumentValue, scopeKey int64, vars map[string]any,
 	return Command{ValueType: ValueVariableDocument, Intent: IntentUpdate, Key: -1, Value: v}
 }
 
+// EvaluateDecisionCommand evaluates the latest version of a deployed
+// decision against variables, as Zeebe's EvaluateDecision command does.
+func EvaluateDecisionCommand(decisionID string, vars map[string]any) Command {
+	return Command{ValueType: ValueDecisionEvaluation, Intent: IntentEvaluate, Key: -1,
+		Value: &DecisionEvaluationValue{DecisionID: decisionID, Variables: vars}}
+}
+
 // BroadcastSignalCommand broadcasts a signal with variables.
 func BroadcastSignalCommand(name string, vars map[string]any) Command {
 	return Command{ValueType: ValueSignal, Intent: IntentBroadcast, Key: -1,

@@ -212,6 +212,13 @@ func (e *Engine) evaluationRecord(ei *elementInstance, d *decision, res *dmn.Res
 	v := &DecisionEvaluationValue{DecisionKey: d.key, DecisionID: d.id, DecisionName: d.name, DecisionVersion: d.version,
 		DecisionRequirementsID: d.drg.id, DecisionRequirementsKey: d.drg.key, BPMNProcessID: ei.proc.id,
 		ProcessDefinitionKey: ei.proc.key, ProcessInstanceKey: ei.root.key, ElementID: ei.el.id, ElementInstanceKey: ei.key}
+	fillEvaluation(v, res, err)
+	return v
+}
+
+// fillEvaluation sets what an evaluation gave: the output and the
+// evaluated decisions, or the failure.
+func fillEvaluation(v *DecisionEvaluationValue, res *dmn.Result, err error) {
 	var evaluated []dmn.EvaluatedDecision
 	if res != nil {
 		out, _ := feel.ToJSON(res.Output)
@@ -227,7 +234,6 @@ func (e *Engine) evaluationRecord(ei *elementInstance, d *decision, res *dmn.Res
 	if len(evaluated) > 0 {
 		v.EvaluatedDecisions, _ = json.Marshal(evaluated)
 	}
-	return v
 }
 
 // calledDecision compiles a business rule task's zeebe:calledDecision.
@@ -262,5 +268,39 @@ func (e *Engine) restoreDecisions(s *snapshot) (err error) {
 	for _, d := range s.Decisions {
 		e.applyDecision(d.Key, d.Value)
 	}
+	return nil
+}
+
+// evaluateDecisionCommand runs a DecisionEvaluation EVALUATE command: the
+// latest version of the decision (by id, or by key when given) is
+// evaluated against the command's variables, outside any process
+// instance. A decision that is not deployed rejects the command; one that
+// fails to evaluate writes FAILED, as Zeebe does.
+func (e *Engine) evaluateDecisionCommand(v *DecisionEvaluationValue) error {
+	d := e.latestDecision(v.DecisionID)
+	if v.DecisionKey > 0 {
+		d = nil
+		for _, ds := range e.decisionVersions {
+			for _, x := range ds {
+				if x.key == v.DecisionKey {
+					d = x
+				}
+			}
+		}
+	}
+	if d == nil {
+		return reject(NotFound, "Expected to evaluate decision '%s', but no decision found for id '%s'", v.DecisionID, v.DecisionID)
+	}
+	res, err := d.drg.defs.Evaluate(d.id, v.Variables, dmn.WithClock(func() time.Time { return time.UnixMilli(e.now).UTC() }))
+	out := &DecisionEvaluationValue{DecisionKey: d.key, DecisionID: d.id, DecisionName: d.name, DecisionVersion: d.version,
+		DecisionRequirementsID: d.drg.id, DecisionRequirementsKey: d.drg.key, ProcessDefinitionKey: -1,
+		ProcessInstanceKey: -1, ElementInstanceKey: -1, Variables: v.Variables}
+	fillEvaluation(out, res, err)
+	in := IntentEvaluated
+	if err != nil {
+		in = IntentFailed
+	}
+	e.event(ValueDecisionEvaluation, in, e.nextKey(), out)
+	e.lastEvaluation = out
 	return nil
 }

@@ -63,40 +63,41 @@ type Engine struct {
 	tickTo           int64 // while a tick runs, the time it moves the clock to
 
 	// Processing scratch, reused across commands.
-	records      []Record
-	cmdPos       int64
-	queue        []step
-	qpos         int // the step drain runs now
-	arena        arena
-	vars         scopeVars
-	hintEI       *elementInstance
-	compiled     map[int64]*processModel // deploy: processes compiled before their CREATED event
-	published    PublishResult
-	pendingStart pendingStart
-	rootVars     map[int64][]variable // variables of process instances about to be activated
-	espVars      map[string]any       // the event of an event sub-process being activated
-	names        []string
-	pending      []pendingEvent
-	feelOpts     []feel.Option
-	deadEIs      []*elementInstance // removed during this command: reused after it
-	freeEIs      []*elementInstance
-	freeWaiting  []*elementInstance // allocated as waitingInstance
-	deadVars     [][]variable       // variables of scopes removed during this command
-	freeVars     [][]variable
-	deadJobs     []*job
-	freeJobs     []*job
-	deadSubs     []*subscription
-	freeSubs     []*subscription
-	deadTimers   []*timer
-	freeTimers   []*timer
-	peakRoots    int
-	steps        int
-	guard        map[*elementInstance]int
-	lastCreated  int64
-	lastSignal   int64
-	lastBatch    *JobBatchValue
-	lastDeployed []ProcessMetadata
-	precompiled  *Models // DeployModels hands its models to deploy
+	records        []Record
+	cmdPos         int64
+	queue          []step
+	qpos           int // the step drain runs now
+	arena          arena
+	vars           scopeVars
+	hintEI         *elementInstance
+	compiled       map[int64]*processModel // deploy: processes compiled before their CREATED event
+	published      PublishResult
+	pendingStart   pendingStart
+	rootVars       map[int64][]variable // variables of process instances about to be activated
+	espVars        map[string]any       // the event of an event sub-process being activated
+	names          []string
+	pending        []pendingEvent
+	feelOpts       []feel.Option
+	deadEIs        []*elementInstance // removed during this command: reused after it
+	freeEIs        []*elementInstance
+	freeWaiting    []*elementInstance // allocated as waitingInstance
+	deadVars       [][]variable       // variables of scopes removed during this command
+	freeVars       [][]variable
+	deadJobs       []*job
+	freeJobs       []*job
+	deadSubs       []*subscription
+	freeSubs       []*subscription
+	deadTimers     []*timer
+	freeTimers     []*timer
+	peakRoots      int
+	steps          int
+	guard          map[*elementInstance]int
+	lastCreated    int64
+	lastSignal     int64
+	lastEvaluation *DecisionEvaluationValue
+	lastBatch      *JobBatchValue
+	lastDeployed   []ProcessMetadata
+	precompiled    *Models // DeployModels hands its models to deploy
 }
 
 // Stats counts process instances over the engine's life.

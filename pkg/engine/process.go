@@ -170,6 +170,10 @@ func (e *Engine) dispatch(cmd Command) error {
 		if cmd.Intent == IntentUpdate {
 			return e.updateVariables(v)
 		}
+	case *DecisionEvaluationValue:
+		if cmd.Intent == IntentEvaluate {
+			return e.evaluateDecisionCommand(v)
+		}
 	case *SignalValue:
 		if cmd.Intent == IntentBroadcast {
 			return e.broadcast(v)

@@ -195,6 +195,7 @@ const (
 	IntentBroadcast
 	IntentBroadcasted
 	IntentEvaluated
+	IntentEvaluate
 	intentCount
 )
 
@@ -241,6 +242,7 @@ var intentNames = []string{
 	IntentBroadcast:            "BROADCAST",
 	IntentBroadcasted:          "BROADCASTED",
 	IntentEvaluated:            "EVALUATED",
+	IntentEvaluate:             "EVALUATE",
 }
 
 func (i Intent) String() string { return enumName(intentNames, uint8(i)) }

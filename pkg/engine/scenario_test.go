@@ -188,6 +188,9 @@ func (s *scenario) exec(verb string, a map[string]string, doc map[string]any) er
 		max, _ := strconv.Atoi(a["max"])
 		_, err := e.ActivateJobs(JobRequest{Type: a["0"], Worker: a["worker"], MaxJobs: max, Timeout: dur(a["timeout"])})
 		return err
+	case "evaluate":
+		_, err := e.EvaluateDecision(a["0"], doc)
+		return err
 	case "broadcast":
 		_, err := e.BroadcastSignal(a["0"], doc)
 		return err

@@ -332,6 +332,9 @@ type DecisionEvaluationValue struct {
 	EvaluatedDecisions       json.RawMessage `json:"evaluatedDecisions,omitempty"`
 	EvaluationFailureMessage string          `json:"evaluationFailureMessage,omitempty"`
 	FailedDecisionID         string          `json:"failedDecisionId,omitempty"`
+	// Variables are the EVALUATE command's: what the decision is
+	// evaluated against, as Zeebe's EvaluateDecision command takes them.
+	Variables map[string]any `json:"variables,omitempty"`
 }
 
 // ValueType implementations.

@@ -171,3 +171,14 @@ func ToJSON(v Value) ([]byte, error) {
 
 // MarshalJSON implements json.Marshaler with [ToJSON].
 func (v Value) MarshalJSON() ([]byte, error) { return ToJSON(v) }
+
+// UnmarshalJSON implements json.Unmarshaler as FromJSON reads: what
+// MarshalJSON wrote comes back, temporal values as their strings.
+func (v *Value) UnmarshalJSON(b []byte) error {
+	x, err := FromJSON(b)
+	if err != nil {
+		return err
+	}
+	*v = x
+	return nil
+}
