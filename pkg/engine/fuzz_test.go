@@ -66,6 +66,9 @@ func FuzzCommands(f *testing.F) {
 {"valueType":"JOB","intent":"THROW_ERROR","key":1,"value":{"errorCode":"x"}}
 {"valueType":"JOB","intent":"FAIL","key":1,"value":{"retries":0}}
 {"valueType":"INCIDENT","intent":"RESOLVE","key":7,"value":{}}`,
+		`{"valueType":"DECISION_EVALUATION","intent":"EVALUATE","value":{"decisionId":"discount","variables":{"amount":5,"customer":{"orders":10}}}}
+{"valueType":"DECISION_EVALUATION","intent":"EVALUATE","value":{"decisionId":"tier","decisionKey":3}}
+{"valueType":"PROCESS_INSTANCE_CREATION","intent":"CREATE","value":{"bpmnProcessId":"price","variables":{"rule":"tier"}}}`,
 		`{"valueType":"PROCESS_INSTANCE_CREATION","intent":"CREATE","value":{"bpmnProcessId":"refund"}}
 {"valueType":"JOB","intent":"COMPLETE","key":1,"value":{}}
 {"valueType":"JOB","intent":"COMPLETE","key":1,"value":{}}
