@@ -16,8 +16,9 @@ import (
 // activity its activityRef names: the compensation handler associated
 // with each boundary event (an activity marked isForCompensation) is
 // activated once per completed instance, all at once, in reverse order
-// of completion, in the throw event's scope, with the compensated
-// instance's local variables. The throw event waits until every handler
+// of completion, in the throw event's scope, after its boundary event
+// (activated and completed there, as Zeebe writes it), with the
+// compensated instance's local variables. The throw event waits until every handler
 // it started completed (Camunda 8 always waits: waitForCompletion="false"
 // is refused by its tooling). Handlers of active or terminated activities
 // are never invoked; a subscription is used once, and goes when its
@@ -141,7 +142,35 @@ func (e *Engine) throwCompensation(ei *elementInstance) {
 		s.throwKey, s.handlerKey = ei.key, e.nextKey()
 		e.note(ValueCompensationSubscription, IntentTriggered, s.key, e.compRecord(s))
 		e.compByHandler[s.handlerKey] = s
-		e.enqueue(step{kind: stepActivate, key: s.handlerKey, el: s.handler, scope: scope, vars: s.vars})
+		// As in Zeebe, the compensation boundary event is activated and
+		// completed first (in the throw event's scope), then its handler.
+		key := e.nextKey()
+		e.compBoundaries[key] = s
+		e.enqueue(step{kind: stepActivate, key: key, el: compensationBoundary(s.activity), scope: scope})
+	}
+}
+
+// compensationBoundary returns the compensation boundary event of a
+// compensable activity (of its multi-instance body for an iteration).
+func compensationBoundary(act *element) *element {
+	if act.body != nil {
+		act = act.body
+	}
+	for _, b := range act.boundaries {
+		if b.evt == EventCompensation {
+			return b
+		}
+	}
+	return nil
+}
+
+// compensationBoundaryDone runs when a triggered compensation boundary
+// event completed: its handler is activated beside it.
+func (e *Engine) compensationBoundaryDone(ei *elementInstance) {
+	s := e.compBoundaries[ei.key]
+	delete(e.compBoundaries, ei.key)
+	if s != nil {
+		e.enqueue(step{kind: stepActivate, key: s.handlerKey, el: s.handler, scope: ei.parent, vars: s.vars})
 	}
 }
 

@@ -50,6 +50,10 @@ func (e *Engine) onComplete(ei *elementInstance, taken []*flow, vars map[string]
 	if ei.el.forCompensation {
 		e.handlerCompleted(ei)
 	}
+	if ei.el.evt == EventCompensation && ei.el.typ == ElementBoundaryEvent {
+		e.compensationBoundaryDone(ei)
+		return
+	}
 	if taken == nil {
 		taken = ei.el.out
 	}

@@ -47,6 +47,10 @@ type Engine struct {
 	// their handler's instance key.
 	compSubs      map[int64][]*compSub
 	compByHandler map[int64]*compSub
+	// compBoundaries are the compensation boundary events activated in
+	// this command, by instance key, with the subscription whose handler
+	// follows them. It never outlives a command.
+	compBoundaries map[int64]*compSub
 	// Deployed decisions: DRG versions by key and by id, decision
 	// versions by id (oldest first).
 	drgs             map[int64]*drg
@@ -164,6 +168,7 @@ func (e *Engine) initState() {
 	e.decisionVersions = map[string][]*decision{}
 	e.compiledDRG = map[int64]*drgModel{}
 	e.compByHandler = map[int64]*compSub{}
+	e.compBoundaries = map[int64]*compSub{}
 	e.startedMore = map[startKey]struct{}{}
 	e.messages = map[int64]*message{}
 	e.msgIndex = map[corrKey]*message{}
