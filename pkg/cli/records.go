@@ -138,6 +138,20 @@ func recordLine(r engine.Record) string {
 		what = v.ErrorType.String() + " " + v.ElementID + ": " + v.ErrorMessage
 	case *engine.ProcessValue:
 		what = fmt.Sprintf("%s v%d", v.BPMNProcessID, v.Version)
+	case *engine.SignalValue:
+		what = v.SignalName
+	case *engine.SignalSubscriptionValue:
+		what = v.SignalName + " " + v.CatchEventID
+	case *engine.EscalationValue:
+		what = v.EscalationCode + " " + v.ThrowElementID + " -> " + v.CatchElementID
+	case *engine.CompensationSubscriptionValue:
+		what = v.CompensableActivityID + " -> " + v.CompensationHandlerID
+	case *engine.DecisionValue:
+		what = fmt.Sprintf("%s v%d", v.DecisionID, v.Version)
+	case *engine.DecisionRequirementsValue:
+		what = fmt.Sprintf("%s v%d", v.DecisionRequirementsID, v.DecisionRequirementsVersion)
+	case *engine.DecisionEvaluationValue:
+		what = v.DecisionID + " -> " + v.DecisionOutput + oneLine(v.EvaluationFailureMessage)
 	}
 	if r.RejectionReason != "" {
 		what += " — " + r.RejectionReason
