@@ -122,6 +122,9 @@ func rejectReason(msg string) string {
 		if strings.Contains(line, "Compensation boundary events must have a compensation association") {
 			return "engine: compensation boundary event without a handler (Zeebe rejects it too)"
 		}
+		if strings.Contains(line, "eventType must be start or end") {
+			return "engine: execution listener without an eventType (Zeebe's validation rejects it too)"
+		}
 		if strings.Contains(line, `waitForCompletion="false"`) {
 			return "engine: compensation with waitForCompletion=\"false\" (camunda-compat refuses it too)"
 		}
