@@ -169,7 +169,7 @@ func (p *parser) parseContainer(x *xnode, c *Container, pr *Process, parent *Flo
 }
 
 func (p *parser) parseArtifact(x *xnode, k Kind) *Artifact {
-	a := &Artifact{Base: p.base(x), Kind: k, SourceRef: attr(x, "sourceRef"), TargetRef: attr(x, "targetRef")}
+	a := &Artifact{Base: p.base(x), Kind: k, SourceRef: p.ref(x, "sourceRef"), TargetRef: p.ref(x, "targetRef")}
 	if t := x.child(nsBPMN, "text"); t != nil {
 		a.Text = text(t)
 	}
@@ -184,7 +184,7 @@ func (p *parser) parseLaneSet(x *xnode) *LaneSet {
 		l := &Lane{Base: p.base(c)}
 		p.register(&l.Base, l)
 		for _, r := range c.childrenNamed(nsBPMN, "flowNodeRef") {
-			l.FlowNodeRefs = append(l.FlowNodeRefs, text(r))
+			l.FlowNodeRefs = append(l.FlowNodeRefs, p.localRef(r, text(r)))
 		}
 		if cls := c.child(nsBPMN, "childLaneSet"); cls != nil {
 			l.ChildLaneSet = p.parseLaneSet(cls)
@@ -195,7 +195,7 @@ func (p *parser) parseLaneSet(x *xnode) *LaneSet {
 }
 
 func (p *parser) parseSequenceFlow(x *xnode, pr *Process, parent *FlowNode) *SequenceFlow {
-	f := &SequenceFlow{Base: p.base(x), SourceRef: attr(x, "sourceRef"), TargetRef: attr(x, "targetRef"), Process: pr, Parent: parent}
+	f := &SequenceFlow{Base: p.base(x), SourceRef: p.ref(x, "sourceRef"), TargetRef: p.ref(x, "targetRef"), Process: pr, Parent: parent}
 	if ce := x.child(nsBPMN, "conditionExpression"); ce != nil {
 		f.Condition = p.expression(ce)
 	}
@@ -217,12 +217,12 @@ func (p *parser) parseCollaboration(x *xnode) *Collaboration {
 		}
 		switch c.local {
 		case "participant":
-			pt := &Participant{Base: p.base(c), ProcessRef: attr(c, "processRef")}
+			pt := &Participant{Base: p.base(c), ProcessRef: p.ref(c, "processRef")}
 			p.register(&pt.Base, pt)
 			p.parts = append(p.parts, pt)
 			co.Participants = append(co.Participants, pt)
 		case "messageFlow":
-			mf := &MessageFlow{Base: p.base(c), SourceRef: attr(c, "sourceRef"), TargetRef: attr(c, "targetRef"), MessageRef: attr(c, "messageRef")}
+			mf := &MessageFlow{Base: p.base(c), SourceRef: p.ref(c, "sourceRef"), TargetRef: p.ref(c, "targetRef"), MessageRef: p.ref(c, "messageRef")}
 			p.register(&mf.Base, mf)
 			co.MessageFlows = append(co.MessageFlows, mf)
 		case "textAnnotation", "association", "group":

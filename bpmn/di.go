@@ -69,7 +69,7 @@ func (p *parser) parseDiagram(el *xnode) *Diagram {
 }
 
 func (p *parser) parsePlane(el *xnode) *Plane {
-	pl := &Plane{Base: p.base(el), BPMNElement: attr(el, "bpmnElement")}
+	pl := &Plane{Base: p.base(el), BPMNElement: p.ref(el, "bpmnElement")}
 	for _, c := range el.children {
 		if c.ns != nsBPMNDI {
 			continue
@@ -85,7 +85,7 @@ func (p *parser) parsePlane(el *xnode) *Plane {
 }
 
 func (p *parser) parseShape(el *xnode) *Shape {
-	s := &Shape{Base: p.base(el), BPMNElement: attr(el, "bpmnElement")}
+	s := &Shape{Base: p.base(el), BPMNElement: p.ref(el, "bpmnElement")}
 	s.IsExpanded = optBool(el, "isExpanded")
 	s.IsHorizontal = optBool(el, "isHorizontal")
 	for _, c := range el.children {
@@ -100,7 +100,7 @@ func (p *parser) parseShape(el *xnode) *Shape {
 }
 
 func (p *parser) parseEdge(el *xnode) *Edge {
-	e := &Edge{Base: p.base(el), BPMNElement: attr(el, "bpmnElement")}
+	e := &Edge{Base: p.base(el), BPMNElement: p.ref(el, "bpmnElement")}
 	for _, c := range el.children {
 		switch {
 		case c.ns == nsDI && c.local == "waypoint":

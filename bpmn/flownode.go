@@ -2,11 +2,11 @@ package bpmn
 
 func (p *parser) parseFlowNode(x *xnode, k Kind, pr *Process, parent *FlowNode) *FlowNode {
 	n := &FlowNode{Base: p.base(x), Kind: k, Process: pr, Parent: parent,
-		AttachedToRef:  attr(x, "attachedToRef"),
+		AttachedToRef:  p.ref(x, "attachedToRef"),
 		CancelActivity: attr(x, "cancelActivity") != "false",
 		IsInterrupting: attr(x, "isInterrupting") != "false",
-		DefaultRef:     attr(x, "default"),
-		MessageRef:     attr(x, "messageRef"),
+		DefaultRef:     p.ref(x, "default"),
+		MessageRef:     p.ref(x, "messageRef"),
 		Instantiate:    attr(x, "instantiate") == "true",
 		CalledElement:  attr(x, "calledElement"),
 	}
@@ -38,13 +38,13 @@ func (p *parser) parseFlowNode(x *xnode, k Kind, pr *Process, parent *FlowNode) 
 func (p *parser) parseFlowNodeChild(n *FlowNode, c *xnode) {
 	switch c.local {
 	case "incoming":
-		n.DeclaredIncoming = append(n.DeclaredIncoming, text(c))
+		n.DeclaredIncoming = append(n.DeclaredIncoming, p.localRef(c, text(c)))
 	case "outgoing":
-		n.DeclaredOutgoing = append(n.DeclaredOutgoing, text(c))
+		n.DeclaredOutgoing = append(n.DeclaredOutgoing, p.localRef(c, text(c)))
 	case "extensionElements":
 		p.parseZeebe(c, &n.Zeebe)
 	case "eventDefinitionRef":
-		n.EventDefinitionRefs = append(n.EventDefinitionRefs, text(c))
+		n.EventDefinitionRefs = append(n.EventDefinitionRefs, p.localRef(c, text(c)))
 	case "standardLoopCharacteristics", "multiInstanceLoopCharacteristics":
 		n.Loop = p.parseLoop(c)
 	case "completionCondition":
@@ -74,9 +74,9 @@ func (p *parser) parseLoop(x *xnode) *LoopCharacteristics {
 
 func (p *parser) parseEventDefinition(x *xnode, k Kind) *EventDefinition {
 	ed := &EventDefinition{Base: p.base(x), Kind: k,
-		MessageRef: attr(x, "messageRef"), ErrorRef: attr(x, "errorRef"),
-		SignalRef: attr(x, "signalRef"), EscalationRef: attr(x, "escalationRef"),
-		ActivityRef: attr(x, "activityRef")}
+		MessageRef: p.ref(x, "messageRef"), ErrorRef: p.ref(x, "errorRef"),
+		SignalRef: p.ref(x, "signalRef"), EscalationRef: p.ref(x, "escalationRef"),
+		ActivityRef: p.ref(x, "activityRef")}
 	p.register(&ed.Base, ed)
 	switch k {
 	case KindTimerEventDefinition:

@@ -104,7 +104,7 @@ func (p *parser) unresolved(b *Base, attrName, id, want string) {
 	if v, ok := p.doc.byID[id]; ok {
 		what = "a " + describe(v) + ", not a " + want
 	}
-	p.problem(RuleUnresolvedReference, b, attrName+" "+quote(id)+" of "+b.Type+" "+quote(b.ID)+" names "+what+withID(what))
+	p.problem(RuleUnresolvedReference, b, attrName+" "+quote(id)+" of "+b.Type+" "+quote(b.ID)+" names "+what+withID(what)+foreignRefHint(b, id))
 }
 
 func withID(what string) string {

@@ -73,7 +73,9 @@ func readBaseline(t *testing.T, path string) ([]baselineRow, []string) {
 // reason the automatic classification (see explainDifference) does not
 // see, with why wfctl's answer is the one we want. Each entry must still
 // differ, so the list cannot go stale.
-var parityExplained = map[string]string{}
+var parityExplained = map[string]string{
+	"zeebe/zeebe/bpmn-model/src/test/resources/io/camunda/zeebe/model/bpmn/ReferenceTest.shouldFindReferenceWithNamespace.bpmn": "messageRef=\"tns:message-id\" (prefix bound to the targetNamespace) resolves in wfctl, as in Zeebe's model API; bpmn-moddle leaves it unresolved and so reports the message unused",
+}
 
 // explainDifference classifies why wfctl and bpmnlint differ on a file,
 // or returns "" when it cannot.
@@ -206,7 +208,7 @@ func checkParity(t *testing.T, baseline, preset string, only []string) {
 		t.Errorf("unexplained difference: %s", d)
 	}
 	for path := range parityExplained {
-		if !seenExplained[path] {
+		if only == nil && !seenExplained[path] {
 			t.Errorf("parityExplained lists %s, which no longer differs", path)
 		}
 	}

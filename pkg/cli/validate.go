@@ -48,6 +48,7 @@ engine rules apply.`,
   cat order.bpmn | wfctl validate -
   wfctl validate . -o github        # annotations in GitHub Actions
   wfctl validate . -o sarif > wfctl.sarif`,
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
 			if len(args) == 0 {
