@@ -26,8 +26,11 @@ type NoMatchError struct{ Arg, Why string }
 func (e *NoMatchError) Error() string { return fmt.Sprintf("%s: %s", e.Arg, e.Why) }
 
 // Expand turns arguments into a list of files, in argument order, each
-// once. Relative arguments are resolved against dir, and files are shown
-// as the argument was typed. Folders are searched recursively for *.bpmn
+// once: a file reached twice (models and ./models/order.bpmn) is read
+// once, under the name it was first reached by, so that it is neither
+// counted twice nor reported as declaring its own process id again.
+// Relative arguments are resolved against dir, and files are shown as the
+// argument was typed. Folders are searched recursively for *.bpmn
 // and *.dmn (skipping hidden folders and node_modules); globs may use "**".
 func Expand(dir string, args []string) ([]string, error) {
 	var files []string
@@ -38,13 +41,27 @@ func Expand(dir string, args []string) ([]string, error) {
 			return nil, err
 		}
 		for _, f := range found {
-			if !seen[f] {
-				seen[f] = true
+			key := fileKey(dir, f)
+			if !seen[key] {
+				seen[key] = true
 				files = append(files, f)
 			}
 		}
 	}
 	return files, nil
+}
+
+// fileKey is what makes two names the same file: the cleaned absolute
+// path (standard input is its own key).
+func fileKey(dir, f string) string {
+	if f == Stdin {
+		return f
+	}
+	p := Resolve(dir, f)
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return filepath.Clean(p)
 }
 
 func expandOne(dir, arg string) ([]string, error) {

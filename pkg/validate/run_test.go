@@ -53,6 +53,9 @@ func TestExpand(t *testing.T) {
 		{[]string{"*.bpmn", "a.bpmn"}, "a.bpmn"},
 		{[]string{"x/e.txt"}, "x/e.txt"},
 		{[]string{"-"}, "-"},
+		// The same file by two names is read once, under the first.
+		{[]string{"x", "./x/y/c.bpmn", "x/y/../y/c.bpmn"}, "x/b.BPMN x/y/c.bpmn"},
+		{[]string{"./a.bpmn", filepath.Join(dir, "a.bpmn"), "a.bpmn"}, "./a.bpmn"},
 	} {
 		files, err := Expand(dir, tc.args)
 		if err != nil {
