@@ -46,7 +46,9 @@ func (p *parser) unknown(x *xnode) {
 
 func (p *parser) parseDefinitions(x *xnode) *Definitions {
 	d := &Definitions{Base: p.base(x), TargetNamespace: attr(x, "targetNamespace"),
-		Exporter: attr(x, "exporter"), ExporterVersion: attr(x, "exporterVersion")}
+		Exporter: attr(x, "exporter"), ExporterVersion: attr(x, "exporterVersion"),
+		ExecutionPlatform:        modelerAttr(x, "executionPlatform"),
+		ExecutionPlatformVersion: modelerAttr(x, "executionPlatformVersion")}
 	p.defs = d
 	p.register(&d.Base, d)
 	for _, c := range x.children {

@@ -30,6 +30,11 @@ type Definitions struct {
 	TargetNamespace string
 	Exporter        string
 	ExporterVersion string
+	// ExecutionPlatform and ExecutionPlatformVersion are Camunda Modeler's
+	// modeler:executionPlatform ("Camunda Cloud" for Camunda 8, "Camunda
+	// Platform" for Camunda 7) and its version ("8.8.0"), or "".
+	ExecutionPlatform        string
+	ExecutionPlatformVersion string
 
 	Processes      []*Process
 	Collaborations []*Collaboration

@@ -113,6 +113,7 @@ type Linter struct {
 	cfg       *Config
 	rules     []*Rule
 	parseExpr ExpressionParser
+	engine    EngineMode
 }
 
 // ExpressionParser checks the syntax of one FEEL expression, given without
@@ -158,9 +159,14 @@ func (l *Linter) Lint(path string, doc *bpmn.Document) []Report {
 		}
 		out = append(out, Report{Rule: p.Rule, Severity: sev, Message: p.Message, Element: p.Element, Pos: p.Pos})
 	}
+	skipEngine, note := l.skipEngineRules(doc)
+	if sev := eff.severity(RuleExecutionPlatform, Info); note != nil && sev != Off {
+		note.Severity = sev
+		out = append(out, *note)
+	}
 	for _, r := range l.rules {
 		setting := eff.rules[r.ID]
-		if setting.Severity == Off {
+		if setting.Severity == Off || (skipEngine && r.Engine()) {
 			continue
 		}
 		c := &Check{Doc: doc, Options: setting.Options, ParseExpr: l.parseExpr, rule: r}

@@ -31,6 +31,7 @@ var parserRules = map[string]string{
 	bpmn.RuleUnresolvedReference: "references name an element of the right type",
 	bpmn.RuleUndeclaredPrefix:    "namespace prefixes are declared",
 	bpmn.RuleElementName:         "BPMN element names are written as the schema spells them",
+	RuleExecutionPlatform:        "a file drawn for Camunda 7 is not checked with Camunda 8's engine rules (a note, with --engine auto)",
 }
 
 func knownRule(id string) bool {

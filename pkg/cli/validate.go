@@ -23,6 +23,7 @@ type validateOptions struct {
 	ConfigPath  string
 	MaxWarnings int
 	ListRules   bool
+	Engine      string
 }
 
 func newValidateCmd(f *Factory, g *globalOptions, runF func(context.Context, *validateOptions) error) *cobra.Command {
@@ -41,7 +42,13 @@ A path or pattern that matches no file is an error (exit 2).
 Rules are configured by the .bpmnlintrc in the current folder or the nearest
 parent (or --config), in bpmnlint's format, plus "overrides" (per-file globs)
 and "ignore" (element ids per rule). Without one, bpmnlint:recommended and the
-engine rules apply.`,
+engine rules apply.
+
+Engine rules follow the platform a file declares, as Camunda Modeler does
+(modeler:executionPlatform): Camunda 8's for "Camunda Cloud" and for files
+that declare nothing; none for a Camunda 7 file ("Camunda Platform"), which
+gets one info note saying so instead. --engine camunda8 applies Camunda 8's
+rules to every file, --engine none to no file.`,
 		Example: `  wfctl validate models/
   wfctl validate 'models/**/*.bpmn' -o json
   wfctl validate order.bpmn --max-warnings 0
@@ -68,12 +75,17 @@ engine rules apply.`,
 	}
 	cmd.Flags().StringVarP(&opts.ConfigPath, "config", "c", "", "rule config (default: .bpmnlintrc in the current folder or the nearest parent)")
 	cmd.Flags().IntVar(&opts.MaxWarnings, "max-warnings", -1, "exit 1 when there are more than N warnings (-1: no limit)")
+	cmd.Flags().StringVar(&opts.Engine, "engine", "auto", "engine rules: auto (by the file's modeler:executionPlatform), camunda8 or none")
 	cmd.Flags().BoolVar(&opts.ListRules, "list-rules", false, "list every rule with its severity in bpmnlint:recommended, and exit")
 	return cmd
 }
 
 func runValidate(_ context.Context, opts *validateOptions) error {
 	f := opts.f
+	engine, err := lint.ParseEngineMode(opts.Engine)
+	if err != nil {
+		return usageErrorf("--engine: %v", err)
+	}
 	cfg, err := loadLintConfig(f, opts.ConfigPath)
 	if err != nil {
 		return err
@@ -85,7 +97,7 @@ func runValidate(_ context.Context, opts *validateOptions) error {
 	// The run allocates many short-lived XML trees; a laxer GC target
 	// trades a few MB for a fifth less CPU on big folders.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	res, err := validate.Run(validate.Options{Dir: f.WorkDir, Files: files, Stdin: f.IO.In, Config: cfg})
+	res, err := validate.Run(validate.Options{Dir: f.WorkDir, Files: files, Stdin: f.IO.In, Config: cfg, Engine: engine})
 	if err != nil {
 		var re *validate.ReadError
 		if errors.As(err, &re) {

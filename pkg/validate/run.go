@@ -82,6 +82,10 @@ type Options struct {
 	// Files: they are linted instead of what is on disk.
 	Sources map[string][]byte
 	Config  *lint.Config
+	// Engine chooses the engine rules: lint.EngineCamunda8 (the zero
+	// value) on every file, lint.EngineAuto by each file's declared
+	// execution platform, lint.EngineNone none.
+	Engine lint.EngineMode
 	// Workers bounds parallelism; 0 means GOMAXPROCS.
 	Workers int
 }
@@ -89,7 +93,7 @@ type Options struct {
 // Run parses and lints every file, in parallel, and then checks what
 // spans files (the same process id in two files). Files keep their order.
 func Run(opts Options) (*Result, error) {
-	linter := lint.New(opts.Config, lint.WithExpressionParser(FEELSyntax))
+	linter := lint.New(opts.Config, lint.WithExpressionParser(FEELSyntax), lint.WithEngine(opts.Engine))
 	res := &Result{Files: make([]*File, len(opts.Files))}
 	errs := make([]error, len(opts.Files))
 	workers := opts.Workers
