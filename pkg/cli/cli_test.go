@@ -82,7 +82,7 @@ func TestMainExitCodes(t *testing.T) {
 		{[]string{"validate", "missing.bpmn"}, ExitUsage, "no such file or folder"},
 		{[]string{"nope"}, ExitUsage, "unknown command"},
 		{[]string{"validate", "--nope"}, ExitUsage, "unknown flag"},
-		{[]string{"version", "extra"}, ExitUsage, "unknown command"},
+		{[]string{"version", "extra"}, ExitUsage, "takes no arguments"},
 	} {
 		f, _, errOut := testFactory(dir, "")
 		if code := Main(context.Background(), tc.args, f); code != tc.code {

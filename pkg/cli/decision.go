@@ -67,12 +67,7 @@ variables.`,
 		Example: `  wfctl decision evaluate dish.dmn --variables '{"season": "Winter", "guestCount": 4}'
   wfctl decision evaluate risk.dmn --decision riskLevel --variables @applicant.json -o json
   wfctl decision evaluate riskLevel -b localhost:9092 --variables @applicant.json`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usageErrorf("wfctl decision evaluate takes one FILE.dmn or DECISION_ID")
-			}
-			return nil
-		},
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkOutput(g, "text", "json"); err != nil {
 				return err
@@ -83,6 +78,11 @@ variables.`,
 			}
 			o.Variables = v
 			if isDecisionFile(f, args[0]) {
+				for _, name := range kafkaFlagNames {
+					if cmd.Flags().Changed(name) {
+						return usageErrorf("--%s is for a decision deployed to wfctl dev: %s is a DMN file, evaluated here", name, args[0])
+					}
+				}
 				o.File = args[0]
 			} else {
 				if o.DecisionID != "" {

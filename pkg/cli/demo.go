@@ -126,6 +126,9 @@ func newDemoGenerateCmd(f *Factory, g *globalOptions) *cobra.Command {
   wfctl demo generate -b localhost:9092 --seed 7`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := refuseTogether(cmd, "the history goes to a file or to a broker", "file", kafkaFlagNames...); err != nil {
+				return err
+			}
 			return runDemoGenerate(cmd.Context(), opts)
 		},
 	}

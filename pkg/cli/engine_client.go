@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wfctl/wfctl/pkg/devclient"
+	"github.com/wfctl/wfctl/pkg/engine"
 	"github.com/wfctl/wfctl/pkg/kafka"
 )
 
@@ -49,6 +50,9 @@ func withEngine(ctx context.Context, f *Factory, flags engineFlags, fn func(*dev
 	err = fn(dc)
 	var rej *devclient.RejectedError
 	if errors.As(err, &rej) {
+		if notFound(rej) {
+			return &UsageError{Err: err} // exit 2: a key nobody knows, as for a file
+		}
 		return &FindingError{Err: err} // exit 1, with the engine's reason
 	}
 	if errors.Is(err, devclient.ErrNoEngine) {
@@ -59,6 +63,21 @@ func withEngine(ctx context.Context, f *Factory, flags engineFlags, fn func(*dev
 		err = fmt.Errorf("%w: is this a wfctl engine? start `wfctl dev` first", err)
 	}
 	return kafkaError(err)
+}
+
+// notFound reports whether the engine rejected a command because the
+// entity it names does not exist: an unknown key is an input error in
+// every command (exit 2), as a path that matches no file is.
+func notFound(rej *devclient.RejectedError) bool {
+	if rej.Response == nil {
+		return false
+	}
+	for _, r := range rej.Response.Records {
+		if r.RejectionType == engine.NotFound {
+			return true
+		}
+	}
+	return false
 }
 
 // maxCommandBytes is the most a client sends as one command: the highest

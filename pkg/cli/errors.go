@@ -9,8 +9,8 @@ import (
 const (
 	ExitOK       = 0 // success, nothing found
 	ExitFindings = 1 // findings: validation errors, stalled instances when asked to fail
-	ExitUsage    = 2 // usage or input error: bad flags, missing files, unreadable input
-	ExitInfra    = 3 // infrastructure error: broker unreachable, I/O failure
+	ExitUsage    = 2 // usage or input error: bad flags, missing files, unknown keys
+	ExitInfra    = 3 // infrastructure error: broker unreachable, I/O failure, anything unforeseen
 )
 
 const exitCodesHelp = `Every wfctl command exits with one of:
@@ -19,11 +19,15 @@ const exitCodesHelp = `Every wfctl command exits with one of:
   1  findings: validation errors (or more warnings than --max-warnings),
      stalled or unfit instances when --fail-on asks for it, a model deploy
      refuses, a command the engine rejects, an --await that timed out
-  2  usage or input error: unknown flag or command, a path or glob that
-     matches no file, a malformed config or argument
+  2  usage or input error: unknown flag or command, a missing argument or
+     required flag, flags that exclude each other, an -o format the command
+     does not write, a path or glob that matches no file, a key (instance,
+     job, incident, ...) the engine does not know, a malformed config or
+     argument
   3  infrastructure error: a file that exists but cannot be read, a
      broker that cannot be reached (or no wfctl engine on it), a failed
-     write, a port or data folder already in use
+     write, a port or data folder already in use; and any error wfctl did
+     not foresee (please report it)
 `
 
 // UsageError is a mistake in how the command was called: exit 2.
@@ -73,5 +77,5 @@ func exitCode(err error) int {
 	case errors.As(err, &ie):
 		return ExitInfra
 	}
-	return ExitUsage
+	return ExitInfra // unforeseen: not the user's fault as far as wfctl knows
 }

@@ -54,7 +54,7 @@ exits 1 with the position of the error.
 			case opts.Batch != "" && len(args) > 0:
 				return usageErrorf("give an EXPRESSION or --batch, not both")
 			case opts.Batch == "" && len(args) != 1:
-				return usageErrorf("wfctl feel takes one EXPRESSION (quote it), or --batch FILE")
+				return usageErrorf("wfctl feel needs one EXPRESSION (quote it), or --batch FILE")
 			}
 			return nil
 		},
@@ -109,7 +109,7 @@ func runFeel(opts *feelOptions) error {
 	}
 	out, err := feel.ToJSON(v)
 	if err != nil {
-		return fmt.Errorf("result %s cannot be written as JSON: %w (try -o text)", v.String(), err)
+		return usageErrorf("result %s cannot be written as JSON: %v (try -o text)", v.String(), err)
 	}
 	_, err = fmt.Fprintf(opts.f.IO.Out, "%s\n", out)
 	return err

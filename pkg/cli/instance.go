@@ -55,6 +55,9 @@ func newInstanceCreateCmd(f *Factory, g *globalOptions, runF func(context.Contex
 			if o.Version < -1 || o.Version == 0 || o.Version > math.MaxInt32 {
 				return usageErrorf("--version %d: a version from 1 (default: the latest)", o.Version)
 			}
+			if cmd.Flags().Changed("timeout") && !o.Await {
+				return usageErrorf("--timeout is how long --await waits: give --await too, or leave --timeout out")
+			}
 			if o.Timeout <= 0 {
 				return usageErrorf("--timeout %s: want more than 0", o.Timeout)
 			}

@@ -9,6 +9,10 @@ import (
 	"github.com/wfctl/wfctl/pkg/kafka"
 )
 
+// kafkaFlagNames are the flags kafka.BindFlags declares: a command that
+// reads a file instead refuses them.
+var kafkaFlagNames = []string{"brokers", "kafka-property", "kafka-config"}
+
 // kafkaClient resolves the Kafka flags and connects; every command that
 // talks to Kafka goes through here.
 func kafkaClient(ctx context.Context, f *Factory, flags kafka.Flags, extra ...kgo.Opt) (*kafka.Config, *kgo.Client, error) {

@@ -52,12 +52,7 @@ edge a group with one path, so pages and scripts can find elements by id.`,
 		Example: `  wfctl render fixtures/orders/order-fulfillment.bpmn
   wfctl render model.bpmn -o - > model.svg
   wfctl render model.bpmn --diagram Activity_1x2y3z_plane -o sub.svg`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usageErrorf("wfctl render takes one MODEL.bpmn")
-			}
-			return nil
-		},
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Model = args[0]
 			if !cmd.Flags().Changed("format") && strings.EqualFold(filepath.Ext(opts.Out), ".png") {

@@ -57,6 +57,9 @@ topic's history through the engine to see which business processes stalled.`,
 			if err := applyGlobals(f, g); err != nil {
 				return err
 			}
+			if err := checkRequiredFlags(cmd); err != nil {
+				return err
+			}
 			return startProfile(g.CPUProfile)
 		},
 		PersistentPostRun: func(cmd *cobra.Command, args []string) { stopProfile() },
@@ -94,6 +97,7 @@ topic's history through the engine to see which business processes stalled.`,
 		newCompletionCmd(f),
 	)
 	root.SetHelpCommand(newHelpCmd(root))
+	applyUsagePolicy(root)
 	return root
 }
 

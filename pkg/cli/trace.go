@@ -91,6 +91,9 @@ a timer boundary event attached to the element, else --stall-after DURATION
 			if err := checkOutput(g, "text", "json", "ndjson"); err != nil {
 				return err
 			}
+			if err := refuseTogether(cmd, "records are read from a file or from brokers", "file", append(kafkaFlagNames, "follow", "request-timeout", "idle-after")...); err != nil {
+				return err
+			}
 			opts.requestTimeoutSet = cmd.Flags().Changed("request-timeout")
 			if runF != nil {
 				return runF(cmd.Context(), opts)
