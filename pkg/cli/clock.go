@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wfctl/wfctl/pkg/devclient"
+	"github.com/wfctl/wfctl/pkg/duration"
 	"github.com/wfctl/wfctl/pkg/devproto"
 	"github.com/wfctl/wfctl/pkg/engine"
 )
@@ -72,14 +72,14 @@ func newClockAddCmd(f *Factory, g *globalOptions, runF func(context.Context, *cl
 		},
 	}
 	// "-1h" reads as flags: say what is wrong with it as a duration.
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		if _, arg, ok := strings.Cut(err.Error(), "unknown shorthand flag: "); ok {
 			if _, d, ok := strings.Cut(arg, " in "); ok && len(d) > 1 && d[1] >= '0' && d[1] <= '9' {
 				_, err = parseClockDuration(d)
 				return err
 			}
 		}
-		return &UsageError{Err: err}
+		return flagError(c, err)
 	})
 	o.ef.bind(cmd)
 	return cmd
@@ -123,29 +123,18 @@ func newClockResetCmd(f *Factory, g *globalOptions, runF func(context.Context, *
 	return cmd
 }
 
-// parseClockDuration reads a Go duration (90m, 1h30m) that may start with
-// days (2d, 1d12h). The clock never goes back: negative is a usage error.
+// parseClockDuration reads a duration as every duration flag does
+// (pkg/duration: 90m, 1h30m, 2d, P3D). The clock never goes back:
+// negative is a usage error of its own.
 func parseClockDuration(arg string) (time.Duration, error) {
 	if strings.HasPrefix(arg, "-") {
 		return 0, usageErrorf("DURATION %q: the engine's clock never goes back: want a positive duration such as 90m, 1h or 2d", arg)
 	}
-	bad := usageErrorf("DURATION %q: want a duration such as 90m, 1h30m or 2d", arg)
-	var days time.Duration
-	if i := strings.IndexByte(arg, 'd'); i >= 0 {
-		n, err := strconv.ParseInt(strings.TrimPrefix(arg[:i], "+"), 10, 64)
-		if err != nil || n > int64(math.MaxInt64/(24*time.Hour)) {
-			return 0, bad
-		}
-		days, arg = time.Duration(n)*24*time.Hour, arg[i+1:]
-		if arg == "" {
-			return days, nil
-		}
+	d, err := duration.Parse(strings.TrimPrefix(arg, "+"))
+	if err != nil {
+		return 0, usageErrorf("DURATION %v", err)
 	}
-	d, err := time.ParseDuration(arg)
-	if err != nil || d < 0 || d > math.MaxInt64-days {
-		return 0, bad
-	}
-	return days + d, nil
+	return d, nil
 }
 
 // clockOutput is `wfctl clock … -o json`.

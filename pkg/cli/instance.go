@@ -72,7 +72,7 @@ func newInstanceCreateCmd(f *Factory, g *globalOptions, runF func(context.Contex
 	cmd.Flags().StringVar(&vars, "variables", "", "variables as a JSON object, @FILE or @- (stdin)")
 	cmd.Flags().IntVar(&o.Version, "version", -1, "process version (default: the latest)")
 	cmd.Flags().BoolVar(&o.Await, "await", false, "wait until the instance completes and print its variables")
-	cmd.Flags().DurationVar(&o.Timeout, "timeout", 5*time.Minute, "with --await, how long to wait")
+	durationFlag(cmd.Flags(), &o.Timeout, "timeout", 5*time.Minute, "with --await, how long to wait")
 	o.ef.bind(cmd)
 	return cmd
 }

@@ -56,7 +56,7 @@ func newJobActivateCmd(f *Factory, g *globalOptions, runF func(context.Context, 
 		},
 	}
 	cmd.Flags().IntVar(&o.Max, "max", 10, "how many jobs at most")
-	cmd.Flags().DurationVar(&o.Timeout, "timeout", 5*time.Minute, "how long the jobs are yours before they time out")
+	durationFlag(cmd.Flags(), &o.Timeout, "timeout", 5*time.Minute, "how long the jobs are yours before they time out")
 	cmd.Flags().StringVar(&o.Worker, "worker", "wfctl", "worker name recorded on the jobs")
 	o.ef.bind(cmd)
 	return cmd
@@ -159,7 +159,7 @@ func newJobFailCmd(f *Factory, g *globalOptions, runF func(context.Context, *job
 	}
 	cmd.Flags().IntVar(&o.Retries, "retries", 0, "retries left (required)")
 	cmd.Flags().StringVar(&o.ErrorMessage, "error-message", "", "why it failed")
-	cmd.Flags().DurationVar(&o.Backoff, "backoff", 0, "wait before the job can be activated again")
+	durationFlag(cmd.Flags(), &o.Backoff, "backoff", 0, "wait before the job can be activated again")
 	_ = cmd.MarkFlagRequired("retries")
 	o.ef.bind(cmd)
 	return cmd

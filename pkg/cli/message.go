@@ -53,7 +53,7 @@ func newMessagePublishCmd(f *Factory, g *globalOptions, runF func(context.Contex
 	}
 	cmd.Flags().StringVar(&m.CorrelationKey, "correlation-key", "", "correlation key (required)")
 	cmd.Flags().StringVar(&vars, "variables", "", "variables as a JSON object, @FILE or @- (stdin)")
-	cmd.Flags().DurationVar(&m.TTL, "ttl", 0, "how long the message waits for a subscription (0: correlate now or never)")
+	durationFlag(cmd.Flags(), &m.TTL, "ttl", 0, "how long the message waits for a subscription (0: correlate now or never)")
 	cmd.Flags().StringVar(&m.MessageID, "message-id", "", "message id: a second message with the same id is rejected while the first is buffered")
 	_ = cmd.MarkFlagRequired("correlation-key")
 	o.ef.bind(cmd)

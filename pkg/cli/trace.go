@@ -18,6 +18,7 @@ import (
 
 	"github.com/wfctl/wfctl/bpmn/lint"
 	"github.com/wfctl/wfctl/pkg/correlate"
+	"github.com/wfctl/wfctl/pkg/duration"
 	"github.com/wfctl/wfctl/pkg/kafka"
 	"github.com/wfctl/wfctl/pkg/trace"
 	"github.com/wfctl/wfctl/pkg/ui"
@@ -118,8 +119,8 @@ a timer boundary event attached to the element, else --stall-after DURATION
 	fl.StringVar(&opts.Report, "report", "", "also write a self-contained HTML report to FILE: the diagram with the trace painted on it")
 	fl.StringSliceVar(&opts.FailOn, "fail-on", nil, "exit 1 when any are found: stalled, timed-out, unfit")
 	fl.IntVar(&opts.Parallel, "parallel", runtime.NumCPU(), "engines to spread instances over, by correlation key")
-	fl.DurationVar(&opts.IdleAfter, "idle-after", 5*time.Second, "with --follow: a partition with nothing new for this long stops holding back the others")
-	fl.DurationVar(&opts.RequestTimeout, "request-timeout", DefaultRequestTimeout, "give up (exit 3) when brokers do not answer for this long (or -X request.timeout.ms)")
+	durationFlag(fl, &opts.IdleAfter, "idle-after", 5*time.Second, "with --follow: a partition with nothing new for this long stops holding back the others")
+	durationFlag(fl, &opts.RequestTimeout, "request-timeout", DefaultRequestTimeout, "give up (exit 3) when brokers do not answer for this long (or -X request.timeout.ms)")
 	kafka.BindFlags(fl, &opts.Kafka)
 	return cmd
 }
@@ -273,7 +274,7 @@ func stallSettings(opts *traceOptions, t *trace.Options) error {
 		if !hasID {
 			id, d = "", s
 		}
-		dur, err := trace.ParseDuration(d)
+		dur, err := duration.Parse(d)
 		if err != nil {
 			return usageErrorf("--stall-after %s: %v", s, err)
 		}

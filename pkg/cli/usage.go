@@ -2,11 +2,14 @@ package cli
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/wfctl/wfctl/pkg/duration"
 	"github.com/wfctl/wfctl/pkg/ui"
 )
 
@@ -154,3 +157,38 @@ func refuseTogether(cmd *cobra.Command, why string, a string, others ...string) 
 	}
 	return nil
 }
+
+// durationFlag declares a duration flag read by pkg/duration, as every
+// duration flag is: 90s, 1h30m, 7d, P3D, PT6H.
+func durationFlag(fs *pflag.FlagSet, d *time.Duration, name string, def time.Duration, usage string) {
+	fs.Var(duration.NewValue(def, d), name, usage+" (90s, 1h30m, 7d, P3D)")
+}
+
+// flagError rewrites pflag's "invalid argument" errors, which quote Go's
+// parsers (strconv.ParseInt: parsing "abc": invalid syntax), into what the
+// flag wants: a usage error naming the flag and the value.
+func flagError(cmd *cobra.Command, err error) error {
+	m := invalidArgument.FindStringSubmatch(err.Error())
+	if m == nil {
+		return &UsageError{Err: err}
+	}
+	value, names, why := m[1], m[2], m[3]
+	name := strings.TrimLeft(names[strings.LastIndex(names, " ")+1:], "-") // "-n, --num"
+	fl := cmd.Flags().Lookup(name)
+	if fl == nil {
+		return &UsageError{Err: err}
+	}
+	switch fl.Value.Type() {
+	case "int", "int8", "int16", "int32", "int64":
+		why = "want a whole number"
+	case "uint", "uint8", "uint16", "uint32", "uint64":
+		why = "want a whole number, 0 or more"
+	case "float32", "float64":
+		why = "want a number"
+	case "bool":
+		why = "want true or false"
+	}
+	return usageErrorf("--%s %q: %s", fl.Name, value, why)
+}
+
+var invalidArgument = regexp.MustCompile(`^invalid argument "(.*)" for "(.*)" flag: (.*)$`)

@@ -82,7 +82,7 @@ started back to the engine, lets running handlers finish, and exits 0.`,
 	fl.StringVar(&opts.Name, "name", "wfctl-worker", "the worker's name, in the engine's records")
 	fl.IntVar(&opts.Concurrency, "concurrency", 1, "handlers running at once")
 	fl.IntVar(&opts.MaxJobsActive, "max-jobs-active", 32, "jobs held at once, activated and not finished (at least --concurrency)")
-	fl.DurationVar(&opts.Timeout, "timeout", 5*time.Minute, "how long a job is held before the engine hands it to another worker")
+	durationFlag(fl, &opts.Timeout, "timeout", 5*time.Minute, "how long a job is held before the engine hands it to another worker")
 	opts.ef.bind(cmd)
 	return cmd
 }

@@ -61,6 +61,10 @@ func (e *Engine) apply(r *Record) {
 		e.applyStartSubscription(r.Intent, r.Key, v)
 	case *SignalSubscriptionValue:
 		e.applySignalSub(r.Intent, r.Key, v)
+	case *SignalValue:
+		if r.Intent == IntentBroadcasted {
+			e.applyBroadcast(v)
+		}
 	case *CompensationSubscriptionValue:
 		e.applyCompSub(r.Intent, r.Key, v)
 	case *DecisionRequirementsValue:
@@ -163,6 +167,7 @@ func (e *Engine) addRoot(ei *elementInstance, caller *elementInstance) {
 		ei.extra().caller = caller
 		caller.extra().child = ei
 	}
+	e.takeEventStart(ei, caller)
 	if e.pendingStart.piKey == ei.key {
 		ei.startCorrelationKey = e.pendingStart.corrKey
 		e.pendingStart = pendingStart{}

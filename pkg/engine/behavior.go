@@ -76,7 +76,13 @@ func (e *Engine) activateEventSubProcess(ei *elementInstance) {
 
 // activateProcess activates a process instance from its none start
 // event (after its start listeners, or when an incident is resolved).
-func (e *Engine) activateProcess(ei *elementInstance) { e.activateRoot(ei, ei.el.start, nil) }
+func (e *Engine) activateProcess(ei *elementInstance) {
+	if x := ei.x; x != nil && x.start != nil {
+		e.activateRoot(ei, x.start, x.startVars)
+		return
+	}
+	e.activateRoot(ei, ei.el.start, nil)
+}
 
 // throwErrorEnd: an error end event throws its error from its scope.
 func (e *Engine) throwErrorEnd(ei *elementInstance) { e.throwError(ei, ei.parent, ei.el.code, "", nil) }

@@ -200,9 +200,6 @@ func (c *compiler) linkStarts() {
 			c.errs = append(c.errs, fmt.Sprintf("start event %q: a sub-process needs a none start event", el.id))
 		}
 	}
-	if r := c.p.root; len(r.listeners[listenerStart-1]) > 0 && len(c.p.msgStarts)+len(c.p.timerStarts)+len(c.p.signalStarts) > 0 {
-		c.errs = append(c.errs, fmt.Sprintf("process %q: start execution listeners on a process are supported by the wfctl engine only for processes without message, timer or signal start events", r.id))
-	}
 	for _, el := range c.p.elements {
 		if (el.typ == ElementSubProcess || el.typ == ElementEventSubProcess) && el.start == nil {
 			c.errs = append(c.errs, fmt.Sprintf("sub-process %q has no start event", el.id))

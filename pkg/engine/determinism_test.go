@@ -153,13 +153,13 @@ var (
 		"deadline", "invoice", "route", "delivery", "tasks", "decide", "notify", "campaign", "sell", "booking", "snooze",
 		"lunch", "shipping", "audit", "courier", "trip", "refund", "price", "research", "audited"}
 	detMessages = []string{"PaymentReceived", "Withdrawn", "Comment", "QuoteAccepted", "OrderPlaced",
-		"GoodsShipped", "OrderDelivered", "DeliveryConfirmed", "ChangeRequested", "Cancelled"}
+		"GoodsShipped", "OrderDelivered", "DeliveryConfirmed", "ChangeRequested", "Cancelled", "intake-requested"}
 	detJobTypes = []string{"charge", "ship", "remind", "notify", "pack", "invoice", "pick", "refund", "pay",
 		"work", "report", "rules", "notify-mail", userTaskJobType, "mail", "sms", "send", "approve", "reserve", "note",
 		"pasta", "salad", "check", "eat", "review", "drive",
 		"book-hotel", "cancel-hotel", "book-flight", "cancel-flight", "reserve-seat", "release-seat", "charge-trip",
 		"pay-order", "refund-order", "ship-order", "unship-order", "review-price", "search", "summarize", "ask-expert", "audit-open",
-		"prepare", "check-eu", "check-us", "work-audited", "record", "assign-approver", "audit-approval"}
+		"prepare", "check-eu", "check-us", "work-audited", "record", "assign-approver", "audit-approval", "intake-open", "handle-intake"}
 )
 
 func (g *generator) next(i int) Command {
@@ -252,7 +252,7 @@ func (g *generator) jobCommand() Command {
 func (g *generator) other() Command {
 	switch g.rng.IntN(4) {
 	case 3:
-		return BroadcastSignalCommand(pick(g.rng, []string{"launch", "go", "remind", "audit", "cancel-north", "cancel-south"}),
+		return BroadcastSignalCommand(pick(g.rng, []string{"launch", "go", "remind", "audit", "cancel-north", "cancel-south", "intake-all"}),
 			map[string]any{"by": "det"})
 	case 0:
 		if incs := g.e.Incidents(); len(incs) > 0 {

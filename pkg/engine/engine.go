@@ -99,6 +99,7 @@ type Engine struct {
 	lastCreated    int64
 	lastSignal     int64
 	lastEvaluation *DecisionEvaluationValue
+	eventStarts    []eventStart // queued by the records that start instances with start listeners
 	lastBatch      *JobBatchValue
 	lastDeployed   []ProcessMetadata
 	precompiled    *Models // DeployModels hands its models to deploy

@@ -73,7 +73,7 @@ func (e *Engine) startInstance(key int64, p *process, start *element, startVars 
 	}
 	root := e.activating(key, p, p.root, nil, caller)
 	if len(p.root.listeners[listenerStart-1]) > 0 && e.startListening(root, listenerStart) {
-		return // activateRoot runs once the listeners completed (none start events only: see linkStarts)
+		return // activateProcess continues once the listeners completed
 	}
 	e.activateRoot(root, start, startVars)
 }

@@ -235,3 +235,41 @@ func listenerKind(k uint8) string {
 func (t ElementType) isGateway() bool {
 	return t == ElementExclusiveGateway || t == ElementParallelGateway || t == ElementInclusiveGateway || t == ElementEventBasedGateway
 }
+
+// eventStart is the start event (and its event's variables) that a
+// process instance started by a message, timer or signal activates once
+// its start listeners completed. The record that starts such an instance
+// (MessageStartEventSubscription CORRELATED, Timer TRIGGERED, Signal
+// BROADCASTED) queues one, processed and replayed alike, and the
+// instance's ELEMENT_ACTIVATING takes it: so a replay of the log knows
+// which start event to continue with.
+type eventStart struct {
+	proc *process
+	el   *element
+	vars map[string]any
+}
+
+// queueEventStart queues the start event an instance of p will activate,
+// when p has start listeners (only then is it needed).
+func (e *Engine) queueEventStart(p *process, el *element, vars map[string]any) {
+	if p != nil && len(p.root.listeners[listenerStart-1]) > 0 {
+		e.eventStarts = append(e.eventStarts, eventStart{proc: p, el: el, vars: vars})
+	}
+}
+
+// takeEventStart gives a new process instance of p with start listeners
+// the start event queued for it, if any.
+func (e *Engine) takeEventStart(root *elementInstance, caller *elementInstance) {
+	p := root.proc
+	if caller != nil || len(e.eventStarts) == 0 || len(p.root.listeners[listenerStart-1]) == 0 {
+		return
+	}
+	for i, s := range e.eventStarts {
+		if s.proc == p {
+			x := root.extra()
+			x.start, x.startVars = s.el, s.vars
+			e.eventStarts = append(e.eventStarts[:i], e.eventStarts[i+1:]...)
+			return
+		}
+	}
+}

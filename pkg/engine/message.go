@@ -188,7 +188,7 @@ func (e *Engine) startWith(ss *startSub, m *message, msgKey int64, corr string, 
 			MessageKey: msgKey, ProcessInstanceKey: piKey, Variables: vars})
 	}
 	e.note(ValueMessageStartEventSubscription, IntentCorrelated, ss.key, sv)
-	e.startCorrelated(m, ss.proc.id, corr, piKey)
+	e.startCorrelated(m, ss.proc.id, corr, piKey, ss.proc, ss.el, vars)
 	e.enqueue(step{kind: stepStartInstance, key: piKey, proc: ss.proc, el: ss.el, vars: vars})
 }
 

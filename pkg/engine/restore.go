@@ -70,10 +70,13 @@ func (e *Engine) restoreInstance(si snapInstance, byKey map[int64]*elementInstan
 		ei.startCorrelationKey = si.StartCorr
 		e.markStarted(p.id, si.StartCorr)
 	}
-	if si.HasTrigger || len(si.Joined) > 0 || len(si.TimedOut) > 0 || si.TerminateEnd || si.Listened != nil {
+	if si.HasTrigger || len(si.Joined) > 0 || len(si.TimedOut) > 0 || si.TerminateEnd || si.Listened != nil || si.Start != "" {
 		x := ei.extra()
 		if si.Listened != nil {
 			x.listened = *si.Listened
+		}
+		if si.Start != "" {
+			x.start, x.startVars = p.byID[si.Start], si.StartVars
 		}
 		x.trigger, x.hasTrigger, x.terminateEnd = si.Trigger, si.HasTrigger, si.TerminateEnd
 		for id, n := range si.Joined {

@@ -93,6 +93,7 @@ func (e *Engine) broadcastSignal(name string, vars map[string]any) {
 		switch {
 		case s.closed:
 		case s.ei == nil:
+			e.queueEventStart(s.proc, s.el, vars)
 			e.enqueue(step{kind: stepStartInstance, key: e.nextKey(), proc: s.proc, el: s.el, vars: vars})
 		case s.ei.state != stateActivated || slices.Contains(interrupted, s.ei):
 		default:
@@ -229,5 +230,15 @@ func (e *Engine) replaceSignalStarts(old, p *process) {
 	}
 	for _, el := range p.signalStarts {
 		e.signalSubEvent(IntentCreated, &signalSub{key: e.nextKey(), name: el.signal.name, proc: p, el: el})
+	}
+}
+
+// applyBroadcast folds Signal BROADCASTED: the signal start events it
+// triggers queue their start events as broadcastSignal did.
+func (e *Engine) applyBroadcast(v *SignalValue) {
+	for _, s := range e.signalSubs[v.SignalName] {
+		if s.ei == nil && !s.closed {
+			e.queueEventStart(s.proc, s.el, v.Variables)
+		}
 	}
 }

@@ -68,6 +68,10 @@ type snapInstance struct {
 	Caller       int64            `json:"caller,omitempty"`
 	// Listened counts the listeners completed, by kind.
 	Listened *[listenerKinds]int8 `json:"listened,omitempty"`
+	// Start and StartVars: the start event (and its variables) a process
+	// instance activates once its start listeners completed.
+	Start     string         `json:"start,omitempty"`
+	StartVars map[string]any `json:"startVars,omitempty"`
 }
 
 type snapVar struct {
@@ -224,6 +228,9 @@ func snapInstanceOf(ei *elementInstance) snapInstance {
 		}
 		if x.caller != nil {
 			si.Caller = x.caller.key
+		}
+		if x.start != nil {
+			si.Start, si.StartVars = x.start.id, x.startVars
 		}
 		if x.listened != [listenerKinds]int8{} {
 			l := x.listened

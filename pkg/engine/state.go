@@ -67,6 +67,10 @@ type eiExtra struct {
 	// listened counts the listeners of each kind that completed (by
 	// kind-1).
 	listened [listenerKinds]int8
+	// start and startVars are the event start (listeners.go) a process
+	// instance with start listeners continues with.
+	start     *element
+	startVars map[string]any
 	// signals are the signal subscriptions this instance holds open.
 	signals []*signalSub
 	// incidents open on this element instance.

@@ -276,14 +276,16 @@ func (e *Engine) applyStartSubscription(in Intent, key int64, v *MessageStartEve
 			e.startSubs[v.MessageName] = list
 		}
 	case IntentCorrelated:
-		e.startCorrelated(e.messages[v.MessageKey], v.BPMNProcessID, v.CorrelationKey, v.ProcessInstanceKey)
+		p := e.processes[v.ProcessDefinitionKey]
+		e.startCorrelated(e.messages[v.MessageKey], v.BPMNProcessID, v.CorrelationKey, v.ProcessInstanceKey, p, p.byID[v.StartEventID], v.Variables)
 	}
 }
 
 // startCorrelated applies MessageStartEventSubscription CORRELATED: a
 // message (m, when buffered) starts instance piKey of process id. A
 // correlation key is taken until that instance ends.
-func (e *Engine) startCorrelated(m *message, id, corr string, piKey int64) {
+func (e *Engine) startCorrelated(m *message, id, corr string, piKey int64, p *process, el *element, vars map[string]any) {
+	e.queueEventStart(p, el, vars)
 	if m != nil {
 		m.correlated = append(m.correlated, id)
 	}

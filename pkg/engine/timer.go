@@ -256,6 +256,9 @@ func (e *Engine) timerDone(t *timer, in Intent) {
 	e.deadTimers = append(e.deadTimers, t)
 	if t.ei == nil {
 		delete(e.startTimers, t.key)
+		if in == IntentTriggered {
+			e.queueEventStart(t.proc, t.el, nil)
+		}
 		return
 	}
 	for p := &t.ei.timers; *p != nil; p = &(*p).nextOfEI {

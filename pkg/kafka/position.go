@@ -1,12 +1,13 @@
 package kafka
 
 import (
-	"fmt"
 	"math"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wfctl/wfctl/pkg/duration"
 )
 
 // Position is where a history read starts (--from) or stops (--to), in
@@ -71,7 +72,7 @@ func (p Position) String() string {
 //	-100                                 100 records before each partition's end
 //	2024-05-01T12:00:00Z                 RFC 3339 time (a date alone is midnight UTC)
 //	s@1700000000000                      unix milliseconds, as kcat writes it (also e@ and @)
-//	-7d, -2h, -1h30m, -90s               that long before now (units w, d, h, m, s, ms)
+//	-7d, -2h, -1h30m, -90s, -P3D, -PT6H  that long before now (any pkg/duration form)
 //
 // now anchors the relative durations: the caller's clock, so that library
 // code never reads the wall clock. Errors are [*ConfigError].
@@ -99,9 +100,9 @@ func ParsePosition(s string, now time.Time) (Position, error) {
 		}
 	}
 	if rest, ok := strings.CutPrefix(text, "-"); ok {
-		d, err := parseDuration(rest)
+		d, err := duration.Parse(rest)
 		if err != nil {
-			return Position{}, configErrorf("position %q: %v", s, err)
+			return Position{}, configErrorf("position %q: a time ago wants a duration after the sign, such as -90s, -1h30m, -7d or -P3D", s)
 		}
 		return withText(AtTime(now.Add(-d)), text), nil
 	}
@@ -117,49 +118,6 @@ func ParsePosition(s string, now time.Time) (Position, error) {
 func withText(p Position, text string) Position {
 	p.text = text
 	return p
-}
-
-var durationUnits = []struct {
-	name string
-	size time.Duration
-}{ // longest names first, so "ms" is not read as "m"
-	{"ms", time.Millisecond}, {"w", 7 * 24 * time.Hour}, {"d", 24 * time.Hour},
-	{"h", time.Hour}, {"m", time.Minute}, {"s", time.Second},
-}
-
-// parseDuration reads durations like 7d, 1h30m or 1.5h: Go's
-// time.ParseDuration plus days and weeks, which it lacks.
-func parseDuration(s string) (time.Duration, error) {
-	if s == "" {
-		return 0, fmt.Errorf("empty duration")
-	}
-	var total float64
-	for rest := s; rest != ""; {
-		i := strings.IndexFunc(rest, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
-		if i <= 0 {
-			return 0, fmt.Errorf("duration %q: want a number and a unit (w, d, h, m, s, ms), e.g. 7d or 1h30m", s)
-		}
-		n, err := strconv.ParseFloat(rest[:i], 64)
-		if err != nil {
-			return 0, fmt.Errorf("duration %q: %q is not a number", s, rest[:i])
-		}
-		unit, size := "", time.Duration(0)
-		for _, u := range durationUnits {
-			if strings.HasPrefix(rest[i:], u.name) {
-				unit, size = u.name, u.size
-				break
-			}
-		}
-		if unit == "" {
-			return 0, fmt.Errorf("duration %q: unknown unit after %s (want w, d, h, m, s or ms)", s, rest[:i])
-		}
-		total += n * float64(size)
-		rest = rest[i+len(unit):]
-	}
-	if total > float64(100*365*24*time.Hour) {
-		return 0, fmt.Errorf("duration %q is longer than 100 years", s)
-	}
-	return time.Duration(total), nil
 }
 
 // Index resolves a position within one partition held in a file: offsets
