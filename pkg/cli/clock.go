@@ -11,8 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wfctl/wfctl/pkg/devclient"
-	"github.com/wfctl/wfctl/pkg/duration"
 	"github.com/wfctl/wfctl/pkg/devproto"
+	"github.com/wfctl/wfctl/pkg/duration"
 	"github.com/wfctl/wfctl/pkg/engine"
 )
 
