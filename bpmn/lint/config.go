@@ -79,8 +79,10 @@ func DefaultConfig() *Config {
 // ParseConfig reads a .bpmnlintrc's JSON. dir is the folder it lives in.
 func ParseConfig(data []byte, dir string) (*Config, error) {
 	var raw rawConfig
-	dec := json.NewDecoder(strings.NewReader(string(data)))
-	if err := dec.Decode(&raw); err != nil {
+	// json.Unmarshal checks the whole text first, so that a truncated or
+	// malformed file is a SyntaxError with an offset (a Decoder says only
+	// "unexpected EOF").
+	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("not a valid .bpmnlintrc (JSON): %w", jsonErrorWithPos(data, err))
 	}
 	c := &Config{Dir: dir, base: ruleSet{rules: map[string]RuleSetting{}, ignore: map[string][]string{}}}
@@ -88,15 +90,12 @@ func ParseConfig(data []byte, dir string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range extends {
-		rules, ok := preset(e)
-		if !ok {
-			c.Warnings = append(c.Warnings, fmt.Sprintf("extends %q: unknown configuration, ignored (known: %s)", e, strings.Join(PresetNames(), ", ")))
-			continue
-		}
-		c.base.apply(rules)
-	}
+	// The engine rules are on unless a config says otherwise, and a
+	// camunda-compat config extended may: it comes after.
 	c.base.apply(engineDefaults())
+	for _, e := range extends {
+		c.extend(e)
+	}
 	rules, err := c.parseRules(raw.Rules, "rules")
 	if err != nil {
 		return nil, err
@@ -122,6 +121,26 @@ func ParseConfig(data []byte, dir string) (*Config, error) {
 	return c, nil
 }
 
+// extend applies a named configuration: bpmnlint's, or one of
+// bpmnlint-plugin-camunda-compat's, mapped to wfctl's rules.
+func (c *Config) extend(name string) {
+	if rules, lacking, ok := compatPreset(name); ok {
+		c.base.apply(rules)
+		if len(lacking) > 0 {
+			c.Warnings = append(c.Warnings, fmt.Sprintf("extends %q: %d of its rules have no wfctl equivalent and are not checked: %s",
+				name, len(lacking), strings.Join(lacking, ", ")))
+		}
+		return
+	}
+	rules, ok := preset(name)
+	if !ok {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("extends %q: unknown configuration, ignored (known: %s, plugin:camunda-compat/camunda-cloud-1-0 to camunda-cloud-8-10, plugin:camunda-compat/camunda-platform-7-19 to camunda-platform-7-24)",
+			name, strings.Join(PresetNames(), ", ")))
+		return
+	}
+	c.base.apply(rules)
+}
+
 func (c *Config) parseRules(raw map[string]json.RawMessage, where string) (map[string]RuleSetting, error) {
 	out := map[string]RuleSetting{}
 	ids := make([]string, 0, len(raw))
@@ -134,6 +153,10 @@ func (c *Config) parseRules(raw map[string]json.RawMessage, where string) (map[s
 		if err != nil {
 			return nil, fmt.Errorf("%s.%s: %w", where, id, err)
 		}
+		if short, ok := strings.CutPrefix(id, "camunda-compat/"); ok {
+			c.compatRule(out, where, short, s)
+			continue
+		}
 		if !knownRule(id) {
 			c.Warnings = append(c.Warnings, fmt.Sprintf("%s: unknown rule %q, ignored", where, id))
 			continue
@@ -141,6 +164,21 @@ func (c *Config) parseRules(raw map[string]json.RawMessage, where string) (map[s
 		out[id] = s
 	}
 	return out, nil
+}
+
+// compatRule sets the wfctl rules a camunda-compat rule maps to; one wfctl
+// lacks is named in a warning, unless the config turns it off anyway.
+func (c *Config) compatRule(out map[string]RuleSetting, where, short string, s RuleSetting) {
+	ids, ok := CompatRules[short]
+	if !ok {
+		if s.Severity != Off {
+			c.Warnings = append(c.Warnings, fmt.Sprintf("%s: camunda-compat/%s has no wfctl equivalent, not checked", where, short))
+		}
+		return
+	}
+	for _, id := range ids {
+		out[id] = s
+	}
 }
 
 // parseSetting reads "error", 2, ["warn", {...}] and the like.

@@ -100,3 +100,42 @@ func TestMatchGlob(t *testing.T) {
 		}
 	}
 }
+
+// TestCamundaCompatConfig: bpmnlint-plugin-camunda-compat's configs and
+// rule names map to wfctl's engine rules; its rules wfctl lacks are named.
+func TestCamundaCompatConfig(t *testing.T) {
+	cfg, err := ParseConfig([]byte(`{"extends": ["bpmnlint:recommended", "plugin:camunda-compat/camunda-cloud-8-8"],
+		"rules": {"camunda-compat/timer": "warn", "camunda-compat/message-reference": "off", "camunda-compat/no-loop": "error", "camunda-compat/secrets": 0}}`), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]Severity{RuleTimer: Warn, RuleMessageSubscription: Off, RuleTaskDefinition: Error, "label-required": Error} {
+		if got := cfg.Setting("", id).Severity; got != want {
+			t.Errorf("%s: %v, want %v", id, got, want)
+		}
+	}
+	warnings := strings.Join(cfg.Warnings, "\n")
+	for _, want := range []string{"have no wfctl equivalent and are not checked: ad-hoc-sub-process,", "camunda-compat/no-loop has no wfctl equivalent"} {
+		if !strings.Contains(warnings, want) {
+			t.Errorf("warnings lack %q:\n%s", want, warnings)
+		}
+	}
+	if strings.Contains(warnings, "camunda-compat/secrets") {
+		t.Errorf("a lacking rule turned off is warned about:\n%s", warnings)
+	}
+	c7, err := ParseConfig([]byte(`{"extends": "plugin:camunda-compat/camunda-platform-7-21"}`), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c7.Setting("", RuleTaskDefinition).Severity; got != Off {
+		t.Errorf("camunda-platform-7-21 leaves %s at %v", RuleTaskDefinition, got)
+	}
+}
+
+// TestConfigErrorPosition: a config cut short says where it ends.
+func TestConfigErrorPosition(t *testing.T) {
+	_, err := ParseConfig([]byte("{\"extends\": \"bpmnlint:recommended\",\n  \"rules\": {\n"), "")
+	if err == nil || !strings.Contains(err.Error(), "line 3, column 1: unexpected end of JSON input") {
+		t.Errorf("error %v, want line 3, column 1", err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -24,6 +25,7 @@ type validateOptions struct {
 	MaxWarnings int
 	ListRules   bool
 	Engine      string
+	Init        bool
 }
 
 func newValidateCmd(f *Factory, g *globalOptions, runF func(context.Context, *validateOptions) error) *cobra.Command {
@@ -61,6 +63,12 @@ rules to every file, --engine none to no file.`,
 			if len(args) == 0 {
 				opts.Args = []string{"."}
 			}
+			if opts.Init {
+				if len(args) > 0 {
+					return usageErrorf("--init takes no arguments: it writes .bpmnlintrc in the current folder (or the --config file)")
+				}
+				return initConfig(f, opts.ConfigPath)
+			}
 			if opts.ListRules {
 				return listRules(f)
 			}
@@ -76,6 +84,7 @@ rules to every file, --engine none to no file.`,
 	cmd.Flags().StringVarP(&opts.ConfigPath, "config", "c", "", "rule config (default: .bpmnlintrc in the current folder or the nearest parent)")
 	cmd.Flags().IntVar(&opts.MaxWarnings, "max-warnings", -1, "exit 1 when there are more than N warnings (-1: no limit)")
 	cmd.Flags().StringVar(&opts.Engine, "engine", "auto", "engine rules: auto (by the file's modeler:executionPlatform), camunda8 or none")
+	cmd.Flags().BoolVar(&opts.Init, "init", false, "write a starter .bpmnlintrc in the current folder (or --config), and exit")
 	cmd.Flags().BoolVar(&opts.ListRules, "list-rules", false, "list every rule with its severity in bpmnlint:recommended, and exit")
 	return cmd
 }
@@ -146,14 +155,48 @@ func loadLintConfig(f *Factory, explicit string) (*lint.Config, error) {
 		return nil, &InfraError{Err: fmt.Errorf("read config: %w", err)}
 	}
 	cfg, err := lint.ParseConfig(data, filepath.Dir(path))
+	shown := relToWorkDir(f.WorkDir, path)
 	if err != nil {
-		return nil, usageErrorf("%s: %v", path, err)
+		return nil, usageErrorf("%s: %v", shown, err)
 	}
 	cfg.WorkDir = f.WorkDir
 	for _, w := range cfg.Warnings {
-		fmt.Fprintf(f.IO.StyledErr(), "%s %s: %s\n", ui.Yellow.Render("warning:"), path, w)
+		fmt.Fprintf(f.IO.StyledErr(), "%s %s: %s\n", ui.Yellow.Render("warning:"), shown, w)
 	}
 	return cfg, nil
+}
+
+// initConfig writes the starter config, refusing to replace a file.
+func initConfig(f *Factory, path string) error {
+	if path == "" {
+		path = ".bpmnlintrc"
+	}
+	full := validate.Resolve(f.WorkDir, path)
+	fh, err := os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, os.ErrExist) {
+		return usageErrorf("%s exists already: not replaced (remove it first to start over)", path)
+	}
+	if err != nil {
+		return &InfraError{Err: fmt.Errorf("write %s: %w", path, err)}
+	}
+	_, err = fh.WriteString(lint.StarterConfig)
+	if cerr := fh.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return &InfraError{Err: fmt.Errorf("write %s: %w", path, err)}
+	}
+	fmt.Fprintf(f.IO.Out, "wrote %s: bpmnlint:recommended plus wfctl's engine rules; adjust \"rules\" (see wfctl validate --list-rules)\n", path)
+	return nil
+}
+
+// relToWorkDir shows a config path below the current folder relative to
+// it, as the user would type it; one above or elsewhere stays absolute.
+func relToWorkDir(dir, path string) string {
+	if rel, err := filepath.Rel(dir, path); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return rel
+	}
+	return path
 }
 
 // findUp looks for name in dir and its parents.
