@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/wfctl/wfctl/bpmn"
+	"github.com/wfctl/wfctl/internal/corpustest"
 )
 
 // engParityColumns maps each camunda-compat column of the baseline to the
@@ -81,9 +82,7 @@ func runEngRules(doc *bpmn.Document) map[string][]Report {
 }
 
 func TestEngineParityWithCamundaCompat(t *testing.T) {
-	if _, err := os.Stat(corpusDir); err != nil {
-		t.Skip("corpus not available:", err)
-	}
+	corpustest.Dir(t)
 	rows := readEngBaseline(t)
 	files, cols := map[string]map[string][]Report{}, map[string]map[string]bool{}
 	for _, row := range rows {

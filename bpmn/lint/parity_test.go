@@ -10,10 +10,12 @@ import (
 	"testing"
 
 	"github.com/wfctl/wfctl/bpmn"
+	"github.com/wfctl/wfctl/internal/corpustest"
 )
 
-// corpusDir is the shared corpus of real BPMN files (see its README).
-const corpusDir = "../../../shared/corpus"
+// corpusDir is the shared corpus of real BPMN files (see its README):
+// $WFCTL_CORPUS, or ../shared/corpus beside the repository.
+var corpusDir, _ = corpustest.Path()
 
 // parityThreshold is the share of (file, rule) pairs, among those where
 // bpmnlint or wfctl reports something, on which both report the same count.
@@ -29,9 +31,10 @@ type baselineRow struct {
 
 func readBaseline(t *testing.T, path string) ([]baselineRow, []string) {
 	t.Helper()
+	corpustest.Dir(t)
 	f, err := os.Open(path)
 	if err != nil {
-		t.Skipf("corpus not available: %v", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
@@ -142,9 +145,7 @@ func TestBpmnlintAllParity(t *testing.T) {
 }
 
 func checkParity(t *testing.T, baseline, preset string, only []string) {
-	if _, err := os.Stat(corpusDir); err != nil {
-		t.Skipf("corpus not available: %v", err)
-	}
+	corpustest.Dir(t)
 	rows, rules := readBaseline(t, baseline)
 	if only != nil {
 		rules = only

@@ -4,20 +4,22 @@ import (
 	"testing"
 
 	"github.com/wfctl/wfctl/bpmn/lint"
+	"github.com/wfctl/wfctl/internal/corpustest"
 )
 
 // BenchmarkValidateCorpus validates the shared corpus (1,129 real files)
 // the way `wfctl validate ../shared/corpus` does: expand, read, parse and
 // lint in parallel, and the cross-file check.
 func BenchmarkValidateCorpus(b *testing.B) {
-	files, err := Expand("../../../shared/corpus", []string{"."})
+	dir := corpustest.Dir(b)
+	files, err := Expand(dir, []string{"."})
 	if err != nil {
-		b.Skipf("corpus not available: %v", err)
+		b.Fatal(err)
 	}
 	cfg := lint.DefaultConfig()
 	b.ResetTimer()
 	for range b.N {
-		if _, err := Run(Options{Dir: "../../../shared/corpus", Files: files, Config: cfg}); err != nil {
+		if _, err := Run(Options{Dir: dir, Files: files, Config: cfg}); err != nil {
 			b.Fatal(err)
 		}
 	}
