@@ -53,10 +53,6 @@ func Parse(path string, src []byte, opts ...Option) (*Document, error) {
 	}
 	ix := &indexer{offsets: startTags(src), lines: lines, warned: map[string]bool{}}
 	xroot := ix.build(root, nil)
-	if ix.err != nil {
-		ix.err.Path = path
-		return nil, ix.err
-	}
 	if ix.count != len(ix.offsets) {
 		// The scan disagrees with etree; positions would be wrong, so take
 		// them from encoding/xml instead (slower, never seen on real files).

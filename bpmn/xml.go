@@ -60,7 +60,6 @@ var wellKnownPrefixes = map[string]string{"bpmn": nsBPMN, "bpmndi": nsBPMNDI, "d
 type indexer struct {
 	offsets []int
 	next    int
-	err     *ParseError
 	// problems are namespace slips that can be read past.
 	problems []Problem
 	warned   map[string]bool
@@ -92,19 +91,17 @@ func (ix *indexer) build(el *etree.Element, scope *nsScope) *xnode {
 				Message: "namespace prefix " + el.Space + " is not declared; read as " + uri + " (add xmlns:" + el.Space + "=\"" + uri + "\")"})
 		}
 	}
-	if !ok && ix.err == nil {
-		ix.err = &ParseError{Pos: ix.lines.pos(max(n.offset, 0)),
-			Msg: "namespace prefix " + el.Space + " of <" + el.Space + ":" + el.Tag + "> is not declared (add xmlns:" + el.Space + "=\"...\")"}
+	if !ok {
+		ix.undeclared(n, el.Space, "<"+el.Space+":"+el.Tag+">", "the element is not read")
 	}
 	n.ns = uri
 	if uri == nsBPMN && n.local != "" && n.local[0] >= 'A' && n.local[0] <= 'Z' {
 		ix.lowerCaseName(n)
 	}
 	for _, a := range el.Attr {
-		if a.Space != "" && a.Space != "xmlns" && ix.err == nil {
+		if a.Space != "" && a.Space != "xmlns" {
 			if _, ok := scope.lookup(a.Space); !ok {
-				ix.err = &ParseError{Pos: ix.lines.pos(max(n.offset, 0)),
-					Msg: "namespace prefix " + a.Space + " of attribute " + a.Space + ":" + a.Key + " is not declared"}
+				ix.undeclared(n, a.Space, "attribute "+a.Space+":"+a.Key, "the attribute is not read")
 			}
 		}
 	}
@@ -114,6 +111,27 @@ func (ix *indexer) build(el *etree.Element, scope *nsScope) *xnode {
 		}
 	}
 	return n
+}
+
+// knownPrefixURIs suggest the declaration an undeclared prefix lacks.
+var knownPrefixURIs = map[string]string{"zeebe": nsZeebe, "modeler": nsModeler, "xsi": nsXSI,
+	"camunda": "http://camunda.org/schema/1.0/bpmn"}
+
+// undeclared reports a namespace prefix used without a declaration, once
+// per prefix, at its first use. A namespace-aware reader such as Zeebe's
+// rejects the file; wfctl reads past it (the element or attribute
+// belongs to no namespace it knows) so the other rules still run.
+func (ix *indexer) undeclared(n *xnode, prefix, what, effect string) {
+	if ix.warned[prefix] {
+		return
+	}
+	ix.warned[prefix] = true
+	uri := knownPrefixURIs[prefix]
+	if uri == "" {
+		uri = "..."
+	}
+	ix.problems = append(ix.problems, Problem{Rule: RuleUndeclaredPrefix, Pos: ix.lines.pos(max(n.offset, 0)), Element: attr(n, "id"),
+		Message: "namespace prefix " + prefix + " of " + what + " is not declared, so " + effect + " (add xmlns:" + prefix + "=\"" + uri + "\" to <definitions>)"})
 }
 
 // childrenNamed returns the children of x with the given namespace and local name.
