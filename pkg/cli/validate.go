@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -70,7 +71,13 @@ rules to every file, --engine none to no file.`,
 				return initConfig(f, opts.ConfigPath)
 			}
 			if opts.ListRules {
-				return listRules(f)
+				if len(args) > 0 {
+					return usageErrorf("--list-rules takes no arguments (got %q): it lists the rules of the config in effect (--config or the nearest .bpmnlintrc)", strings.Join(args, " "))
+				}
+				if err := checkOutput(g, "text", "json"); err != nil {
+					return err
+				}
+				return listRules(f, g.Output, opts.ConfigPath)
 			}
 			if err := checkOutput(g, validate.Formats...); err != nil {
 				return err
@@ -85,7 +92,7 @@ rules to every file, --engine none to no file.`,
 	cmd.Flags().IntVar(&opts.MaxWarnings, "max-warnings", -1, "exit 1 when there are more than N warnings (-1: no limit)")
 	cmd.Flags().StringVar(&opts.Engine, "engine", "auto", "engine rules: auto (by the file's modeler:executionPlatform), camunda8 or none")
 	cmd.Flags().BoolVar(&opts.Init, "init", false, "write a starter .bpmnlintrc in the current folder (or --config), and exit")
-	cmd.Flags().BoolVar(&opts.ListRules, "list-rules", false, "list every rule with its severity in bpmnlint:recommended, and exit")
+	cmd.Flags().BoolVar(&opts.ListRules, "list-rules", false, "list every rule (reading, bpmnlint's and the engine's) with the severity the config in effect gives it, and exit (-o text or json)")
 	return cmd
 }
 
@@ -215,13 +222,36 @@ func findUp(dir, name string) string {
 	return ""
 }
 
-// listRules prints every rule, its default severity and what it asks for.
-func listRules(f *Factory) error {
-	def := lint.DefaultConfig()
+// listRules prints every rule, the severity the config in effect gives
+// it, and what it asks for: as aligned text, or as JSON
+// ({"rules": [{"id", "kind", "severity", "description"}]}).
+func listRules(f *Factory, format, configPath string) error {
+	cfg, err := loadLintConfig(f, configPath)
+	if err != nil {
+		return err
+	}
+	rules := lint.Catalog(cfg)
+	if format == "json" {
+		type jsonRule struct {
+			lint.RuleInfo
+			Severity string `json:"severity"`
+		}
+		out := struct {
+			Rules []jsonRule `json:"rules"`
+		}{}
+		for _, r := range rules {
+			out.Rules = append(out.Rules, jsonRule{RuleInfo: r, Severity: r.Severity.String()})
+		}
+		enc := json.NewEncoder(f.IO.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return &InfraError{Err: err}
+		}
+		return nil
+	}
 	w := f.IO.StyledOut()
-	for _, r := range lint.Rules() {
-		sev := def.Setting("", r.ID).Severity.String()
-		if _, err := fmt.Fprintf(w, "%-38s %-8s %s\n", r.ID, sev, r.Description); err != nil {
+	for _, r := range rules {
+		if _, err := fmt.Fprintf(w, "%-38s %-8s %-8s %s\n", r.ID, r.Severity, r.Kind, r.Description); err != nil {
 			return &InfraError{Err: err}
 		}
 	}
