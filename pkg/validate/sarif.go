@@ -3,8 +3,10 @@ package validate
 import (
 	"encoding/json"
 	"io"
+	"net/url"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/wfctl/wfctl/bpmn/lint"
 )
@@ -60,7 +62,35 @@ type sarifPhysical struct {
 }
 
 type sarifArtifact struct {
-	URI string `json:"uri"`
+	URI       string `json:"uri"`
+	URIBaseID string `json:"uriBaseId,omitempty"`
+}
+
+// srcRoot is the uriBaseId of relative artifact URIs: the folder wfctl
+// ran in, which code-scanning tools map to the repository's root.
+const srcRoot = "%SRCROOT%"
+
+// sarifArtifactOf makes a file's artifact location as SARIF wants it: a
+// URI reference, percent-encoded; a relative path relative to %SRCROOT%;
+// an absolute path as a file:// URI.
+func sarifArtifactOf(path string) sarifArtifact {
+	slashed := filepath.ToSlash(path)
+	if filepath.IsAbs(path) {
+		if !strings.HasPrefix(slashed, "/") {
+			slashed = "/" + slashed // a Windows drive: file:///C:/...
+		}
+		return sarifArtifact{URI: "file://" + escapePath(slashed)}
+	}
+	return sarifArtifact{URI: escapePath(slashed), URIBaseID: srcRoot}
+}
+
+// escapePath percent-encodes each segment of a slash-separated path.
+func escapePath(p string) string {
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return strings.Join(segs, "/")
 }
 
 type sarifRegion struct {
@@ -105,7 +135,7 @@ func writeSARIF(w io.Writer, res *Result, version string) error {
 
 func sarifResultOf(path string, p lint.Report, index int) sarifResult {
 	level := map[lint.Severity]string{lint.Error: "error", lint.Warn: "warning", lint.Info: "note"}[p.Severity]
-	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(path)}}}
+	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifactOf(path)}}
 	if p.Pos.IsValid() {
 		loc.PhysicalLocation.Region = &sarifRegion{StartLine: p.Pos.Line, StartColumn: p.Pos.Column}
 	}
