@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wfctl/wfctl/internal/corpustest"
 )
 
 // TestCorpus deploys every model of the shared corpus's zeebe/ and
@@ -17,7 +19,7 @@ import (
 // logs the counts; it fails only on a panic or a broken invariant, since
 // the models use features this engine does not run.
 func TestCorpus(t *testing.T) {
-	root := "../../../shared/corpus"
+	root := corpustest.Dir(t)
 	var files []string
 	for _, dir := range []string{"zeebe", "zeebe-process-test"} {
 		filepath.WalkDir(filepath.Join(root, dir), func(p string, d os.DirEntry, err error) error {
@@ -28,9 +30,9 @@ func TestCorpus(t *testing.T) {
 		})
 	}
 	if len(files) == 0 {
-		t.Skip("shared corpus not found at " + root)
+		t.Fatalf("no Zeebe models in the corpus at %s", root)
 	}
-	c := corpusCounts{compatOK: compatAccepted(t, root)}
+	c := corpusCounts{root: root, compatOK: compatAccepted(t, root)}
 	for _, f := range files {
 		c.file(t, f)
 	}
@@ -70,6 +72,7 @@ func compatAccepted(t *testing.T, root string) map[string]bool {
 }
 
 type corpusCounts struct {
+	root                                                                     string
 	compatOK                                                                 map[string]bool
 	compatRejected                                                           []string
 	deployed, processes, runnable, reachedEnd, completed, incidents, waiting int
@@ -91,7 +94,7 @@ func (c *corpusCounts) file(t *testing.T, path string) {
 	procs, err := e.Deploy(Resource{Name: filepath.Base(path), Content: src})
 	if err != nil {
 		c.reject(err)
-		if rel, _ := filepath.Rel("../../../shared/corpus", path); c.compatOK[rel] {
+		if rel, _ := filepath.Rel(c.root, path); c.compatOK[rel] {
 			c.compatRejected = append(c.compatRejected, rel+": "+rejectReason(err.Error()))
 		}
 		return

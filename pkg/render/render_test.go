@@ -15,12 +15,10 @@ import (
 	"testing"
 
 	"github.com/wfctl/wfctl/bpmn"
+	"github.com/wfctl/wfctl/internal/corpustest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden SVGs")
-
-// corpusDir is the shared corpus of real BPMN files (see its README).
-const corpusDir = "../../../shared/corpus"
 
 // svgCounts is what a picture holds, read back as XML.
 type svgCounts struct {
@@ -94,10 +92,7 @@ func diCounts(doc *bpmn.Document) (shapes, edges int) {
 // bytes; without the corpus the test is skipped.
 func walkCorpus(tb testing.TB, fn func(path string, src []byte)) {
 	tb.Helper()
-	if _, err := os.Stat(corpusDir); err != nil {
-		tb.Skipf("no corpus at %s", corpusDir)
-	}
-	err := filepath.WalkDir(corpusDir, func(path string, de fs.DirEntry, err error) error {
+	err := filepath.WalkDir(corpustest.Dir(tb), func(path string, de fs.DirEntry, err error) error {
 		if err != nil || de.IsDir() || !strings.HasSuffix(path, ".bpmn") {
 			return err
 		}
