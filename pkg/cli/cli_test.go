@@ -34,7 +34,7 @@ func TestValidateFlags(t *testing.T) {
 		{args: nil, want: validateOptions{Args: []string{"."}, MaxWarnings: -1}, output: "text"},
 		{args: []string{"a.bpmn", "dir", "--max-warnings", "3", "-c", "rc.json", "-o", "sarif"},
 			want: validateOptions{Args: []string{"a.bpmn", "dir"}, MaxWarnings: 3, ConfigPath: "rc.json"}, output: "sarif"},
-		{args: []string{"-o", "yaml"}, wantErr: `invalid --output "yaml"`},
+		{args: []string{"-o", "yaml"}, wantErr: `-o yaml: this command writes text, json, sarif or github`},
 		{args: []string{"--max-warnings", "many"}, wantErr: "invalid argument"},
 	} {
 		f, _, _ := testFactory(t.TempDir(), "")
@@ -107,11 +107,5 @@ func TestValidateStdin(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), `"path": "<stdin>"`) || !strings.Contains(out.String(), `"rule": "parse-error"`) {
 		t.Errorf("output %s", out)
-	}
-}
-
-func TestOneLine(t *testing.T) {
-	if got := oneLine("a\nb\\c\r"); got != `a\nb\\c\r` {
-		t.Errorf("oneLine: %q", got)
 	}
 }

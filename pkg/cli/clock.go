@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/wfctl/wfctl/pkg/devproto"
 	"github.com/wfctl/wfctl/pkg/duration"
 	"github.com/wfctl/wfctl/pkg/engine"
+	"github.com/wfctl/wfctl/pkg/ui"
 )
 
 func newClockCmd(f *Factory, g *globalOptions) *cobra.Command {
@@ -51,7 +51,7 @@ func newClockShowCmd(f *Factory, g *globalOptions, runF func(context.Context, *c
 		},
 	}
 	o.ef.bind(cmd)
-	return cmd
+	return withFormats(cmd, "text", "json", "ndjson")
 }
 
 func newClockAddCmd(f *Factory, g *globalOptions, runF func(context.Context, *clockOptions) error) *cobra.Command {
@@ -82,7 +82,7 @@ func newClockAddCmd(f *Factory, g *globalOptions, runF func(context.Context, *cl
 		return flagError(c, err)
 	})
 	o.ef.bind(cmd)
-	return cmd
+	return withFormats(cmd, "text", "json", "ndjson")
 }
 
 func newClockPinCmd(f *Factory, g *globalOptions, runF func(context.Context, *clockOptions) error) *cobra.Command {
@@ -105,7 +105,7 @@ func newClockPinCmd(f *Factory, g *globalOptions, runF func(context.Context, *cl
 		},
 	}
 	o.ef.bind(cmd)
-	return cmd
+	return withFormats(cmd, "text", "json", "ndjson")
 }
 
 func newClockResetCmd(f *Factory, g *globalOptions, runF func(context.Context, *clockOptions) error) *cobra.Command {
@@ -120,7 +120,7 @@ func newClockResetCmd(f *Factory, g *globalOptions, runF func(context.Context, *
 		},
 	}
 	o.ef.bind(cmd)
-	return cmd
+	return withFormats(cmd, "text", "json", "ndjson")
 }
 
 // parseClockDuration reads a duration as every duration flag does
@@ -167,9 +167,6 @@ type clockOptions struct {
 // fell due on the way.
 func runClock(ctx context.Context, o *clockOptions) error {
 	f, g, intent, done := o.f, o.g, o.Intent, o.Done
-	if err := checkOutput(g, "text", "json"); err != nil {
-		return err
-	}
 	return withEngine(ctx, f, o.ef, func(c *devclient.Client) error {
 		resp, err := c.Clock(ctx, intent, o.Value)
 		if err != nil {
@@ -192,18 +189,17 @@ func runClock(ctx context.Context, o *clockOptions) error {
 				out.JobsTimedOut++
 			}
 		}
-		if g.Output == "json" {
-			return writeJSON(f.IO.Out, out)
-		}
-		if done != "" {
-			fmt.Fprintln(f.IO.Out, done)
-		}
-		fmt.Fprintln(f.IO.Out, describeClock(clk))
-		if out.TimersFired+out.JobsTimedOut > 0 {
-			fmt.Fprintf(f.IO.Out, "fell due and happened now: %s fired, %s timed out\n",
-				plural(out.TimersFired, "timer"), plural(out.JobsTimedOut, "job"))
-		}
-		return nil
+		return writeResult(f, g, out, func() error {
+			if done != "" {
+				fmt.Fprintln(f.IO.Out, done)
+			}
+			fmt.Fprintln(f.IO.Out, describeClock(clk))
+			if out.TimersFired+out.JobsTimedOut > 0 {
+				fmt.Fprintf(f.IO.Out, "fell due and happened now: %s fired, %s timed out\n",
+					ui.Plural(out.TimersFired, "timer"), ui.Plural(out.JobsTimedOut, "job"))
+			}
+			return nil
+		})
 	})
 }
 
@@ -232,10 +228,3 @@ func formatClock(ms int64) string {
 }
 
 func millis(ms int64) time.Duration { return time.Duration(ms) * time.Millisecond }
-
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return strconv.Itoa(n) + " " + what + "s"
-}

@@ -69,9 +69,6 @@ variables.`,
   wfctl decision evaluate riskLevel -b localhost:9092 --variables @applicant.json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(g, "text", "json"); err != nil {
-				return err
-			}
 			v, err := readVars(f, "--variables", vars)
 			if err != nil {
 				return err
@@ -96,7 +93,7 @@ variables.`,
 	cmd.Flags().StringVar(&o.DecisionID, "decision", "", "id of the decision to evaluate (default: the file's only top decision)")
 	cmd.Flags().StringVar(&vars, "variables", "", "variables as a JSON object, @FILE or @- (stdin)")
 	o.ef.bind(cmd)
-	return cmd
+	return withFormats(cmd, "text", "json", "ndjson")
 }
 
 // isDecisionFile tells a DMN file argument from a deployed decision's id:
@@ -132,13 +129,12 @@ func runDecisionEvaluate(ctx context.Context, o *decisionEvaluateOptions) error 
 	case err != nil:
 		return err
 	}
-	if o.g.Output == "json" {
-		return writeJSON(f.IO.Out, res)
-	}
-	w := f.IO.StyledOut()
-	fmt.Fprintf(w, "%s %s\n", ui.Bold.Render("output:"), res.Output)
-	writeEvaluated(w, res.Decisions)
-	return nil
+	return writeResult(f, o.g, res, func() error {
+		w := f.IO.StyledOut()
+		fmt.Fprintf(w, "%s %s\n", ui.Bold.Render("output:"), res.Output)
+		writeEvaluated(w, res.Decisions)
+		return nil
+	})
 }
 
 // parseDMNFile reads and parses a DMN file; a file that does not parse is
@@ -181,7 +177,7 @@ func pickDecision(defs *dmn.Definitions, id string) (string, error) {
 	for i, d := range all {
 		ids[i] = d.ID
 	}
-	return "", usageErrorf("%s has %d decisions (%s): choose one with --decision", defs.Path, len(all), strings.Join(ids, ", "))
+	return "", usageErrorf("%s has %s (%s): choose one with --decision", defs.Path, ui.Plural(len(all), "decision"), strings.Join(ids, ", "))
 }
 
 // evalFailure is the JSON form of a failed evaluation, in the words of
@@ -195,13 +191,13 @@ type evalFailure struct {
 
 func reportEvalFailure(o *decisionEvaluateOptions, ee *dmn.EvalError) error {
 	f := o.f
-	if o.g.Output == "json" {
-		if err := writeJSON(f.IO.Out, evalFailure{ee.DecisionID, ee.FailedDecisionID, ee.Error(), ee.Decisions}); err != nil {
-			return err
-		}
-	} else {
+	err := writeResult(f, o.g, evalFailure{ee.DecisionID, ee.FailedDecisionID, ee.Error(), ee.Decisions}, func() error {
 		writeEvaluated(f.IO.StyledOut(), ee.Decisions)
 		fmt.Fprintf(f.IO.StyledErr(), "%s %s (in decision %s)\n", ui.BoldRed.Render("error:"), ee.Error(), ee.FailedDecisionID)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	return &ExitError{Code: ExitFindings}
 }
@@ -247,28 +243,27 @@ func runDeployedDecision(ctx context.Context, o *decisionEvaluateOptions) error 
 		if err != nil {
 			return err
 		}
-		if o.g.Output == "json" {
-			if err := writeJSON(f.IO.Out, v); err != nil {
-				return err
-			}
-		}
 		var evaluated []dmn.EvaluatedDecision
 		if len(v.EvaluatedDecisions) > 0 {
 			if err := json.Unmarshal(v.EvaluatedDecisions, &evaluated); err != nil {
 				return fmt.Errorf("the engine's evaluated decisions: %w", err)
 			}
 		}
-		if o.g.Output != "json" {
+		err = writeResult(f, o.g, v, func() error {
 			w := f.IO.StyledOut()
 			if v.EvaluationFailureMessage == "" {
 				fmt.Fprintf(w, "%s %s %s\n", ui.Bold.Render("output:"), v.DecisionOutput, ui.Faint.Render(fmt.Sprintf("(%s version %d)", v.DecisionID, v.DecisionVersion)))
 			}
 			writeEvaluated(w, evaluated)
-		}
-		if v.EvaluationFailureMessage != "" {
-			if o.g.Output != "json" {
+			if v.EvaluationFailureMessage != "" {
 				fmt.Fprintf(f.IO.StyledErr(), "%s %s (in decision %s)\n", ui.BoldRed.Render("error:"), v.EvaluationFailureMessage, v.FailedDecisionID)
 			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if v.EvaluationFailureMessage != "" {
 			return &ExitError{Code: ExitFindings}
 		}
 		return nil

@@ -51,9 +51,6 @@ against it over TCP, printing the report.
 'wfctl demo generate' writes such a history to a broker or a file.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(g, "text", "json", "ndjson"); err != nil {
-				return err
-			}
 			return runDemo(cmd.Context(), opts)
 		},
 	}
@@ -61,7 +58,7 @@ against it over TCP, printing the report.
 	cmd.Flags().IntVar(&opts.Limit, "limit", 10, "rows per table in text output")
 	cmd.Flags().StringVar(&opts.Report, "report", "", "also write the self-contained HTML report to FILE (as wfctl trace --report)")
 	cmd.AddCommand(newDemoGenerateCmd(f, g), newDemoServeCmd(f, g))
-	return cmd
+	return withFormats(cmd, "text", "json", "ndjson")
 }
 
 func newDemoServeCmd(f *Factory, g *globalOptions) *cobra.Command {
@@ -192,7 +189,7 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 	if err != nil {
 		return kafkaError(kafka.Classify(err, cfg))
 	}
-	status("traced %d records over TCP in %.1fs; the whole demo took %.1fs", rep.Summary.Records, rep.Summary.ReplaySeconds, time.Since(start).Seconds())
+	status("traced %s over TCP in %.1fs; the whole demo took %.1fs", ui.Plural(int(rep.Summary.Records), "record"), rep.Summary.ReplaySeconds, time.Since(start).Seconds())
 	topts := &traceOptions{f: f, g: opts.g, Limit: opts.Limit}
 	title := fmt.Sprintf("wfctl trace · %s on %s · model %s", strings.Join(topics, ", "), b.Addr(), demo.OrderModelName)
 	if err := writeTraceReport(topts, rep, title); err != nil {
@@ -227,7 +224,7 @@ func runDemoGenerate(ctx context.Context, opts *demoOptions) error {
 func generateToBroker(ctx context.Context, f *Factory, flags kafka.Flags, gen demo.Options, status func(string, ...any)) error {
 	t0 := time.Now()
 	recs, truth := demo.Generate(gen)
-	status("generated %d records for %d orders in %.1fs", len(recs), truth.Orders, time.Since(t0).Seconds())
+	status("generated %s for %s in %.1fs", ui.Plural(len(recs), "record"), ui.Plural(truth.Orders, "order"), time.Since(t0).Seconds())
 	cfg, cl, err := kafkaClient(ctx, f, flags,
 		kgo.RecordPartitioner(kgo.ManualPartitioner()), kgo.ProducerLinger(5*time.Millisecond),
 		kgo.ProducerBatchMaxBytes(1<<20), kgo.MaxBufferedRecords(1<<16))
@@ -244,7 +241,7 @@ func generateToBroker(ctx context.Context, f *Factory, flags kafka.Flags, gen de
 		if parts != int32(tc.Partitions) {
 			return usageErrorf("topic %s exists with %d partitions, not %d: use another --topic, or --partitions %d", tc.Topic, parts, tc.Partitions, parts)
 		}
-		names = append(names, fmt.Sprintf("%s (%d partitions)", tc.Topic, tc.Partitions))
+		names = append(names, fmt.Sprintf("%s (%s)", tc.Topic, ui.Plural(tc.Partitions, "partition")))
 	}
 	t1 := time.Now()
 	krs := make([]*kgo.Record, len(recs))
@@ -282,7 +279,7 @@ func generateToFile(f *Factory, path string, gen demo.Options, status func(strin
 		return &InfraError{Err: err}
 	}
 	if path != validate.Stdin {
-		status("wrote %d records for %d orders to %s", len(recs), truth.Orders, path)
+		status("wrote %s for %s to %s", ui.Plural(len(recs), "record"), ui.Plural(truth.Orders, "order"), path)
 	}
 	return nil
 }

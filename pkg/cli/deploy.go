@@ -41,9 +41,6 @@ version is not deployed again: it is shown as unchanged.`,
   wfctl deploy models/ -o json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(g, "text", "json"); err != nil {
-				return err
-			}
 			opts.Args = args
 			return orRun(runF, runDeploy)(cmd.Context(), opts)
 		},
@@ -51,7 +48,7 @@ version is not deployed again: it is shown as unchanged.`,
 	cmd.Flags().StringVarP(&opts.Config, "config", "c", "", "rule config (default: the nearest .bpmnlintrc)")
 	cmd.Flags().BoolVar(&opts.NoLint, "no-lint", false, "deploy despite lint errors (engine-rule errors still block)")
 	opts.engine.bind(cmd)
-	return cmd
+	return withFormats(cmd, "text", "json", "ndjson")
 }
 
 // deployed is one row of deploy's output: a process, or a decision of a
@@ -91,7 +88,8 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 		if err != nil {
 			return err
 		}
-		return writeDeployed(f, opts.g.Output, deployedRows(dep, fileOf))
+		rows := deployedRows(dep, fileOf)
+		return writeResult(f, opts.g, nonNilRows(rows), func() error { return writeDeployed(f, rows) })
 	})
 }
 
@@ -169,10 +167,14 @@ func deployGate(f *Factory, config string, noLint bool) (*validate.Gate, error) 
 	return &validate.Gate{Config: cfg, Dir: f.WorkDir, NoLint: noLint}, nil
 }
 
-func writeDeployed(f *Factory, output string, rows []deployed) error {
-	if output == "json" {
-		return writeJSON(f.IO.Out, rows)
+func nonNilRows[T any](rows []T) []T {
+	if rows == nil {
+		return []T{}
 	}
+	return rows
+}
+
+func writeDeployed(f *Factory, rows []deployed) error {
 	var table [][]string
 	for _, r := range rows {
 		version := strconv.Itoa(int(r.Version))

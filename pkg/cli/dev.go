@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -84,9 +83,6 @@ Exit code 3 when the port is taken or the data folder is in use.`,
   wfctl dev --listen 0.0.0.0 --advertise kafka:9092  # in a container`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(g, "text", "json"); err != nil {
-				return err
-			}
 			opts.portSet, opts.dataDirSet = cmd.Flags().Changed("port"), cmd.Flags().Changed("data-dir")
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -112,7 +108,7 @@ Exit code 3 when the port is taken or the data folder is in use.`,
 	fl.Var(&opts.MaxCommand, "max-command-size", "largest command on wfctl.commands or record on a domain topic the broker and the engine take")
 	fl.Var(&opts.MaxDocument, "max-document-size", "largest variable document (a command's variables, a domain record) or deployment resource")
 	fl.Var(&opts.MaxRecords, "max-records-size", "most the engine may write for one input, together (and the largest record on wfctl.records and wfctl.jobs)")
-	return cmd
+	return withFormats(cmd, "text", "json", "ndjson")
 }
 
 // serverOptions checks the flags and turns them into the server's options.
@@ -211,9 +207,7 @@ func runDev(ctx context.Context, opts *devOptions) error {
 		privateFiles()
 	}
 	if host, _, _ := net.SplitHostPort(so.Listen); len(so.Users) == 0 && !isLoopback(host) {
-		p := f.IO.PainterErr()
-		fmt.Fprintf(f.IO.StyledErr(), "%s listening on %s without SASL: anyone who can reach this port can drive the engine and read every variable; add --sasl-user NAME:PASSWORD\n",
-			p.Paint(ui.Yellow, "warning:"), so.Listen)
+		f.IO.Warnf("listening on %s without SASL: anyone who can reach this port can drive the engine and read every variable; add --sasl-user NAME:PASSWORD", so.Listen)
 	}
 	var started atomic.Bool
 	so.Notify = func(n dev.Notice) { printNotice(f, n, started.Load()) }
@@ -263,9 +257,11 @@ func devStartError(err error) error {
 func printReady(opts *devOptions, s *dev.Server, took time.Duration) error {
 	f := opts.f
 	fmt.Fprint(f.IO.StyledErr(), devBanner(f.IO.PainterErr(), s, opts, took))
-	if opts.g.Output == "json" {
-		return json.NewEncoder(f.IO.Out).Encode(map[string]any{"ready": s.Addr(), "listen": s.ListenAddr(),
-			"dataDir": s.DataDir(), "persistent": s.DataDir() != "", "domainTopics": nonNil(s.DomainTopics())})
+	// The ready line is one line in every format, for scripts to wait for.
+	ready := map[string]any{"ready": s.Addr(), "listen": s.ListenAddr(),
+		"dataDir": s.DataDir(), "persistent": s.DataDir() != "", "domainTopics": nonNil(s.DomainTopics())}
+	if opts.g.Output != "text" {
+		return writeNDJSON(f.IO.Out, ready)
 	}
 	_, err := fmt.Fprintf(f.IO.Out, "ready %s\n", s.Addr())
 	return err
@@ -303,14 +299,14 @@ func printNotice(f *Factory, n dev.Notice, started bool) {
 	case dev.ModelUnreadable:
 		fmt.Fprintf(w, "%s %s: %s\n", p.Paint(ui.BoldRed, "error:"), n.Model, n.Message)
 	case dev.TopicInvalid:
-		fmt.Fprintf(w, "%s topic %s\n", p.Paint(ui.Yellow, "warning:"), n.Message)
+		f.IO.Warnf("topic %s", n.Message)
 	case dev.InputSetAside:
 		fmt.Fprintf(w, "%s %s set aside: %s; the engine rebuilt its state from what was committed and goes on without it (a command is answered with a rejection)\n",
 			p.Paint(ui.BoldRed, "error:"), n.Input, n.Message)
 	case dev.InputRefused:
-		fmt.Fprintf(w, "%s %s %s\n", p.Paint(ui.Yellow, "warning:"), n.Input, n.Message)
+		f.IO.Warnf("%s %s", n.Input, n.Message)
 	case dev.SnapshotFailed:
-		fmt.Fprintf(w, "%s snapshot: %s\n", p.Paint(ui.Yellow, "warning:"), n.Message)
+		f.IO.Warnf("snapshot: %s", n.Message)
 	case dev.TopicAdded:
 		if started { // before, the banner lists them
 			fmt.Fprintf(w, "consuming topic %s\n", n.Topic)

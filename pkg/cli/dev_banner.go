@@ -28,9 +28,9 @@ func devBanner(p ui.Painter, s *dev.Server, opts *devOptions, took time.Duration
 		state = s.DataDir() + ": kept across restarts"
 		switch {
 		case rec.Snapshot > 0:
-			state += fmt.Sprintf(" (recovered from a snapshot and %d records after it, %d instances in flight)", rec.Records, rec.Active)
+			state += fmt.Sprintf(" (recovered from a snapshot and %s after it, %s in flight)", ui.Plural(int(rec.Records), "record"), ui.Plural(int(rec.Active), "instance"))
 		case rec.Checkpoints > 0:
-			state += fmt.Sprintf(" (recovered %d records, %d instances in flight)", rec.Records, rec.Active)
+			state += fmt.Sprintf(" (recovered %s, %s in flight)", ui.Plural(int(rec.Records), "record"), ui.Plural(int(rec.Active), "instance"))
 		}
 	}
 	domain := strings.Join(s.DomainTopics(), ", ")

@@ -4,10 +4,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 
 	"github.com/spf13/cobra"
@@ -92,24 +90,15 @@ func ack(ctx context.Context, f *Factory, g *globalOptions, ef engineFlags, key 
 		if err := op(ctx, c); err != nil {
 			return err
 		}
-		if g.Output == "json" {
-			v := map[string]any{"key": key, "done": done}
-			for k, d := range details {
-				v[k] = d
-			}
-			return writeJSON(f.IO.Out, v)
+		v := map[string]any{"key": key, "done": done}
+		for k, d := range details {
+			v[k] = d
 		}
-		_, err := fmt.Fprintln(f.IO.Out, text)
-		return err
+		return writeResult(f, g, v, func() error {
+			_, err := fmt.Fprintln(f.IO.Out, text)
+			return err
+		})
 	})
-}
-
-// writeJSON prints v as indented JSON.
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
 }
 
 // parseKey reads the key of a job, instance, ... given as an argument.

@@ -144,7 +144,6 @@ func TestEngineCommandFlags(t *testing.T) {
 		{cmd: "retries", args: []string{"7", "--retries", "3"}, check: func() string { return want(job.Retries == 3, job) }},
 		{cmd: "retries", args: []string{"7", "--retries", "0"}, wantErr: "--retries 0: want at least 1"},
 		{cmd: "resolve", args: []string{"9"}, check: func() string { return want(key.Key == 9, key) }},
-		{cmd: "cancel", args: []string{"9", "-o", "yaml"}, wantErr: `invalid --output "yaml"`},
 		{cmd: "activate", args: []string{"charge", "--max", "3", "--timeout", "1m", "--worker", "w"}, check: func() string {
 			return want(act.Type == "charge" && act.Max == 3 && act.Timeout == time.Minute && act.Worker == "w", act)
 		}},

@@ -64,9 +64,6 @@ exits 1 with the position of the error.
 			}
 			// JSON is this command's default; -o text asks for FEEL notation.
 			if cmd.Flags().Changed("output") {
-				if err := checkOutput(g, "json", "text"); err != nil {
-					return err
-				}
 				opts.textOutput = g.Output == "text"
 			}
 			if runF != nil {
@@ -77,7 +74,7 @@ exits 1 with the position of the error.
 	}
 	cmd.Flags().StringVar(&opts.Vars, "vars", "", "variables as a JSON object, @FILE or @- (standard input)")
 	cmd.Flags().StringVar(&opts.Batch, "batch", "", "evaluate every {\"expression\", \"vars\"} line of an NDJSON FILE (- for standard input)")
-	return cmd
+	return withFormats(cmd, "json", "text")
 }
 
 func runFeel(opts *feelOptions) error {
@@ -99,9 +96,8 @@ func runFeel(opts *feelOptions) error {
 		return err
 	}
 	v, warnings := expr.Eval(feel.Map(vars), feel.WithClock(opts.f.Now))
-	errw := opts.f.IO.StyledErr()
 	for _, w := range warnings {
-		fmt.Fprintf(errw, "%s %s\n", ui.Yellow.Render("warning:"), w.Message)
+		opts.f.IO.Warnf("%s", w.Message)
 	}
 	if opts.textOutput {
 		_, err = fmt.Fprintln(opts.f.IO.Out, v.String())

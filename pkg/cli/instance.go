@@ -49,9 +49,6 @@ func newInstanceCreateCmd(f *Factory, g *globalOptions, runF func(context.Contex
 		Example: `  wfctl instance create order-fulfillment --variables '{"orderId": "o-1"}' --await`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(g, "text", "json"); err != nil {
-				return err
-			}
 			if o.Version < -1 || o.Version == 0 || o.Version > math.MaxInt32 {
 				return usageErrorf("--version %d: a version from 1 (default: the latest)", o.Version)
 			}
@@ -74,7 +71,7 @@ func newInstanceCreateCmd(f *Factory, g *globalOptions, runF func(context.Contex
 	cmd.Flags().BoolVar(&o.Await, "await", false, "wait until the instance completes and print its variables")
 	durationFlag(cmd.Flags(), &o.Timeout, "timeout", 5*time.Minute, "with --await, how long to wait")
 	o.ef.bind(cmd)
-	return cmd
+	return withFormats(cmd, "text", "json", "ndjson")
 }
 
 func runInstanceCreate(ctx context.Context, o *instanceCreateOptions) error {
@@ -92,14 +89,13 @@ func runInstanceCreate(ctx context.Context, o *instanceCreateOptions) error {
 			}
 			result["state"], result["variables"] = end.state, end.variables
 		}
-		if o.g.Output == "json" {
-			return writeJSON(f.IO.Out, result)
-		}
-		fmt.Fprintf(f.IO.Out, "created instance %d of %s version %d\n", created.Key, created.ProcessID, created.Version)
-		if o.Await {
-			fmt.Fprintf(f.IO.Out, "%s; variables %s\n", result["state"], compactJSON(result["variables"]))
-		}
-		return nil
+		return writeResult(f, o.g, result, func() error {
+			fmt.Fprintf(f.IO.Out, "created instance %d of %s version %d\n", created.Key, created.ProcessID, created.Version)
+			if o.Await {
+				fmt.Fprintf(f.IO.Out, "%s; variables %s\n", result["state"], compactJSON(result["variables"]))
+			}
+			return nil
+		})
 	})
 }
 
@@ -173,9 +169,6 @@ history. With --limit N (default ` + strconv.Itoa(devproto.DefaultQueryLimit) + 
 oldest first, and how many more matched is said on stderr.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(g, "text", "json"); err != nil {
-				return err
-			}
 			switch q.State {
 			case "", "active", "completed", "terminated", "incident":
 			default:
@@ -192,7 +185,7 @@ oldest first, and how many more matched is said on stderr.`,
 	cmd.Flags().StringVar(&q.Element, "element", "", "only instances waiting at this element id")
 	cmd.Flags().IntVar(&q.Limit, "limit", devproto.DefaultQueryLimit, "list at most the newest N")
 	o.ef.bind(cmd)
-	return cmd
+	return withFormats(cmd, "text", "json", "ndjson")
 }
 
 func runInstanceList(ctx context.Context, o *instanceListOptions) error {
@@ -214,22 +207,16 @@ func runInstanceList(ctx context.Context, o *instanceListOptions) error {
 		if more := list.Total - len(list.Instances); more > 0 {
 			fmt.Fprintf(f.IO.ErrOut, "… and %s more, older (--limit)\n", ui.Thousands(int64(more)))
 		}
-		return writeInstances(f, o.g.Output, rows)
+		return writeResult(f, o.g, rows, func() error { return writeInstances(f, rows) })
 	})
 }
 
-func writeInstances(f *Factory, output string, rows []instanceRow) error {
-	if output == "json" {
-		if rows == nil {
-			rows = []instanceRow{}
-		}
-		return writeJSON(f.IO.Out, rows)
-	}
+func writeInstances(f *Factory, rows []instanceRow) error {
 	var table [][]string
 	for _, r := range rows {
 		state := r.State
 		if r.Incidents > 0 {
-			state += fmt.Sprintf(" (%d incidents)", r.Incidents)
+			state += " (" + ui.Plural(r.Incidents, "incident") + ")"
 		}
 		table = append(table, []string{strconv.FormatInt(r.Key, 10), r.ProcessID, strconv.Itoa(int(r.Version)), state, r.Started.UTC().Format(time.RFC3339)})
 	}
@@ -244,9 +231,6 @@ func newInstanceShowCmd(f *Factory, g *globalOptions, runF func(context.Context,
 		Short: "Show where an instance waits, since when, its jobs, awaited messages, incidents, variables and record history",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(g, "text", "json"); err != nil {
-				return err
-			}
 			key, err := parseKey("instance", args[0])
 			if err != nil {
 				return err
@@ -256,7 +240,7 @@ func newInstanceShowCmd(f *Factory, g *globalOptions, runF func(context.Context,
 		},
 	}
 	o.ef.bind(cmd)
-	return cmd
+	return withFormats(cmd, "text", "json", "ndjson")
 }
 
 func runInstanceShow(ctx context.Context, o *keyOptions) error {
@@ -307,10 +291,7 @@ func showInstance(ctx context.Context, f *Factory, g *globalOptions, c *devclien
 			}
 		}
 	}
-	if g.Output == "json" {
-		return writeJSON(f.IO.Out, view)
-	}
-	return writeInstanceView(f, view)
+	return writeResult(f, g, view, func() error { return writeInstanceView(f, view) })
 }
 
 func writeInstanceView(f *Factory, v instanceView) error {
@@ -326,15 +307,15 @@ func writeInstanceView(f *Factory, v instanceView) error {
 		if w.JobKey != 0 {
 			job = fmt.Sprintf("  job %d (%s)", w.JobKey, w.JobType)
 		}
-		fmt.Fprintf(&b, "  waiting at %s (%s, %s) since %s%s\n", w.ElementName, w.ElementID, w.Type, w.Since.UTC().Format(time.RFC3339), job)
+		fmt.Fprintf(&b, "  waiting at %s (%s, %s) since %s%s\n", ui.OneLine(w.ElementName), w.ElementID, w.Type, w.Since.UTC().Format(time.RFC3339), job)
 	}
 	for _, j := range v.Jobs {
-		fmt.Fprintf(&b, "  job %d  %s  %s at %s, %d retries left", j.Key, j.Type, strings.ToLower(j.State), j.ElementID, j.Retries)
+		fmt.Fprintf(&b, "  job %d  %s  %s at %s, %s left", j.Key, j.Type, strings.ToLower(j.State), j.ElementID, ui.Plural(j.Retries, "retry", "retries"))
 		if j.Deadline != nil {
 			fmt.Fprintf(&b, ", held by worker %s until %s", j.Worker, j.Deadline.UTC().Format(time.RFC3339))
 		}
 		if j.ErrorMessage != "" {
-			fmt.Fprintf(&b, ": %s", j.ErrorMessage)
+			fmt.Fprintf(&b, ": %s", ui.OneLine(j.ErrorMessage))
 		}
 		b.WriteString("\n")
 	}
@@ -346,7 +327,7 @@ func writeInstanceView(f *Factory, v instanceView) error {
 		if in.JobKey != 0 {
 			job = fmt.Sprintf(" (job %d)", in.JobKey)
 		}
-		fmt.Fprintf(&b, "%s %d %s at %s%s: %s\n", p.Paint(ui.BoldRed, "incident"), in.Key, in.Type, in.ElementID, job, in.Message)
+		fmt.Fprintf(&b, "%s %d %s at %s%s: %s\n", p.Paint(ui.BoldRed, "incident"), in.Key, in.Type, in.ElementID, job, ui.OneLine(in.Message))
 	}
 	if len(v.Variables) > 0 {
 		names := make([]string, 0, len(v.Variables))
@@ -356,7 +337,7 @@ func writeInstanceView(f *Factory, v instanceView) error {
 		sort.Strings(names)
 		b.WriteString(p.Paint(ui.Bold, "variables") + "\n")
 		for _, n := range names {
-			fmt.Fprintf(&b, "  %s = %s\n", n, compactJSON(v.Variables[n]))
+			fmt.Fprintf(&b, "  %s = %s\n", ui.OneLine(n), compactJSON(v.Variables[n]))
 		}
 	}
 	b.WriteString(p.Paint(ui.Bold, "history") + "\n")
@@ -374,9 +355,6 @@ func newInstanceCancelCmd(f *Factory, g *globalOptions, runF func(context.Contex
 		Short: "Cancel (terminate) a process instance",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(g, "text", "json"); err != nil {
-				return err
-			}
 			key, err := parseKey("instance", args[0])
 			if err != nil {
 				return err
@@ -386,7 +364,7 @@ func newInstanceCancelCmd(f *Factory, g *globalOptions, runF func(context.Contex
 		},
 	}
 	o.ef.bind(cmd)
-	return cmd
+	return withFormats(cmd, "text", "json", "ndjson")
 }
 
 func runInstanceCancel(ctx context.Context, o *keyOptions) error {

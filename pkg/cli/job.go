@@ -42,9 +42,6 @@ func newJobActivateCmd(f *Factory, g *globalOptions, runF func(context.Context, 
 		Short: "Activate up to N jobs of a type and print them",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(g, "text", "json"); err != nil {
-				return err
-			}
 			o.Type = args[0]
 			if o.Max < 1 || o.Max > 10000 {
 				return usageErrorf("--max %d: want 1 to 10000", o.Max)
@@ -59,7 +56,7 @@ func newJobActivateCmd(f *Factory, g *globalOptions, runF func(context.Context, 
 	durationFlag(cmd.Flags(), &o.Timeout, "timeout", 5*time.Minute, "how long the jobs are yours before they time out")
 	cmd.Flags().StringVar(&o.Worker, "worker", "wfctl", "worker name recorded on the jobs")
 	o.ef.bind(cmd)
-	return cmd
+	return withFormats(cmd, "text", "json", "ndjson")
 }
 
 func runJobActivate(ctx context.Context, o *jobActivateOptions) error {
@@ -73,15 +70,14 @@ func runJobActivate(ctx context.Context, o *jobActivateOptions) error {
 		for i, j := range activated {
 			jobs[i] = devclient.JobOf(j)
 		}
-		if o.g.Output == "json" {
-			return writeJSON(f.IO.Out, jobs)
-		}
-		var rows [][]string
-		for _, j := range jobs {
-			rows = append(rows, []string{strconv.FormatInt(j.Key, 10), j.Type, strconv.FormatInt(j.ProcessInstanceKey, 10), j.ElementID, strconv.Itoa(j.Retries), compactJSON(j.Variables)})
-		}
-		_, err = fmt.Fprint(f.IO.StyledOut(), ui.Table(f.IO.PainterOut(), []string{"KEY", "TYPE", "INSTANCE", "ELEMENT", "RETRIES", "VARIABLES"}, rows, 4))
-		return err
+		return writeResult(f, o.g, jobs, func() error {
+			var rows [][]string
+			for _, j := range jobs {
+				rows = append(rows, []string{strconv.FormatInt(j.Key, 10), j.Type, strconv.FormatInt(j.ProcessInstanceKey, 10), j.ElementID, strconv.Itoa(j.Retries), compactJSON(j.Variables)})
+			}
+			_, err := fmt.Fprint(f.IO.StyledOut(), ui.Table(f.IO.PainterOut(), []string{"KEY", "TYPE", "INSTANCE", "ELEMENT", "RETRIES", "VARIABLES"}, rows, 4))
+			return err
+		})
 	})
 }
 
@@ -103,9 +99,6 @@ type jobOutcomeOptions struct {
 
 // parse reads the job key and the variables.
 func (o *jobOutcomeOptions) parse(args []string) error {
-	if err := checkOutput(o.g, "text", "json"); err != nil {
-		return err
-	}
 	key, err := parseKey("job", args[0])
 	if err != nil {
 		return err
@@ -130,7 +123,7 @@ func newJobCompleteCmd(f *Factory, g *globalOptions, runF func(context.Context, 
 	}
 	cmd.Flags().StringVar(&o.vars, "variables", "", "variables as a JSON object, @FILE or @- (stdin)")
 	o.ef.bind(cmd)
-	return cmd
+	return withFormats(cmd, "text", "json", "ndjson")
 }
 
 func runJobComplete(ctx context.Context, o *jobOutcomeOptions) error {
@@ -162,11 +155,11 @@ func newJobFailCmd(f *Factory, g *globalOptions, runF func(context.Context, *job
 	durationFlag(cmd.Flags(), &o.Backoff, "backoff", 0, "wait before the job can be activated again")
 	_ = cmd.MarkFlagRequired("retries")
 	o.ef.bind(cmd)
-	return cmd
+	return withFormats(cmd, "text", "json", "ndjson")
 }
 
 func runJobFail(ctx context.Context, o *jobOutcomeOptions) error {
-	return ack(ctx, o.f, o.g, o.ef, o.Key, "failed", fmt.Sprintf("failed job %d (%d retries left)", o.Key, o.Retries), map[string]any{"retries": o.Retries},
+	return ack(ctx, o.f, o.g, o.ef, o.Key, "failed", fmt.Sprintf("failed job %d (%s left)", o.Key, ui.Plural(o.Retries, "retry", "retries")), map[string]any{"retries": o.Retries},
 		func(ctx context.Context, c *devclient.Client) error {
 			return c.FailJob(ctx, o.Key, o.Retries, o.Backoff, o.ErrorMessage)
 		})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/wfctl/wfctl/pkg/devclient"
 	"github.com/wfctl/wfctl/pkg/engine"
+	"github.com/wfctl/wfctl/pkg/ui"
 )
 
 func newMessageCmd(f *Factory, g *globalOptions) *cobra.Command {
@@ -37,9 +38,6 @@ func newMessagePublishCmd(f *Factory, g *globalOptions, runF func(context.Contex
 		Example: `  wfctl message publish PaymentReceived --correlation-key o-1 --variables '{"amount": 42}'`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(g, "text", "json"); err != nil {
-				return err
-			}
 			if m.TTL < 0 || m.TTL.Milliseconds() > engine.MaxDuration {
 				return usageErrorf("--ttl %s: want 0 to 10 years", m.TTL)
 			}
@@ -57,7 +55,7 @@ func newMessagePublishCmd(f *Factory, g *globalOptions, runF func(context.Contex
 	cmd.Flags().StringVar(&m.MessageID, "message-id", "", "message id: a second message with the same id is rejected while the first is buffered")
 	_ = cmd.MarkFlagRequired("correlation-key")
 	o.ef.bind(cmd)
-	return cmd
+	return withFormats(cmd, "text", "json", "ndjson")
 }
 
 func runMessagePublish(ctx context.Context, o *messagePublishOptions) error {
@@ -67,11 +65,10 @@ func runMessagePublish(ctx context.Context, o *messagePublishOptions) error {
 		if err != nil {
 			return err
 		}
-		if o.g.Output == "json" {
-			return writeJSON(f.IO.Out, p)
-		}
-		_, err = fmt.Fprintf(f.IO.Out, "published message %d (%s, key %q): correlated to %d waiting instance(s), started %d\n",
-			p.MessageKey, o.Message.Name, o.Message.CorrelationKey, p.Correlated, p.Started)
-		return err
+		return writeResult(f, o.g, p, func() error {
+			_, err := fmt.Fprintf(f.IO.Out, "published message %d (%s, key %q): correlated to %s, started %s\n",
+				p.MessageKey, o.Message.Name, o.Message.CorrelationKey, ui.Plural(p.Correlated, "waiting instance"), ui.Plural(p.Started, "instance"))
+			return err
+		})
 	})
 }

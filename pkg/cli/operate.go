@@ -42,7 +42,7 @@ func newJobThrowErrorCmd(f *Factory, g *globalOptions, runF func(context.Context
 	cmd.Flags().StringVar(&o.vars, "variables", "", "variables for the catching event, as a JSON object, @FILE or @- (stdin)")
 	_ = cmd.MarkFlagRequired("error-code")
 	o.ef.bind(cmd)
-	return cmd
+	return withFormats(cmd, "text", "json", "ndjson")
 }
 
 func runJobThrowError(ctx context.Context, o *jobOutcomeOptions) error {
@@ -72,11 +72,11 @@ func newJobUpdateRetriesCmd(f *Factory, g *globalOptions, runF func(context.Cont
 	cmd.Flags().IntVar(&o.Retries, "retries", 0, "the retries it gets (required)")
 	_ = cmd.MarkFlagRequired("retries")
 	o.ef.bind(cmd)
-	return cmd
+	return withFormats(cmd, "text", "json", "ndjson")
 }
 
 func runJobUpdateRetries(ctx context.Context, o *jobOutcomeOptions) error {
-	return ack(ctx, o.f, o.g, o.ef, o.Key, "retries updated", fmt.Sprintf("job %d has %d retries", o.Key, o.Retries),
+	return ack(ctx, o.f, o.g, o.ef, o.Key, "retries updated", fmt.Sprintf("job %d has %s", o.Key, ui.Plural(o.Retries, "retry", "retries")),
 		map[string]any{"retries": o.Retries},
 		func(ctx context.Context, c *devclient.Client) error { return c.UpdateRetries(ctx, o.Key, o.Retries) })
 }
@@ -102,9 +102,6 @@ func newIncidentResolveCmd(f *Factory, g *globalOptions, runF func(context.Conte
 		Short: "Resolve an incident: what failed is tried again (give a job retries first: job update-retries)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(g, "text", "json"); err != nil {
-				return err
-			}
 			key, err := parseKey("incident", args[0])
 			if err != nil {
 				return err
@@ -114,7 +111,7 @@ func newIncidentResolveCmd(f *Factory, g *globalOptions, runF func(context.Conte
 		},
 	}
 	o.ef.bind(cmd)
-	return cmd
+	return withFormats(cmd, "text", "json", "ndjson")
 }
 
 func runIncidentResolve(ctx context.Context, o *keyOptions) error {
@@ -149,9 +146,6 @@ variable goes where it is visible from the scope (the nearest scope that has
 it), else to the process instance; with --local, on the scope itself.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(g, "text", "json"); err != nil {
-				return err
-			}
 			key, err := parseKey("scope", args[0])
 			if err != nil {
 				return err
@@ -169,11 +163,11 @@ it), else to the process instance; with --local, on the scope itself.`,
 	cmd.Flags().StringVar(&vars, "variables", "", "the variables, as a JSON object, @FILE or @- (stdin)")
 	cmd.Flags().BoolVar(&o.Local, "local", false, "set them on the scope itself")
 	o.ef.bind(cmd)
-	return cmd
+	return withFormats(cmd, "text", "json", "ndjson")
 }
 
 func runVariablesSet(ctx context.Context, o *variablesSetOptions) error {
-	return ack(ctx, o.f, o.g, o.ef, o.Scope, "set", fmt.Sprintf("set %d variable(s) on %d", len(o.Variables), o.Scope),
+	return ack(ctx, o.f, o.g, o.ef, o.Scope, "set", fmt.Sprintf("set %s on %d", ui.Plural(len(o.Variables), "variable"), o.Scope),
 		map[string]any{"variables": len(o.Variables)},
 		func(ctx context.Context, c *devclient.Client) error {
 			return c.SetVariables(ctx, o.Scope, o.Variables, o.Local)
@@ -219,14 +213,11 @@ engine reads and how many records wait before it (lag). Exit 3 when no engine
 answers.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(g, "text", "json"); err != nil {
-				return err
-			}
 			return orRun(runF, runStatus)(cmd.Context(), o)
 		},
 	}
 	o.ef.bind(cmd)
-	return cmd
+	return withFormats(cmd, "text", "json", "ndjson")
 }
 
 func runStatus(ctx context.Context, o *statusOptions) error {
@@ -253,10 +244,7 @@ func runStatus(ctx context.Context, o *statusOptions) error {
 			in.Lag = max(0, in.End-in.Consumed)
 			v.Inputs = append(v.Inputs, in)
 		}
-		if o.g.Output == "json" {
-			return writeJSON(f.IO.Out, v)
-		}
-		return writeStatus(f, v)
+		return writeResult(f, o.g, v, func() error { return writeStatus(f, v) })
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/wfctl/wfctl/pkg/devproto"
 	"github.com/wfctl/wfctl/pkg/engine"
 	"github.com/wfctl/wfctl/pkg/kafka"
+	"github.com/wfctl/wfctl/pkg/ui"
 )
 
 // recordsOptions are records' flags.
@@ -52,9 +53,6 @@ or -7d; the topic's Done markers and checkpoints take offsets too, and are
 not printed); -n N stops after N records printed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(g, "text", "json", "ndjson"); err != nil {
-				return err
-			}
 			pos, err := kafka.ParsePosition(o.fromText, f.Now())
 			if err != nil {
 				return usageErrorf("--from %q: %v", o.fromText, err)
@@ -79,7 +77,7 @@ not printed); -n N stops after N records printed.`,
 	cmd.Flags().StringVar(&o.fromText, "from", "beginning", "start: beginning, end, an offset, -N (N offsets before the end), RFC 3339 time, s@UNIX_MS, or -7d")
 	cmd.Flags().IntVarP(&o.Num, "num", "n", 0, "stop after N records printed (0: all)")
 	o.ef.bind(cmd)
-	return cmd
+	return withFormats(cmd, "text", "json", "ndjson")
 }
 
 func runRecords(ctx context.Context, o *recordsOptions) error {
@@ -97,7 +95,7 @@ func runRecords(ctx context.Context, o *recordsOptions) error {
 			if o.g.Output != "text" {
 				_, err = fmt.Fprintf(f.IO.Out, "%s\n", r.Value)
 			} else {
-				_, err = fmt.Fprintln(f.IO.Out, oneLine(recordLine(rec)))
+				_, err = fmt.Fprintln(f.IO.Out, recordLine(rec))
 			}
 			printed++
 			return o.Num > 0 && printed >= o.Num, err
@@ -111,12 +109,7 @@ func runRecords(ctx context.Context, o *recordsOptions) error {
 
 func knownName(name string, names []string) bool { return slices.Contains(names, name) }
 
-// oneLine escapes what would break a record over lines.
-func oneLine(s string) string {
-	return strings.NewReplacer("\\", "\\\\", "\n", "\\n", "\r", "\\r").Replace(s)
-}
-
-// recordLine is a record in one readable line:
+// recordLine is a record in one readable line (newlines in it escaped):
 //
 //	12  2026-11-01T12:00:00Z  EVENT  PROCESS_INSTANCE  ELEMENT_ACTIVATED  2251799813685253  serviceTask Charge
 func recordLine(r engine.Record) string {
@@ -151,7 +144,7 @@ func recordLine(r engine.Record) string {
 	case *engine.DecisionRequirementsValue:
 		what = fmt.Sprintf("%s v%d", v.DecisionRequirementsID, v.DecisionRequirementsVersion)
 	case *engine.DecisionEvaluationValue:
-		what = v.DecisionID + " -> " + v.DecisionOutput + oneLine(v.EvaluationFailureMessage)
+		what = v.DecisionID + " -> " + v.DecisionOutput + ui.OneLine(v.EvaluationFailureMessage)
 	}
 	if r.RejectionReason != "" {
 		what += " — " + r.RejectionReason
@@ -160,8 +153,8 @@ func recordLine(r engine.Record) string {
 	if r.Timestamp != 0 {
 		at = r.Time().UTC().Format(time.RFC3339)
 	}
-	return strings.TrimRight(fmt.Sprintf("%d  %s  %s  %s  %s  %d  %s", r.Position, at,
-		r.RecordType, r.ValueType, r.Intent, r.Key, what), " ")
+	return ui.OneLine(strings.TrimRight(fmt.Sprintf("%d  %s  %s  %s  %s  %d  %s", r.Position, at,
+		r.RecordType, r.ValueType, r.Intent, r.Key, what), " "))
 }
 
 // compactJSON writes a value as one-line JSON.

@@ -123,6 +123,6 @@ func runRender(opts *renderOptions) error {
 	if err := os.WriteFile(validate.Resolve(f.WorkDir, out), data, 0o644); err != nil {
 		return &InfraError{Err: err}
 	}
-	fmt.Fprintf(errw, "wrote %s: %s, %d shapes, %d edges\n", out, plural(len(pic.Planes), "diagram"), pic.Shapes, pic.Edges)
+	fmt.Fprintf(errw, "wrote %s: %s, %d shapes, %d edges\n", out, ui.Plural(len(pic.Planes), "diagram"), pic.Shapes, pic.Edges)
 	return nil
 }

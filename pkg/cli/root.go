@@ -9,12 +9,12 @@ import (
 	"fmt"
 	"os"
 	"runtime/pprof"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/wfctl/wfctl/pkg/ui"
+	"github.com/wfctl/wfctl/pkg/validate"
 )
 
 // globalOptions are the flags every command has.
@@ -57,6 +57,9 @@ topic's history through the engine to see which business processes stalled.`,
 			if err := applyGlobals(f, g); err != nil {
 				return err
 			}
+			if err := checkFormat(cmd, g); err != nil {
+				return err
+			}
 			if err := checkRequiredFlags(cmd); err != nil {
 				return err
 			}
@@ -76,7 +79,7 @@ topic's history through the engine to see which business processes stalled.`,
 	_ = pf.MarkHidden("cpuprofile")
 
 	root.AddCommand(
-		newValidateCmd(f, g, nil),
+		withFormats(newValidateCmd(f, g, nil), validate.Formats...),
 		newFeelCmd(f, g, nil),
 		newDecisionCmd(f, g),
 		newTraceCmd(f, g, nil),
@@ -111,14 +114,6 @@ func applyGlobals(f *Factory, g *globalOptions) error {
 	}
 	f.IO.Color = mode
 	return nil
-}
-
-// checkOutput validates -o against the formats a command supports.
-func checkOutput(g *globalOptions, formats ...string) error {
-	if slices.Contains(formats, g.Output) {
-		return nil
-	}
-	return usageErrorf("invalid --output %q: this command supports %s", g.Output, strings.Join(formats, ", "))
 }
 
 var profileFile *os.File

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wfctl/wfctl/pkg/devclient"
+	"github.com/wfctl/wfctl/pkg/ui"
 )
 
 func newSignalCmd(f *Factory, g *globalOptions) *cobra.Command {
@@ -41,9 +42,6 @@ waits for reaches nothing.`,
 		Example: `  wfctl signal broadcast StockReplenished --variables '{"sku": "A-1"}'`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(g, "text", "json"); err != nil {
-				return err
-			}
 			if args[0] == "" {
 				return usageErrorf("signal name: want a non-empty name")
 			}
@@ -57,7 +55,7 @@ waits for reaches nothing.`,
 	}
 	cmd.Flags().StringVar(&vars, "variables", "", "variables as a JSON object, @FILE or @- (stdin)")
 	o.ef.bind(cmd)
-	return cmd
+	return withFormats(cmd, "text", "json", "ndjson")
 }
 
 func runSignalBroadcast(ctx context.Context, o *signalBroadcastOptions) error {
@@ -67,10 +65,9 @@ func runSignalBroadcast(ctx context.Context, o *signalBroadcastOptions) error {
 		if err != nil {
 			return err
 		}
-		if o.g.Output == "json" {
-			return writeJSON(f.IO.Out, b)
-		}
-		_, err = fmt.Fprintf(f.IO.Out, "broadcast signal %d (%s): started %d instance(s)\n", b.SignalKey, o.Name, b.Started)
-		return err
+		return writeResult(f, o.g, b, func() error {
+			_, err := fmt.Fprintf(f.IO.Out, "broadcast signal %d (%s): started %s\n", b.SignalKey, o.Name, ui.Plural(b.Started, "instance"))
+			return err
+		})
 	})
 }

@@ -89,9 +89,6 @@ a timer boundary event attached to the element, else --stall-after DURATION
   wfctl trace --file events.ndjson --model order.bpmn --report trace.html  # the diagram, painted`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(g, "text", "json", "ndjson"); err != nil {
-				return err
-			}
 			if err := refuseTogether(cmd, "records are read from a file or from brokers", "file", append(kafkaFlagNames, "follow", "request-timeout", "idle-after")...); err != nil {
 				return err
 			}
@@ -105,7 +102,7 @@ a timer boundary event attached to the element, else --stall-after DURATION
 	fl := cmd.Flags()
 	fl.StringArrayVar(&opts.Topics, "topic", nil, "topic to replay (repeatable); with --file, only these topics of the file")
 	fl.StringVar(&opts.TopicRegex, "topic-regex", "", "replay every topic whose name matches this regular expression")
-	fl.StringArrayVarP(&opts.Models, "model", "m", nil, "BPMN model(s) to trace with (repeatable; required)")
+	fl.StringArrayVarP(&opts.Models, "model", "m", nil, "BPMN model to trace with (repeatable; required)")
 	fl.StringVar(&opts.From, "from", "beginning", "start: beginning, end, an offset (negative: from the end), RFC 3339 time, s@UNIX_MS, or -7d")
 	fl.StringVar(&opts.To, "to", "end", "stop before: the same forms as --from")
 	fl.StringVar(&opts.File, "file", "", "read records from a kcat -J file (- for stdin) instead of a broker, in any line order")
@@ -122,7 +119,7 @@ a timer boundary event attached to the element, else --stall-after DURATION
 	durationFlag(fl, &opts.IdleAfter, "idle-after", 5*time.Second, "with --follow: a partition with nothing new for this long stops holding back the others")
 	durationFlag(fl, &opts.RequestTimeout, "request-timeout", DefaultRequestTimeout, "give up (exit 3) when brokers do not answer for this long (or -X request.timeout.ms)")
 	kafka.BindFlags(fl, &opts.Kafka)
-	return cmd
+	return withFormats(cmd, "text", "json", "ndjson")
 }
 
 func runTrace(ctx context.Context, opts *traceOptions) error {
@@ -191,11 +188,7 @@ func writeHTMLReport(f *Factory, tr *trace.Tracer, rep *trace.Report, path, titl
 	return nil
 }
 
-func traceWarn(f *Factory) trace.Warnf {
-	return func(format string, args ...any) {
-		fmt.Fprintf(f.IO.StyledErr(), "%s %s\n", f.IO.PainterErr().Paint(ui.Yellow, "warning:"), fmt.Sprintf(format, args...))
-	}
-}
+func traceWarn(f *Factory) trace.Warnf { return f.IO.Warnf }
 
 // traceSettings turns flags into trace options, reading the models.
 func traceSettings(opts *traceOptions) (trace.Options, error) {
@@ -343,7 +336,7 @@ func checkTraceModels(opts *traceOptions) (*lint.Config, error) {
 		return cfg, nil
 	}
 	_ = validate.Write(f.IO.StyledErr(), "text", res, f.Build.Version, f.IO.PainterErr())
-	return nil, usageErrorf("the engine cannot run the model: %d problem(s) above; 'wfctl validate' shows them too", blocking)
+	return nil, usageErrorf("the engine cannot run the model: %s above; 'wfctl validate' shows them too", ui.Plural(blocking, "problem"))
 }
 
 // requestTimeout is --request-timeout, unless only -X request.timeout.ms
@@ -452,13 +445,12 @@ func traceTitle(opts *traceOptions) string {
 
 func writeTraceReport(opts *traceOptions, rep *trace.Report, title string) error {
 	f := opts.f
-	switch opts.g.Output {
-	case "json":
-		return rep.WriteJSON(f.IO.Out)
-	case "ndjson":
-		return rep.WriteNDJSON(f.IO.Out)
+	if opts.g.Output == "ndjson" { // the stalled instances, one per line
+		return writeNDJSON(f.IO.Out, nonNilRows(rep.Stalled))
 	}
-	return rep.WriteText(f.IO.StyledOut(), f.IO.PainterOut(), title, opts.Limit, rangeNote(opts))
+	return writeResult(f, opts.g, rep, func() error {
+		return rep.WriteText(f.IO.StyledOut(), f.IO.PainterOut(), title, opts.Limit, rangeNote(opts))
+	})
 }
 
 // rangeNote says what was read, for a report of no records.
@@ -514,8 +506,8 @@ func followTrace(ctx context.Context, opts *traceOptions, tr *trace.Tracer) erro
 			}{kind, in})
 			return
 		}
-		fmt.Fprintf(f.IO.StyledOut(), "%s  %s  %s  since %s  (last %s)\n", paint.Paint(ui.BoldRed, kind), in.CorrelationKey,
-			in.ElementName+" ("+in.ElementID+")", in.WaitingSince.UTC().Format(time.RFC3339), in.LastRecord)
+		fmt.Fprintf(f.IO.StyledOut(), "%s  %s  %s  since %s  (last %s)\n", paint.Paint(ui.BoldRed, kind), ui.OneLine(in.CorrelationKey),
+			ui.OneLine(in.ElementName)+" ("+in.ElementID+")", in.WaitingSince.UTC().Format(time.RFC3339), in.LastRecord)
 	}
 	progress := f.IO.NewProgress("replaying")
 	o := trace.FollowOptions{KafkaOptions: trace.KafkaOptions{Stall: requestTimeout(opts, cfg)}, IdleAfter: opts.IdleAfter, Now: f.Now}

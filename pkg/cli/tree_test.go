@@ -48,6 +48,18 @@ func TestEveryCommandUsage(t *testing.T) {
 				t.Errorf("wfctl %s: exit %d, stderr %q; want 2 and what is missing in words", name, code, stderr)
 			}
 		}
+		if cmd.Runnable() && cmd.LocalNonPersistentFlags().Lookup("output") == nil {
+			// Enough arguments that -o is what is wrong.
+			args := append(append([]string(nil), path...), names...)
+			if len(cmd.ValidArgs) > 0 {
+				args = append(path, cmd.ValidArgs[0])
+			}
+			code, stderr := run(append(args, "-o", "yaml")...)
+			want := "-o yaml: " + cmd.CommandPath() + " writes " + orList(formatsOf(cmd))
+			if code != ExitUsage || !strings.Contains(stderr, want) {
+				t.Errorf("wfctl %s -o yaml: exit %d, stderr %q; want 2 and %q", name, code, stderr, want)
+			}
+		}
 		extra := append(append([]string(nil), path...), "a1", "a2", "a3", "a4")
 		if code, stderr := run(extra...); code != ExitUsage || strings.Contains(stderr, "arg(s)") {
 			t.Errorf("wfctl %s a1 a2 a3 a4: exit %d, stderr %q; want 2", name, code, stderr)

@@ -138,7 +138,7 @@ func checkRequiredFlags(cmd *cobra.Command) error {
 		if missing != nil || fl.Changed || fl.Annotations[cobra.BashCompOneRequiredFlag] == nil {
 			return
 		}
-		what := strings.TrimSuffix(strings.TrimSuffix(fl.Usage, " (required)"), "(required)")
+		what := strings.NewReplacer(" (required)", "", "required; ", "").Replace(fl.Usage)
 		missing = usageErrorf("%s needs --%s: %s (usage: %s)", cmd.CommandPath(), fl.Name, what, usageLine(cmd))
 	})
 	return missing

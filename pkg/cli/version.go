@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"runtime"
 
@@ -9,31 +8,24 @@ import (
 )
 
 func newVersionCmd(f *Factory, g *globalOptions) *cobra.Command {
-	return &cobra.Command{
+	return withFormats(&cobra.Command{
 		Use:   "version",
 		Short: "Print wfctl's version, commit and build date",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(g, "text", "json"); err != nil {
-				return err
-			}
-			return runVersion(f, g.Output)
+			return runVersion(f, g)
 		},
-	}
+	}, "text", "json", "ndjson")
 }
 
-func runVersion(f *Factory, format string) error {
+func runVersion(f *Factory, g *globalOptions) error {
 	b := f.Build
-	if format == "json" {
-		out := struct {
-			BuildInfo
-			Go string `json:"go"`
-		}{b, runtime.Version()}
-		enc := json.NewEncoder(f.IO.Out)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		return enc.Encode(out)
-	}
-	_, err := fmt.Fprintf(f.IO.Out, "wfctl %s (commit %s, built %s, %s)\n", b.Version, b.Commit, b.Date, runtime.Version())
-	return err
+	out := struct {
+		BuildInfo
+		Go string `json:"go"`
+	}{b, runtime.Version()}
+	return writeResult(f, g, out, func() error {
+		_, err := fmt.Fprintf(f.IO.Out, "wfctl %s (commit %s, built %s, %s)\n", b.Version, b.Commit, b.Date, runtime.Version())
+		return err
+	})
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/wfctl/wfctl/pkg/devclient"
 	"github.com/wfctl/wfctl/pkg/devproto"
 	"github.com/wfctl/wfctl/pkg/engine"
+	"github.com/wfctl/wfctl/pkg/ui"
 )
 
 // workerOptions are `job worker`'s flags.
@@ -107,19 +108,19 @@ func runWorker(ctx context.Context, o *workerOptions) error {
 			devclient.WorkerEvents{
 				Completed: func(job devproto.Job) { logf("completed %s\n", what(job)) },
 				Failed: func(job devproto.Job, retries int, reason string) {
-					logf("failed %s, %d retries left: %s\n", what(job), retries, reason)
+					logf("failed %s, %s left: %s\n", what(job), ui.Plural(retries, "retry", "retries"), ui.OneLine(reason))
 				},
 				// Done elsewhere meanwhile (its timeout passed and another
 				// worker took it, the instance was cancelled): the engine
 				// refuses, the worker goes on.
 				Refused: func(job devproto.Job, failed bool, reason string) {
-					logf("%s not %s: %s\n", what(job), map[bool]string{true: "failed", false: "completed"}[failed], reason)
+					logf("%s not %s: %s\n", what(job), map[bool]string{true: "failed", false: "completed"}[failed], ui.OneLine(reason))
 				},
 				Yielded: func(job devproto.Job, err error) {
 					var rej *devclient.RejectedError
 					switch {
 					case errors.As(err, &rej):
-						logf("job %d not handed back: %s\n", job.Key, rej.Reason)
+						logf("job %d not handed back: %s\n", job.Key, ui.OneLine(rej.Reason))
 					case err != nil:
 						logf("job %d not handed back (%v): another worker gets it after its timeout\n", job.Key, err)
 					default:

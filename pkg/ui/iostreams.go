@@ -92,6 +92,13 @@ func (s *IOStreams) StyledErr() io.Writer {
 	return &colorprofile.Writer{Forward: s.ErrOut, Profile: s.profile(s.ErrTTY)}
 }
 
+// Warnf prints a warning on ErrOut, the one way wfctl warns: "warning:"
+// (yellow where ErrOut has colour) and the message, its further lines
+// indented so that it reads as one item.
+func (s *IOStreams) Warnf(format string, args ...any) {
+	fmt.Fprintf(s.StyledErr(), "%s %s\n", s.PainterErr().Paint(Yellow, "warning:"), Indent(fmt.Sprintf(format, args...), "  "))
+}
+
 func (s *IOStreams) getenv(key string) string {
 	for i := len(s.Env) - 1; i >= 0; i-- {
 		kv := s.Env[i]

@@ -8,8 +8,18 @@ import (
 
 // Table renders rows under a header as aligned columns separated by two
 // spaces, the header in bold. Columns listed in right are right-aligned
-// (numbers). Widths count what a terminal shows, not bytes.
+// (numbers). Widths count what a terminal shows, not bytes. A row is one
+// line: newlines in a cell (an element name, an incident's reason) are
+// escaped as \n.
 func Table(p Painter, header []string, rows [][]string, right ...int) string {
+	escaped := make([][]string, len(rows))
+	for i, r := range rows {
+		escaped[i] = make([]string, len(r))
+		for j, c := range r {
+			escaped[i][j] = OneLine(c)
+		}
+	}
+	rows = escaped
 	widths := make([]int, len(header))
 	for i, h := range header {
 		widths[i] = lipgloss.Width(h)

@@ -57,3 +57,35 @@ func TestProgressLine(t *testing.T) {
 		}
 	}
 }
+
+func TestPlural(t *testing.T) {
+	for _, tc := range []struct {
+		got, want string
+	}{
+		{Plural(1, "incident"), "1 incident"},
+		{Plural(0, "incident"), "0 incidents"},
+		{Plural(2, "process"), "2 processes"},
+		{Plural(3, "retry", "retries"), "3 retries"},
+		{Plural(1, "retry", "retries"), "1 retry"},
+		{Plural(2, "entry"), "2 entries"},
+		{Plural(2, "day"), "2 days"},
+		{Plural(int64(1234), "record"), "1,234 records"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}
+
+func TestOneLine(t *testing.T) {
+	if got := OneLine("a\nb\\c\r\td"); got != `a\nb\\c\r\td` {
+		t.Errorf("OneLine: %q", got)
+	}
+	got := Table(NewPainter(false), []string{"ELEMENT", "N"}, [][]string{{"Await\npayment", "7"}})
+	if strings.Count(got, "\n") != 2 || !strings.Contains(got, `Await\npayment`) {
+		t.Errorf("a cell with a newline broke its row: %q", got)
+	}
+	if got := Indent("first\nsecond\n", "  "); got != "first\n  second" {
+		t.Errorf("Indent: %q", got)
+	}
+}
