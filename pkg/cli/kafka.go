@@ -11,7 +11,7 @@ import (
 
 // kafkaFlagNames are the flags kafka.BindFlags declares: a command that
 // reads a file instead refuses them.
-var kafkaFlagNames = []string{"brokers", "kafka-property", "kafka-config"}
+var kafkaFlagNames = []string{"brokers", "kafka-property", "kafka-config", "profile"}
 
 // kafkaClient resolves the Kafka flags and connects; every command that
 // talks to Kafka goes through here.

@@ -96,6 +96,7 @@ topic's history through the engine to see which business processes stalled.`,
 		newStatusCmd(f, g, nil),
 		newRecordsCmd(f, g, nil),
 		newDevCmd(f, g, nil),
+		newProfileCmd(f, g),
 		newVersionCmd(f, g),
 		newCompletionCmd(f),
 	)

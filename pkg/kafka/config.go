@@ -43,12 +43,22 @@ type Config struct {
 const DefaultDialTimeout = 3 * time.Second
 
 // Load resolves the Kafka configuration from, in increasing precedence:
-// the --kafka-config file, the WFCTL_BROKERS environment variable, the
-// -b/--brokers flag and each -X property in order. getenv is os.Getenv in
+// the profile (--profile, else WFCTL_PROFILE, else the current one; see
+// [Profile]), the --kafka-config file, the WFCTL_BROKERS environment
+// variable, the -b/--brokers flag and each -X property in order. getenv is os.Getenv in
 // production. Every error is a [*ConfigError] except an existing file that
 // cannot be read, which is an [*InfraError].
 func Load(f Flags, getenv func(string) string) (*Config, error) {
 	props := settings{}
+	p, origin, err := activeProfile(f, getenv)
+	if err != nil {
+		return nil, err
+	}
+	if p != nil {
+		if err := applyProfile(props, p, origin); err != nil {
+			return nil, err
+		}
+	}
 	if f.ConfigFile != "" {
 		data, err := os.ReadFile(f.ConfigFile)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -77,6 +87,22 @@ func Load(f Flags, getenv func(string) string) (*Config, error) {
 		}
 	}
 	return fromSettings(props)
+}
+
+func applyProfile(props settings, p *Profile, origin string) error {
+	if len(p.Brokers) > 0 {
+		props.set("bootstrap.servers", strings.Join(p.Brokers, ","), origin)
+	}
+	for _, kv := range p.Properties {
+		key, value, ok := strings.Cut(kv, "=")
+		if !ok {
+			return configErrorf("%s: property %q: want key=value", origin, kv)
+		}
+		if err := props.set(strings.TrimSpace(key), value, origin); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // fromSettings checks each property and how they fit together.

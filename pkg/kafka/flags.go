@@ -15,6 +15,9 @@ type Flags struct {
 	Brokers    []string // -b/--brokers host:port,... (repeatable)
 	Properties []string // -X key=value (repeatable)
 	ConfigFile string   // --kafka-config FILE
+	Profile    string   // --profile NAME (else WFCTL_PROFILE, else the current profile)
+	// NoProfile ignores profiles altogether (a profile being checked).
+	NoProfile bool
 }
 
 // BindFlags declares -b/--brokers, -X/--kafka-property and --kafka-config
@@ -26,4 +29,6 @@ func BindFlags(fs *pflag.FlagSet, f *Flags) {
 		"Kafka client property key=value, as in kcat (repeatable; overrides the other Kafka flags)")
 	fs.StringVar(&f.ConfigFile, "kafka-config", "",
 		"Kafka client properties file (key=value lines, # comments), as used by Kafka's tools and kcat")
+	fs.StringVar(&f.Profile, "profile", "",
+		"Kafka settings of this profile (wfctl profile list; default $"+ProfileEnv+", else the current profile)")
 }
