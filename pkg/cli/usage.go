@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -187,6 +188,8 @@ func flagError(cmd *cobra.Command, err error) error {
 		why = "want a number"
 	case "bool":
 		why = "want true or false"
+	default: // a value of ours that quotes the text itself
+		why = strings.TrimPrefix(why, strconv.Quote(value)+": ")
 	}
 	return usageErrorf("--%s %q: %s", fl.Name, value, why)
 }
