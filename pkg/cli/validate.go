@@ -168,7 +168,7 @@ func loadLintConfig(f *Factory, explicit string) (*lint.Config, error) {
 	}
 	cfg.WorkDir = f.WorkDir
 	for _, w := range cfg.Warnings {
-		fmt.Fprintf(f.IO.StyledErr(), "%s %s: %s\n", ui.Yellow.Render("warning:"), shown, w)
+		f.IO.Warnf("%s: %s", shown, w)
 	}
 	return cfg, nil
 }
