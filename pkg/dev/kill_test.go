@@ -43,12 +43,15 @@ func TestKillDuringLoad(t *testing.T) {
 	kills := []struct {
 		after int
 		how   string
-	}{{3000, "between transactions"}, {6000, "during a transaction"}, {6000, "right after a restart"},
-		// Early enough that seconds of load remain: snapshots are paced
+	}{
+		// First, so that most of the load remains: snapshots are paced
 		// (at most a twentieth of the time, and each write here is held
 		// open for the pause below), and once the load ends none is
-		// written; at 9,000 of 12,000 a CI run once saw none in 40 s.
-		{7500, "during a snapshot write"}}
+		// written; as the last kill (at 9,000, then 7,500 of 12,000) CI
+		// runs on a busy machine saw none in 40 s. The kill waits for a
+		// whole snapshot first, so that the restart has one to restore.
+		{2000, "during a snapshot write"},
+		{4000, "between transactions"}, {6500, "during a transaction"}, {6500, "right after a restart"}}
 	bin := buildWfctl(t)
 	dir := t.TempDir()
 	// Snapshots every few batches: restarts restore one and fold the rest.
@@ -97,6 +100,7 @@ func TestKillDuringLoad(t *testing.T) {
 		case "during a transaction":
 			waitOpenTransaction(t, addr)
 		case "during a snapshot write":
+			waitSnapshotFile(t, dir)
 			waitSnapshotWrite(t, dir)
 		}
 		if k.how != "during a snapshot write" {
