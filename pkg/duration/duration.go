@@ -60,11 +60,11 @@ func Parse(s string) (time.Duration, error) {
 		if i < 0 {
 			continue
 		}
-		n, err := strconv.ParseInt(rest[:i], 10, 64)
-		if err != nil || n < 0 || n > int64(math.MaxInt64/unit.size) {
+		n, ok := unitCount(rest[:i])
+		if !ok || n > float64(math.MaxInt64/unit.size) {
 			return 0, &Error{Text: s}
 		}
-		total += time.Duration(n) * unit.size
+		total += time.Duration(n * float64(unit.size))
 		rest = rest[i+1:]
 	}
 	if rest != "" {
@@ -84,6 +84,17 @@ func Parse(s string) (time.Duration, error) {
 		return 0, &Error{Text: s, Why: "too long"}
 	}
 	return total, nil
+}
+
+// unitCount reads the number before d or w: digits with at most one
+// decimal point (1.5d), as the relative times of --from and --to always
+// took them.
+func unitCount(s string) (float64, bool) {
+	if s == "" || strings.Count(s, ".") > 1 || strings.Trim(s, "0123456789.") != "" || s == "." {
+		return 0, false
+	}
+	n, err := strconv.ParseFloat(s, 64)
+	return n, err == nil
 }
 
 func parseISO(s, text string) (time.Duration, error) {

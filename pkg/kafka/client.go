@@ -85,7 +85,7 @@ func classify(err error, seeds []string, c *Config) error {
 		if reason == "timed out" && c != nil && c.TLS {
 			reason = "timed out; with TLS on, this is also what a port without TLS does: check security.protocol"
 		}
-		return infraErrorf(ErrUnreachable, err, "cannot reach %s (%s): check -b/--brokers or %s", brokers, reason, BrokersEnv)
+		return infraErrorf(ErrUnreachable, err, "cannot reach %s (%s): check -b/--brokers, %s or the profile (wfctl profile list)", brokers, reason, BrokersEnv)
 	}
 	var eof *kgo.ErrFirstReadEOF
 	if errors.As(err, &eof) {

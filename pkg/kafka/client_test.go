@@ -59,7 +59,7 @@ func TestUnreachableBrokerFailsFastAndClearly(t *testing.T) {
 	start := time.Now()
 	err := dial(t, addr)
 	elapsed := time.Since(start)
-	wantInfra(t, err, ErrUnreachable, "cannot reach broker "+addr+" (connection refused): check -b/--brokers or WFCTL_BROKERS")
+	wantInfra(t, err, ErrUnreachable, "cannot reach broker "+addr+" (connection refused): check -b/--brokers, WFCTL_BROKERS or the profile (wfctl profile list)")
 	// Not a timing assertion on the machine's speed: franz-go's default
 	// retries take minutes; anything near that is the bug this guards.
 	if elapsed > 15*time.Second {

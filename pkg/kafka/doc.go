@@ -29,7 +29,7 @@
 // (exit 3), whose Kind is [ErrUnreachable], [ErrAuth], [ErrTLS] or
 // [ErrTopicNotFound]. Messages name the brokers and the setting to check:
 //
-//	cannot reach broker localhost:9 (connection refused): check -b/--brokers or WFCTL_BROKERS
+//	cannot reach broker localhost:9 (connection refused): check -b/--brokers, WFCTL_BROKERS or the profile (wfctl profile list)
 //	topic orders does not exist on localhost:9092
 //
 // # History
