@@ -68,10 +68,15 @@ func readEngBaseline(t *testing.T) []baselineRow {
 }
 
 // runEngRules runs every wfctl/ rule on doc and groups the reports by
-// rule id.
+// rule id. wfctl/platform-version is left out: the baseline ran
+// camunda-compat's fixed camunda-cloud-8-8 configuration, which does not
+// judge a file by the version it declares (its fixtures test it).
 func runEngRules(doc *bpmn.Document) map[string][]Report {
 	out := map[string][]Report{}
 	for _, r := range engineRuleSet() {
+		if r.ID == RulePlatformVersion {
+			continue
+		}
 		c := &Check{Doc: doc, rule: r}
 		r.Check(c)
 		if len(c.reports) > 0 {

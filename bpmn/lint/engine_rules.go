@@ -24,6 +24,7 @@ func engineRuleSet() []*Rule {
 		engineLoopCharacteristics,
 		engineMessageSubscription,
 		engineMultipleNoneStartEvents,
+		enginePlatformVersion,
 		engineSequenceFlowCondition,
 		engineSubProcessStartEvent,
 		engineTaskDefinition,

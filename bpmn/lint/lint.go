@@ -166,8 +166,8 @@ func (l *Linter) Lint(path string, doc *bpmn.Document) []Report {
 	}
 	for _, r := range l.rules {
 		setting := eff.rules[r.ID]
-		if setting.Severity == Off || (skipEngine && r.Engine()) {
-			continue
+		if setting.Severity == Off || (skipEngine && r.Engine()) || (r.ID == RulePlatformVersion && l.engine != EngineAuto) {
+			continue // (the platform version is judged only by the file's own declaration: --engine auto)
 		}
 		c := &Check{Doc: doc, Options: setting.Options, ParseExpr: l.parseExpr, rule: r}
 		r.Check(c)

@@ -21,7 +21,7 @@ func TestParseClockDuration(t *testing.T) {
 		{arg: "0s", want: 0},
 		{arg: "-1h", err: "never goes back"},
 		{arg: "1d-1h", err: "want a duration"},
-		{arg: "1.5d", err: "want a duration"},
+		{arg: "1.5d", want: 36 * time.Hour},
 		{arg: "soon", err: "want a duration"},
 		{arg: "d", err: "want a duration"},
 		{arg: "999999999d", err: "want a duration"},
