@@ -3,6 +3,8 @@ package bpmn
 import (
 	"fmt"
 	"sort"
+
+	"github.com/wfctl/wfctl/internal/xmlsrc"
 )
 
 // Document is a parsed BPMN file: the typed model, the source it came
@@ -101,13 +103,13 @@ func (d *Document) TextPos(elem Pos, off int) Pos {
 	if !elem.IsValid() || elem.Offset >= len(d.Src) {
 		return elem
 	}
-	i := skipTag(d.Src, elem.Offset+1)
-	for i < len(d.Src) && isSpace(d.Src[i]) {
+	i := xmlsrc.SkipTag(d.Src, elem.Offset+1)
+	for i < len(d.Src) && xmlsrc.IsSpace(d.Src[i]) {
 		i++
 	}
 	if rest := d.Src[i:]; len(rest) > 9 && string(rest[:9]) == "<![CDATA[" {
 		i += 9
-		for i < len(d.Src) && isSpace(d.Src[i]) {
+		for i < len(d.Src) && xmlsrc.IsSpace(d.Src[i]) {
 			i++
 		}
 	}

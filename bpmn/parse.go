@@ -5,10 +5,11 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/beevik/etree"
+
+	"github.com/wfctl/wfctl/internal/xmlsrc"
 )
 
 // MaxFileSize is the largest document Parse accepts by default: far above
@@ -51,7 +52,7 @@ func Parse(path string, src []byte, opts ...Option) (*Document, error) {
 	if root == nil {
 		return nil, &ParseError{Path: path, Pos: lines.pos(0), Msg: "no root element: expected a BPMN 2.0 document (<bpmn:definitions>)"}
 	}
-	ix := &indexer{offsets: startTags(src), lines: lines, warned: map[string]bool{}}
+	ix := &indexer{offsets: xmlsrc.StartTags(src), lines: lines, warned: map[string]bool{}}
 	xroot := ix.build(root, nil)
 	if ix.count != len(ix.offsets) {
 		// The scan disagrees with etree; positions would be wrong, so take
@@ -84,41 +85,10 @@ func xmlError(path string, src []byte, lines *lineIndex, err error) *ParseError 
 	if errors.Is(err, etree.ErrMaxDepth) {
 		return &ParseError{Path: path, Msg: fmt.Sprintf("XML nesting deeper than %d levels", maxDepth)}
 	}
-	d := xml.NewDecoder(bytes.NewReader(src))
-	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
-	for {
-		// For a tag left open or closed wrongly, point at the start of
-		// the token that failed, not where the decoder gave up, which
-		// may be the end of the file.
-		start := int(d.InputOffset())
-		_, derr := d.Token()
-		if derr == nil {
-			continue
-		}
-		if derr == io.EOF {
-			break
-		}
-		msg := derr.Error()
-		var se *xml.SyntaxError
-		if errors.As(derr, &se) {
-			msg = se.Msg
-		}
-		pos := lines.pos(skipSpace(src, start))
-		if !strings.Contains(msg, "EOF") && !strings.Contains(msg, "end element") && !strings.Contains(msg, "closed by") {
-			// Inside a tag the decoder stops right at the fault.
-			line, col := d.InputPos()
-			pos = Pos{Line: line, Column: col, Offset: int(d.InputOffset())}
-		}
-		return &ParseError{Path: path, Pos: pos, Msg: "malformed XML: " + msg}
+	if line, col, offset, msg, ok := xmlsrc.Fault(src, lines.lines); ok {
+		return &ParseError{Path: path, Pos: Pos{Line: line, Column: col, Offset: offset}, Msg: "malformed XML: " + msg}
 	}
 	return &ParseError{Path: path, Pos: lines.pos(len(src)), Msg: "malformed XML: " + strings.TrimPrefix(err.Error(), "etree: ")}
-}
-
-func skipSpace(src []byte, i int) int {
-	for i < len(src) && isSpace(src[i]) {
-		i++
-	}
-	return min(i, max(len(src)-1, 0))
 }
 
 // decoderOffsets lists start-tag offsets with encoding/xml, the slow but

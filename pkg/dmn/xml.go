@@ -2,15 +2,14 @@ package dmn
 
 import (
 	"bytes"
-	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/beevik/etree"
+
+	"github.com/wfctl/wfctl/internal/xmlsrc"
 )
 
 // dmnNamespaces are the model namespaces Camunda reads: DMN 1.1 (and the
@@ -70,29 +69,22 @@ func (n *node) all(local string) []*node {
 type document struct {
 	path  string
 	src   []byte
-	lines []int // byte offset of the first byte of each line
+	lines *xmlsrc.Lines
 }
 
 func newDocument(path string, src []byte) *document {
-	d := &document{path: path, src: src, lines: []int{0}}
-	for i, c := range src {
-		if c == '\n' {
-			d.lines = append(d.lines, i+1)
-		}
-	}
-	return d
+	return &document{path: path, src: src, lines: xmlsrc.NewLines(src)}
 }
 
 func (d *document) pos(offset int) Pos {
 	offset = max(0, min(offset, len(d.src)))
-	line := sort.Search(len(d.lines), func(i int) bool { return d.lines[i] > offset })
-	return Pos{Line: line, Column: offset - d.lines[line-1] + 1, Offset: offset}
+	line, col := d.lines.LineCol(offset)
+	return Pos{Line: line, Column: col, Offset: offset}
 }
 
 // read parses the XML into nodes. etree keeps no positions, so each
-// element, in document order, is paired with the offset encoding/xml
-// reports for the same start tag (both decoders accepted the document, so
-// they see the same elements).
+// element, in document order, is paired with the offset of its start tag
+// (xmlsrc.StartTags, as the BPMN reader does).
 func (d *document) read() (*node, *Problem) {
 	doc := etree.NewDocument()
 	doc.ReadSettings = etree.ReadSettings{MaxDepth: MaxDepth}
@@ -103,7 +95,7 @@ func (d *document) read() (*node, *Problem) {
 	if root == nil {
 		return nil, &Problem{Rule: RuleParse, Pos: d.pos(0), Msg: "no root element: expected a DMN document (<definitions>)"}
 	}
-	offsets := startTags(d.src)
+	offsets := xmlsrc.StartTags(d.src)
 	next := 0
 	var build func(el *etree.Element) *node
 	build = func(el *etree.Element) *node {
@@ -122,46 +114,14 @@ func (d *document) read() (*node, *Problem) {
 	return build(root), nil
 }
 
-// startTags lists the offset of every start tag's '<'.
-func startTags(src []byte) []int {
-	dec := xml.NewDecoder(bytes.NewReader(src))
-	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
-	var out []int
-	for {
-		off := int(dec.InputOffset())
-		tok, err := dec.RawToken()
-		if err != nil {
-			return out
-		}
-		if _, ok := tok.(xml.StartElement); ok {
-			out = append(out, off)
-		}
-	}
-}
-
 // xmlError turns etree's error (which has no position) into a problem
 // with one, by decoding again with encoding/xml up to the fault.
 func (d *document) xmlError(err error) *Problem {
 	if errors.Is(err, etree.ErrMaxDepth) {
 		return &Problem{Rule: RuleLimit, Pos: d.pos(0), Msg: fmt.Sprintf("XML nesting deeper than %d levels", MaxDepth)}
 	}
-	dec := xml.NewDecoder(bytes.NewReader(d.src))
-	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
-	for {
-		_, derr := dec.Token()
-		if derr == nil {
-			continue
-		}
-		if derr == io.EOF {
-			break
-		}
-		msg := derr.Error()
-		var se *xml.SyntaxError
-		if errors.As(derr, &se) {
-			msg = se.Msg
-		}
-		line, col := dec.InputPos()
-		return &Problem{Rule: RuleParse, Pos: Pos{Line: line, Column: col, Offset: int(dec.InputOffset())}, Msg: "malformed XML: " + msg}
+	if line, col, offset, msg, ok := xmlsrc.Fault(d.src, d.lines); ok {
+		return &Problem{Rule: RuleParse, Pos: Pos{Line: line, Column: col, Offset: offset}, Msg: "malformed XML: " + msg}
 	}
 	return &Problem{Rule: RuleParse, Pos: d.pos(len(d.src)), Msg: "malformed XML: " + strings.TrimPrefix(err.Error(), "etree: ")}
 }
@@ -174,7 +134,7 @@ func (d *document) textPos(tagStart, offset int) Pos {
 	if tagStart < 0 || tagStart >= len(d.src) {
 		return Pos{}
 	}
-	i := skipTag(d.src, tagStart+1)
+	i := xmlsrc.SkipTag(d.src, tagStart+1)
 	for decoded := 0; i < len(d.src) && decoded < offset; {
 		rest := d.src[i:]
 		switch {
@@ -213,24 +173,4 @@ func entityLen(name string) int {
 		return n
 	}
 	return 1
-}
-
-// skipTag returns the offset just past the start tag's '>', honouring
-// quoted attribute values.
-func skipTag(src []byte, i int) int {
-	var quote byte
-	for ; i < len(src); i++ {
-		c := src[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '>':
-			return i + 1
-		}
-	}
-	return i
 }
