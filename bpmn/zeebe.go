@@ -174,6 +174,18 @@ func (p *parser) parseIOMapping(el *xnode, ze ZeebeElement) *IOMapping {
 	return m
 }
 
+// OtherElement returns the first zeebe: extension element of that local
+// name the model keeps untyped (zeebe:adHoc, zeebe:executionListeners,
+// ...), or nil.
+func (z *Zeebe) OtherElement(local string) *Base {
+	for _, b := range z.Other {
+		if b.XML != nil && b.XML.Tag == local {
+			return b
+		}
+	}
+	return nil
+}
+
 // Property returns the value of the zeebe:property with the given name.
 func (z *Zeebe) Property(name string) (string, bool) {
 	for _, p := range z.Properties {

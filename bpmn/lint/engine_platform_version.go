@@ -114,24 +114,13 @@ func checkPlatformVersion(c *Check) {
 		if n.Kind == bpmn.KindInclusiveGateway && len(n.Incoming) > 1 {
 			need("joining inclusive gateways", sinceInclusiveJoin)
 		}
-		if hasZeebe(n, "executionListeners") {
+		if n.Zeebe.OtherElement("executionListeners") != nil {
 			need("execution listeners", sinceExecutionListeners)
 		}
-		if hasZeebe(n, "taskListeners") {
+		if n.Zeebe.OtherElement("taskListeners") != nil {
 			need("user task listeners", sinceTaskListeners)
 		}
 	})
-}
-
-// hasZeebe reports whether n has the untyped zeebe: extension element of
-// that local name.
-func hasZeebe(n *bpmn.FlowNode, local string) bool {
-	for _, b := range n.Zeebe.Other {
-		if b.XML != nil && b.XML.Tag == local {
-			return true
-		}
-	}
-	return false
 }
 
 // plural is "ad-hoc sub-processes", "boundary events".

@@ -41,25 +41,16 @@ func (c *compiler) adHoc(n *bpmn.FlowNode, el *element) bool {
 	if n.XML != nil && n.XML.SelectAttrValue("cancelRemainingInstances", "true") == "false" {
 		d.cancelRemaining = false
 	}
-	if src := strings.TrimSpace(zeebeAttr(n, "adHoc", "activeElementsCollection")); src != "" {
-		d.activeElements = c.feelAttr(n, "activeElementsCollection", src)
+	if x := n.Zeebe.OtherElement("adHoc"); x != nil {
+		if src := strings.TrimSpace(x.XML.SelectAttrValue("activeElementsCollection", "")); src != "" {
+			d.activeElements = c.feelAttr(n, "activeElementsCollection", src)
+		}
 	}
 	if cc := n.CompletionCondition; cc != nil && strings.TrimSpace(cc.Text) != "" {
 		d.completion = c.feelAttr(n, "completionCondition", cc.Text)
 	}
 	el.adhoc = d
 	return true
-}
-
-// zeebeAttr returns an attribute of the zeebe: extension element of that
-// local name the model keeps untyped, or "".
-func zeebeAttr(n *bpmn.FlowNode, local, attr string) string {
-	for _, b := range n.Zeebe.Other {
-		if b.XML != nil && b.XML.Tag == local {
-			return b.XML.SelectAttrValue(attr, "")
-		}
-	}
-	return ""
 }
 
 // linkAdHoc lists the elements each ad-hoc sub-process can activate.

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/wfctl/wfctl/bpmn"
@@ -80,7 +81,7 @@ func (c *compiler) linkCompensation(ct *bpmn.Container) {
 		h := c.p.byID[handlerOf[el.id]]
 		if h == nil || !h.forCompensation || len(el.out) > 0 {
 			// Zeebe's own words for this rejection.
-			c.errs = append(c.errs, "compensation boundary event "+quote(el.id)+": Compensation boundary events must have a compensation association and no outgoing sequence flows "+
+			c.errs = append(c.errs, "compensation boundary event \""+el.id+"\": Compensation boundary events must have a compensation association and no outgoing sequence flows "+
 				"(associate it with an activity marked isForCompensation=\"true\")")
 			continue
 		}
@@ -92,7 +93,7 @@ func (c *compiler) linkCompensation(ct *bpmn.Container) {
 	}
 	for _, el := range c.p.elements {
 		if el.compRef != "" && c.p.byID[el.compRef] == nil {
-			c.errs = append(c.errs, "compensation throw event "+quote(el.id)+": activityRef "+quote(el.compRef)+" names no activity of the process")
+			c.errs = append(c.errs, fmt.Sprintf("compensation throw event %q: activityRef %q names no activity of the process", el.id, el.compRef))
 		}
 	}
 }
@@ -104,8 +105,6 @@ func collectAssociations(ct *bpmn.Container, into map[string]string) {
 		}
 	}
 }
-
-func quote(s string) string { return "\"" + s + "\"" }
 
 // compensable writes the compensation subscription of a compensable
 // activity's instance that is completing; vars are its local variables.

@@ -1,5 +1,7 @@
 package engine
 
+import "slices"
+
 // Joining inclusive gateways, as Camunda 8.8 runs them: a token that
 // arrives waits until every incoming flow either carries a token or can
 // no longer get one. A flow can still get one while some token of the
@@ -125,29 +127,12 @@ func (e *Engine) recheckInclusiveJoins(scope *elementInstance) {
 	var ready []*element
 	for idx, n := range scope.x.joined {
 		gw := scope.proc.flows[idx].dst
-		if n > 0 && gw.inclusive != nil && !containsElement(ready, gw) && e.inclusiveReady(scope, gw) {
+		if n > 0 && gw.inclusive != nil && !slices.Contains(ready, gw) && e.inclusiveReady(scope, gw) {
 			ready = append(ready, gw)
 		}
 	}
-	sortElements(ready)
+	slices.SortFunc(ready, func(a, b *element) int { return a.idx - b.idx })
 	for _, gw := range ready {
 		e.enqueueActivate(gw, scope, nil)
-	}
-}
-
-func containsElement(list []*element, el *element) bool {
-	for _, x := range list {
-		if x == el {
-			return true
-		}
-	}
-	return false
-}
-
-func sortElements(list []*element) {
-	for i := 1; i < len(list); i++ {
-		for j := i; j > 0 && list[j].idx < list[j-1].idx; j-- {
-			list[j], list[j-1] = list[j-1], list[j]
-		}
 	}
 }

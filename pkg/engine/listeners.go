@@ -76,14 +76,11 @@ func listenerOf(eventType string) uint8 {
 // compileListeners compiles an element's (or the process's)
 // zeebe:executionListeners and, on a user task, zeebe:taskListeners.
 func (c *compiler) compileListeners(n *bpmn.FlowNode, z *bpmn.Zeebe, el *element) {
-	for _, b := range z.Other {
-		switch {
-		case b.XML == nil:
-		case b.XML.Tag == "executionListeners":
-			c.listenerList(n, b, el, "executionListener", map[string]uint8{"start": listenerStart, "end": listenerEnd})
-		case b.XML.Tag == "taskListeners" && n != nil && n.Kind == bpmn.KindUserTask:
-			c.listenerList(n, b, el, "taskListener", map[string]uint8{"creating": listenerCreating, "completing": listenerCompleting})
-		}
+	if b := z.OtherElement("executionListeners"); b != nil {
+		c.listenerList(n, b, el, "executionListener", map[string]uint8{"start": listenerStart, "end": listenerEnd})
+	}
+	if b := z.OtherElement("taskListeners"); b != nil && n != nil && n.Kind == bpmn.KindUserTask {
+		c.listenerList(n, b, el, "taskListener", map[string]uint8{"creating": listenerCreating, "completing": listenerCompleting})
 	}
 }
 

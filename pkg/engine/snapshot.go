@@ -220,7 +220,7 @@ func snapInstanceOf(ei *elementInstance) snapInstance {
 				if si.Joined == nil {
 					si.Joined = map[string]int32{}
 				}
-				si.Joined[flowByIndex(ei.el.model, idx).id] = n
+				si.Joined[ei.el.model.flows[idx].id] = n
 			}
 		}
 		for _, el := range x.timedOut {
@@ -238,15 +238,6 @@ func snapInstanceOf(ei *elementInstance) snapInstance {
 		}
 	}
 	return si
-}
-
-func flowByIndex(p *processModel, idx int) *flow {
-	for _, f := range p.flowsByID {
-		if f.idx == idx {
-			return f
-		}
-	}
-	return nil
 }
 
 func (e *Engine) snapshotWaits(s *snapshot) {
