@@ -61,7 +61,7 @@ var commandTable = map[string]commandRow{
 	"job complete":       {exits: engineKey, reach: []string{"1"}},
 	"job fail":           {exits: engineKey, reach: []string{"1", "--retries", "0"}},
 	"job throw-error":    {exits: engineKey, reach: []string{"1", "--error-code", "E"}},
-	"job update-retries": {exits: engineKey, reach: []string{"1", "--retries", "1"}},
+	"job update-retries": {exits: exits{ExitOK, na, ExitUsage, ExitUsage, ExitInfra}, reach: []string{"1", "--retries", "1"}}, // the engine refuses only retries < 1, which the flag refuses first
 	"job worker":         {exits: engineQuery, reach: []string{"t", "--handler", "true"}},
 	"incident resolve":   {exits: engineKey, reach: []string{"1"}},
 	"variables set":      {exits: engineKey, reach: []string{"1", "--variables", `{"a":1}`}},
