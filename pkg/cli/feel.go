@@ -181,13 +181,11 @@ func runFeelBatch(opts *feelOptions) error {
 	}
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	enc := json.NewEncoder(f.IO.Out)
-	enc.SetEscapeHTML(false)
 	for n := 1; sc.Scan(); n++ {
 		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
 			continue
 		}
-		if err := enc.Encode(evalBatchLine(f, sc.Bytes(), n)); err != nil {
+		if err := writeLine(f.IO.Out, evalBatchLine(f, sc.Bytes(), n)); err != nil {
 			return &InfraError{Err: err}
 		}
 	}

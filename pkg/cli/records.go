@@ -93,7 +93,9 @@ func runRecords(ctx context.Context, o *recordsOptions) error {
 			}
 			var err error
 			if o.g.Output != "text" {
-				_, err = fmt.Fprintf(f.IO.Out, "%s\n", r.Value)
+				// The engine's record, as wfctl.records holds it, with
+				// schema_version put first as on every JSON line.
+				_, err = fmt.Fprintf(f.IO.Out, "%s\n", versioned(r.Value))
 			} else {
 				_, err = fmt.Fprintln(f.IO.Out, recordLine(rec))
 			}

@@ -37,7 +37,7 @@ func tableCases() []tableCase {
 		}},
 		{command: "version", column: colOK, args: fixed()},
 		{command: "completion", column: colOK, args: fixed("bash")},
-		{command: "demo", column: colOK, args: fixed("--orders", "100")},
+		{command: "demo", column: colOK, args: fixed("--orders", "1000")}, // some stall: lines for -o ndjson
 		{command: "demo serve", column: colOK, args: fixed("--listen", "127.0.0.1:0", "--orders", "20"),
 			ready: func(out, _ string) bool { return strings.HasPrefix(out, "ready ") }},
 		{command: "dev", column: colOK, args: fixed("--port", "0", "--in-memory"),

@@ -54,6 +54,13 @@ func TestCommandTableAgainstEngine(t *testing.T) {
 		}
 	}
 	t.Logf("%d cells of the command table run against the engine", checked)
+	for _, name := range slices.Sorted(maps.Keys(commandTable)) {
+		for _, f := range s.formats(t, name) {
+			if (f == "json" || f == "ndjson") && s.printed[name+" -o "+f] == 0 {
+				t.Errorf("wfctl %s -o %s printed no JSON in any case: its schema_version is not checked", name, f)
+			}
+		}
+	}
 }
 
 // column is a column of the table that a run can show.
@@ -116,7 +123,7 @@ func (s *scene) run(t *testing.T, c tableCase) {
 	if want == na {
 		t.Fatalf("the table says wfctl %s has no %s code, yet a case runs it: fix the table or the case", c.command, c.column)
 	}
-	formats := []string{""} // the command's default
+	formats := []string{"unchecked"} // the command's default
 	if c.column != colUnknownKey {
 		formats = s.formats(t, c.command)
 	}
@@ -135,6 +142,13 @@ func (s *scene) run(t *testing.T, c tableCase) {
 		}
 		if !strings.Contains(out+errOut, c.says) {
 			t.Errorf("wfctl %s: the output does not say %q\nstdout: %s\nstderr: %s", strings.Join(args, " "), c.says, clip(out), clip(errOut))
+		}
+		if format == "json" || format == "ndjson" {
+			n, err := checkVersioned(c.command, format, out)
+			if err != nil {
+				t.Errorf("wfctl %s: %v", strings.Join(args, " "), err)
+			}
+			s.printed[c.command+" -o "+format] += n
 		}
 	}
 }

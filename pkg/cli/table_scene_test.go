@@ -55,6 +55,8 @@ type scene struct {
 
 	once  map[string]bool
 	stuck stuckJob
+	// printed counts the JSON values of "command -o format" checked.
+	printed map[string]int
 }
 
 // stuckJob is a job failed with no retries left, and its incident: what
@@ -78,7 +80,7 @@ func newScene(t *testing.T) *scene {
 	dc := devclient.New(cl, cfg)
 	t.Cleanup(dc.Close)
 	return &scene{ctx: ctx, addr: srv.Addr(), dir: t.TempDir(), config: t.TempDir(), client: dc, kafka: cl,
-		traceClock: &fakeClock{now: traceStart}, once: map[string]bool{}}
+		traceClock: &fakeClock{now: traceStart}, once: map[string]bool{}, printed: map[string]int{}}
 }
 
 // factory is what a command of the scene gets: its streams, the wall

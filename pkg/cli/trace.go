@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -495,12 +494,10 @@ func followTrace(ctx context.Context, opts *traceOptions, tr *trace.Tracer) erro
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(f.IO.Out)
-	enc.SetEscapeHTML(false)
 	paint := f.IO.PainterOut()
 	event := func(kind string, in trace.Instance) {
-		if opts.g.Output != "text" {
-			_ = enc.Encode(struct {
+		if opts.g.Output != "text" { // a JSON line, schema_version first
+			_ = writeLine(f.IO.Out, struct {
 				Event string `json:"event"`
 				trace.Instance
 			}{kind, in})

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -125,7 +124,12 @@ func runValidate(_ context.Context, opts *validateOptions) error {
 	if opts.g.Output == "text" {
 		out = f.IO.StyledOut()
 	}
-	if err := validate.Write(out, opts.g.Output, res, f.Build.Version, f.IO.PainterOut()); err != nil {
+	// json through the output layer (schema_version first); text, sarif
+	// and github are validate's own.
+	err = writeResult(f, opts.g, validate.NewJSONReport(res), func() error {
+		return validate.Write(out, opts.g.Output, res, f.Build.Version, f.IO.PainterOut())
+	})
+	if err != nil {
 		return &InfraError{Err: err}
 	}
 	s := res.Summary()
@@ -242,9 +246,7 @@ func listRules(f *Factory, format, configPath string) error {
 		for _, r := range rules {
 			out.Rules = append(out.Rules, jsonRule{RuleInfo: r, Severity: r.Severity.String()})
 		}
-		enc := json.NewEncoder(f.IO.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(out); err != nil {
+		if err := writeJSON(f.IO.Out, out); err != nil {
 			return &InfraError{Err: err}
 		}
 		return nil

@@ -1,7 +1,6 @@
 package validate
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -13,20 +12,20 @@ import (
 // Formats lists the output formats of validate.
 var Formats = []string{"text", "json", "sarif", "github"}
 
-// Write renders res in format to w. Text is styled with p; w should then
-// be a styled writer (ui.IOStreams.StyledOut).
+// Write renders res in format to w: text, styled with p (w should then be
+// a styled writer, ui.IOStreams.StyledOut), sarif or github. json is not
+// Write's: it is the value NewJSONReport returns, which wfctl's one output
+// layer renders like every command's JSON, its schema_version first.
 func Write(w io.Writer, format string, res *Result, version string, p ui.Painter) error {
 	switch format {
 	case "text", "":
 		return writeText(w, res, p)
-	case "json":
-		return writeJSON(w, res)
 	case "sarif":
 		return writeSARIF(w, res, version)
 	case "github":
 		return writeGitHub(w, res)
 	}
-	return fmt.Errorf("unknown output format %q: use %s", format, strings.Join(Formats, ", "))
+	return fmt.Errorf("unknown output format %q for Write: use text, sarif or github (json: NewJSONReport)", format)
 }
 
 // writeText prints compiler-style lines, grouped by file:
@@ -97,18 +96,22 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// JSON output: the stable schema documented in the README.
-type jsonOutput struct {
-	Files   []jsonFile `json:"files"`
+// JSONReport is validate's JSON output, the stable schema documented in
+// the README.
+type JSONReport struct {
+	Files   []JSONFile `json:"files"`
 	Summary Summary    `json:"summary"`
 }
 
-type jsonFile struct {
+// JSONFile is a file checked, with its problems ([] when clean).
+type JSONFile struct {
 	Path     string        `json:"path"`
-	Problems []jsonProblem `json:"problems"`
+	Problems []JSONProblem `json:"problems"`
 }
 
-type jsonProblem struct {
+// JSONProblem is a problem at a line and column (1-based, the column in
+// bytes); Element is omitted for a problem of the whole document.
+type JSONProblem struct {
 	Rule     string `json:"rule"`
 	Severity string `json:"severity"`
 	Message  string `json:"message"`
@@ -117,20 +120,18 @@ type jsonProblem struct {
 	Column   int    `json:"column"`
 }
 
-func writeJSON(w io.Writer, res *Result) error {
-	out := jsonOutput{Files: make([]jsonFile, 0, len(res.Files)), Summary: res.Summary()}
+// NewJSONReport is res in the shape of the JSON output.
+func NewJSONReport(res *Result) JSONReport {
+	out := JSONReport{Files: make([]JSONFile, 0, len(res.Files)), Summary: res.Summary()}
 	for _, f := range res.Files {
-		jf := jsonFile{Path: f.Path, Problems: make([]jsonProblem, 0, len(f.Problems))}
+		jf := JSONFile{Path: f.Path, Problems: make([]JSONProblem, 0, len(f.Problems))}
 		for _, p := range f.Problems {
-			jf.Problems = append(jf.Problems, jsonProblem{Rule: p.Rule, Severity: p.Severity.String(),
+			jf.Problems = append(jf.Problems, JSONProblem{Rule: p.Rule, Severity: p.Severity.String(),
 				Message: p.Message, Element: p.Element, Line: p.Pos.Line, Column: p.Pos.Column})
 		}
 		out.Files = append(out.Files, jf)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	return out
 }
 
 // writeGitHub prints workflow commands that GitHub Actions shows as
