@@ -76,6 +76,8 @@ type Instance struct {
 	WaitingSince   time.Time          `json:"waiting_since"`
 	AgeSeconds     int64              `json:"age_seconds"`
 	LastRecord     correlate.Location `json:"last_record"`
+	// start is the record that started the instance (alerts name it).
+	start correlate.Location
 }
 
 // Unfit is a record that fit no instance, or an instance's incident.
@@ -84,6 +86,8 @@ type Unfit struct {
 	MessageName    string `json:"message_name"`
 	CorrelationKey string `json:"correlation_key"`
 	Reason         string `json:"reason"`
+	// start is, for an incident, the record that started the instance.
+	start correlate.Location
 }
 
 // WriteJSON writes the report as one JSON object.

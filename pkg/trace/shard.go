@@ -48,6 +48,9 @@ type liveInstance struct {
 	seq      int64 // the seq of the record that started it: its key in the report
 	key      string
 	last     correlate.Location
+	// start is the record that started it: its name in alerts, the same
+	// however the records were merged.
+	start correlate.Location
 }
 
 // unfitAt is an unfit record with its place in event-time order.
@@ -56,11 +59,29 @@ type unfitAt struct {
 	seq int64
 }
 
-func (t *Tracer) newShard() (*shard, error) {
+func (t *Tracer) newShard() (*shard, error) { return t.restoreShard(nil) }
+
+// restoreShard is a shard whose engine is restored from an engine
+// snapshot, or new when there is none.
+func (t *Tracer) restoreShard(snapshot []byte) (*shard, error) {
 	s := &shard{t: t, byKey: map[string]*liveInstance{}, tm: newTimings()}
 	opts := []engine.Option{engine.WithInstanceEnded(s.ended)}
 	if !t.noTimings {
 		opts = append(opts, engine.WithObserver(s.tm))
+	}
+	if snapshot != nil {
+		eng, err := engine.Restore(snapshot, append([]engine.Option{engine.WithoutRecords()}, opts...)...)
+		if err != nil {
+			return nil, err
+		}
+		// Models changed since the checkpoint deploy as new versions, as
+		// in Zeebe: instances in flight go on with the version they
+		// started with; unchanged ones are duplicates.
+		if _, err := eng.DeployModels(t.models.models); err != nil {
+			return nil, &DeployError{Err: err}
+		}
+		s.eng = eng
+		return s, nil
 	}
 	eng, err := t.models.newEngine(opts...)
 	if err != nil {
@@ -94,7 +115,7 @@ func (s *shard) run(ev *event) error {
 	case res.Started > 0:
 		s.started += int64(res.Started)
 		if !slices.Contains(s.endedNow, res.StartedInstance) { // not already through, start to end
-			s.byKey[ev.key] = &liveInstance{instance: res.StartedInstance, seq: ev.seq, key: ev.key, last: ev.loc}
+			s.byKey[ev.key] = &liveInstance{instance: res.StartedInstance, seq: ev.seq, key: ev.key, last: ev.loc, start: ev.loc}
 		}
 	case res.Correlated > 0:
 		if in := s.byKey[ev.key]; in != nil {
@@ -140,7 +161,7 @@ func (s *shard) instance(info engine.InstanceInfo) *liveInstance {
 	// the same message): it is known by the record that started it.
 	in := &liveInstance{instance: info.Key, key: info.StartCorrelationKey}
 	if s.ev != nil {
-		in.seq, in.last = s.ev.seq, s.ev.loc
+		in.seq, in.last, in.start = s.ev.seq, s.ev.loc, s.ev.loc
 	}
 	return in
 }
@@ -162,7 +183,7 @@ func (s *shard) timedOutAt(info engine.InstanceInfo, in *liveInstance, firedBy t
 		return Instance{
 			CorrelationKey: in.key, InstanceKey: instanceKey(in), ProcessID: b.processID,
 			ElementID: b.attachedID, ElementName: b.attachedName, WaitingSince: since.UTC(),
-			AgeSeconds: int64(b.after / time.Second), LastRecord: in.last,
+			AgeSeconds: int64(b.after / time.Second), LastRecord: in.last, start: in.start,
 		}, true
 	}
 	return Instance{}, false
@@ -222,7 +243,7 @@ func (s *shard) waiting(info engine.InstanceInfo, asOf time.Time, p *partial) {
 		p.incidents++
 		for _, inc := range s.eng.InstanceIncidents(info.Key) {
 			p.incidentUnfit = append(p.incidentUnfit, Unfit{Location: in.last, CorrelationKey: in.key,
-				Reason: "incident at " + inc.ElementID + ": " + inc.ErrorMessage})
+				Reason: "incident at " + inc.ElementID + ": " + inc.ErrorMessage, start: in.start})
 		}
 	}
 	el, ok := oldestWaiting(s.eng.ActiveElements(info.Key))
@@ -248,7 +269,7 @@ func (s *shard) waiting(info engine.InstanceInfo, asOf time.Time, p *partial) {
 	}
 	p.stalled = append(p.stalled, Instance{InstanceKey: instanceKey(in), ProcessID: info.BPMNProcessID, CorrelationKey: key,
 		ElementID: el.ElementID, ElementName: el.ElementName, WaitingSince: el.Since.UTC(),
-		AgeSeconds: int64(asOf.Sub(el.Since) / time.Second), LastRecord: in.last})
+		AgeSeconds: int64(asOf.Sub(el.Since) / time.Second), LastRecord: in.last, start: in.start})
 }
 
 // oldestWaiting picks the element waiting longest, ignoring the scopes

@@ -1,0 +1,163 @@
+package trace
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/wfctl/wfctl/pkg/correlate"
+)
+
+// checkpointVersion is the format of a task's checkpoint; a replica
+// refuses a checkpoint of another version rather than misread it.
+const checkpointVersion = 1
+
+// taskState is a task's checkpoint: everything it holds, so that a
+// replica that takes the task over continues exactly where the last
+// committed transaction left it. The input offsets it covers are the
+// group's committed offsets, written in the same transaction.
+type taskState struct {
+	Version int             `json:"version"`
+	Task    int32           `json:"task"`
+	Engine  json.RawMessage `json:"engine"`
+
+	Started     int64 `json:"started"`
+	Completed   int64 `json:"completed"`
+	Clock       int64 `json:"clock"`
+	Seq         int64 `json:"seq"`
+	Late        int64 `json:"late"`
+	Records     int64 `json:"records"`
+	NotModelled int64 `json:"not_modelled"`
+	Skipped     int64 `json:"skipped"`
+
+	Instances []savedInstance      `json:"instances"`
+	Stalled   map[string]stallMark `json:"stalled"`
+	TimedOut  []string             `json:"timed_out"`
+	Incidents []string             `json:"incidents"`
+	Inputs    []savedInput         `json:"inputs"`
+}
+
+type savedInstance struct {
+	Instance int64              `json:"instance"`
+	Seq      int64              `json:"seq"`
+	Key      string             `json:"key"`
+	Last     correlate.Location `json:"last"`
+	Start    correlate.Location `json:"start"`
+}
+
+type savedInput struct {
+	Topic     string        `json:"topic"`
+	Partition int32         `json:"partition"`
+	Latest    int64         `json:"latest"`
+	Seen      bool          `json:"seen"`
+	Pending   []savedRecord `json:"pending,omitempty"`
+}
+
+// savedRecord is a record held back by the watermark, as read.
+type savedRecord struct {
+	Topic     string        `json:"topic"`
+	Partition int32         `json:"partition"`
+	Offset    int64         `json:"offset"`
+	Time      int64         `json:"time"`
+	Key       []byte        `json:"key,omitempty"`
+	Value     []byte        `json:"value,omitempty"`
+	Headers   []savedHeader `json:"headers,omitempty"`
+}
+
+type savedHeader struct {
+	Key   string `json:"k"`
+	Value []byte `json:"v"`
+}
+
+// encode is the task's checkpoint.
+func (tk *task) encode() ([]byte, error) {
+	eng, err := tk.sh.eng.Snapshot()
+	if err != nil {
+		return nil, err
+	}
+	st := taskState{Version: checkpointVersion, Task: tk.id, Engine: eng,
+		Started: tk.sh.started, Completed: tk.sh.completed, Clock: tk.merge.clock, Seq: tk.merge.seq, Late: tk.merge.late,
+		Records: tk.records, NotModelled: tk.notModelled, Skipped: tk.skipped, Stalled: tk.stalled,
+		TimedOut: sortedKeys(tk.timedOut), Incidents: sortedKeys(tk.incidents)}
+	for _, k := range sortedKeys(tk.sh.byKey) {
+		in := tk.sh.byKey[k]
+		st.Instances = append(st.Instances, savedInstance{Instance: in.instance, Seq: in.seq, Key: in.key, Last: in.last, Start: in.start})
+	}
+	for _, in := range tk.inputs {
+		si := savedInput{Topic: in.topic, Partition: in.partition, Latest: in.latest, Seen: in.seen}
+		for _, p := range in.pending {
+			r := p.raw
+			sr := savedRecord{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Time: r.Timestamp.UnixMilli(), Key: r.Key, Value: r.Value}
+			for _, h := range r.Headers {
+				sr.Headers = append(sr.Headers, savedHeader{h.Key, h.Value})
+			}
+			si.Pending = append(si.Pending, sr)
+		}
+		st.Inputs = append(st.Inputs, si)
+	}
+	return json.Marshal(&st)
+}
+
+// restoreTask is the task a checkpoint holds; its inputs are the ones
+// given (the checkpoint's pending records go back to theirs).
+func (t *Tracer) restoreTask(data []byte, id int32, inputs []correlate.Location, toEvent func(*kgo.Record) event) (*task, error) {
+	var st taskState
+	if err := json.Unmarshal(data, &st); err != nil {
+		return nil, fmt.Errorf("task %d: checkpoint: %w", id, err)
+	}
+	if st.Version != checkpointVersion || st.Task != id {
+		return nil, fmt.Errorf("task %d: checkpoint of version %d for task %d; this wfctl reads version %d", id, st.Version, st.Task, checkpointVersion)
+	}
+	sh, err := t.restoreShard(st.Engine)
+	if err != nil {
+		return nil, fmt.Errorf("task %d: checkpoint: %w", id, err)
+	}
+	tk, err := t.newTask(id, inputs)
+	if err != nil {
+		return nil, err
+	}
+	tk.sh = sh
+	sh.started, sh.completed = st.Started, st.Completed
+	tk.merge.clock, tk.merge.seq, tk.merge.late = st.Clock, st.Seq, st.Late
+	tk.records, tk.notModelled, tk.skipped = st.Records, st.NotModelled, st.Skipped
+	for _, in := range st.Instances {
+		sh.byKey[in.Key] = &liveInstance{instance: in.Instance, seq: in.Seq, key: in.Key, last: in.Last, start: in.Start}
+	}
+	if st.Stalled != nil {
+		tk.stalled = st.Stalled
+	}
+	for _, k := range st.TimedOut {
+		tk.timedOut[k] = true
+	}
+	for _, k := range st.Incidents {
+		tk.incidents[k] = true
+	}
+	for _, si := range st.Inputs {
+		in := tk.input(si.Topic, si.Partition)
+		if in == nil {
+			return nil, fmt.Errorf("task %d: checkpoint reads %s/%d, which is no longer an input (the topics changed: start a new group)", id, si.Topic, si.Partition)
+		}
+		in.latest, in.seen = si.Latest, si.Seen
+		for _, sr := range si.Pending {
+			r := &kgo.Record{Topic: sr.Topic, Partition: sr.Partition, Offset: sr.Offset, Timestamp: time.UnixMilli(sr.Time), Key: sr.Key, Value: sr.Value}
+			for _, h := range sr.Headers {
+				r.Headers = append(r.Headers, kgo.RecordHeader{Key: h.Key, Value: h.Value})
+			}
+			in.pending = append(in.pending, pendingRecord{ev: toEvent(r), raw: r})
+			in.next = r.Offset + 1
+		}
+	}
+	return tk, nil
+}
+
+// inputsOf lists a task's inputs: partition id of each topic.
+func inputsOf(id int32, topics []string) []correlate.Location {
+	locs := make([]correlate.Location, 0, len(topics))
+	for _, tp := range slices.Sorted(slices.Values(topics)) {
+		locs = append(locs, correlate.Location{Topic: tp, Partition: id})
+	}
+	return locs
+}

@@ -1,0 +1,797 @@
+package trace
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/wfctl/wfctl/pkg/correlate"
+	"github.com/wfctl/wfctl/pkg/kafka"
+)
+
+// GroupOptions configure a tracking group: `wfctl trace --follow --group`.
+type GroupOptions struct {
+	// Group is the Kafka consumer group; replicas with the same group
+	// share the work. It also names the group's internal topics:
+	// wfctl.trace.GROUP.repartition and wfctl.trace.GROUP.state.
+	Group string
+	// Topics are the input topics.
+	Topics []string
+	// AlertsTopic receives the alerts (CloudEvents JSON), created with
+	// one partition when missing.
+	AlertsTopic string
+	// ReplicaID names this replica for its transactional ID; a replica
+	// restarted with the same ID fences and aborts what its previous
+	// run left open at once (default: the host name and process ID).
+	ReplicaID string
+	// CheckpointEvery and CheckpointRecords bound how much work a
+	// transaction covers (default 10s and 100,000 records); a
+	// transaction with alerts ends within AlertDelay (default 200ms) so
+	// that alerts are not held back.
+	CheckpointEvery   time.Duration
+	CheckpointRecords int64
+	AlertDelay        time.Duration
+	// IdleAfter is the grace the wall clock gives when no input holds a
+	// task's event time back (every input caught up): stalls are judged
+	// as of now less IdleAfter (default 5s), so a stall on a quiet
+	// partition is alerted at most IdleAfter after it falls due.
+	IdleAfter time.Duration
+	// Every is how often stalls are checked (default 250ms).
+	Every time.Duration
+	// SessionTimeout is the consumer group session timeout (default
+	// 10s): how soon a dead replica's partitions move.
+	SessionTimeout time.Duration
+	// Now is the wall clock (default time.Now).
+	Now func() time.Time
+	// Logf, when set, is told about rebalances, restores and aborts.
+	Logf func(format string, args ...any)
+	// Observer, when set, is told what the group does (metrics).
+	Observer GroupObserver
+	// Alerted, when set, gets every alert once its transaction
+	// committed (the webhook).
+	Alerted func([]Alert)
+}
+
+// GroupObserver is told what a tracking group does, for metrics and
+// readiness.
+type GroupObserver interface {
+	// Committed is called after each committed transaction with the
+	// group's state then.
+	Committed(GroupStatus)
+}
+
+// GroupStatus is what a replica holds after a committed transaction.
+type GroupStatus struct {
+	Tasks       []int32
+	Records     int64 // records run by this replica's tasks, in total
+	Watermark   time.Time
+	Instances   int64
+	Stalled     map[[2]string]int // by process and element
+	TimedOut    int64
+	AlertsTotal map[string]int64 // by type, written since start
+	Checkpoint  time.Duration    // the last checkpoint's duration
+	Lag         map[string]int64 // topic/partition → records behind
+	Ready       bool             // every owned task restored and caught up
+}
+
+// Group topic names.
+func repartitionTopic(group string) string { return "wfctl.trace." + group + ".repartition" }
+func stateTopic(group string) string       { return "wfctl.trace." + group + ".state" }
+
+// groupLayout is how a group's topics divide into tasks.
+type groupLayout struct {
+	tasks int32 // the co-partitioned topics' partition count
+	// co are the topics read by the tasks directly: the inputs with the
+	// first input's partition count, and the repartition topic.
+	co []string
+	// other are inputs re-keyed into the repartition topic.
+	other       []string
+	repartition string
+	state       string
+}
+
+// layout reads the topics' partition counts and creates the group's
+// internal topics and the alerts topic when they are missing.
+func layout(ctx context.Context, adm *kadm.Client, o *GroupOptions) (*groupLayout, error) {
+	details, err := adm.ListTopics(ctx, o.Topics...)
+	if err != nil {
+		return nil, err
+	}
+	l := &groupLayout{repartition: repartitionTopic(o.Group), state: stateTopic(o.Group)}
+	for i, tp := range o.Topics {
+		d, ok := details[tp]
+		if !ok || d.Err != nil {
+			return nil, fmt.Errorf("topic %s: not found (create it, or check --topic)", tp)
+		}
+		n := int32(len(d.Partitions))
+		if i == 0 {
+			l.tasks = n
+		}
+		if n == l.tasks {
+			l.co = append(l.co, tp)
+		} else {
+			l.other = append(l.other, tp)
+		}
+	}
+	l.co = append(l.co, l.repartition)
+	retention := "604800000" // a week: records wait there only until a task reads them
+	compact := "compact"
+	internal := []struct {
+		name  string
+		parts int32
+		cfg   map[string]*string
+	}{
+		{l.repartition, l.tasks, map[string]*string{"retention.ms": &retention}},
+		{l.state, l.tasks, map[string]*string{"cleanup.policy": &compact}},
+		{o.AlertsTopic, 1, nil},
+	}
+	existing, err := adm.ListTopics(ctx, l.repartition, l.state, o.AlertsTopic)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range internal {
+		if d, ok := existing[it.name]; ok && d.Err == nil {
+			if it.name != o.AlertsTopic && int32(len(d.Partitions)) != it.parts {
+				return nil, fmt.Errorf("topic %s has %d partitions, but %s has %d: the group's topics no longer match its inputs (start a new --group)",
+					it.name, len(d.Partitions), o.Topics[0], it.parts)
+			}
+			continue
+		}
+		resp, err := adm.CreateTopic(ctx, it.parts, -1, it.cfg, it.name)
+		if err == nil {
+			err = resp.Err
+		}
+		if err != nil && !strings.Contains(err.Error(), "TOPIC_ALREADY_EXISTS") {
+			return nil, fmt.Errorf("create topic %s: %w", it.name, err)
+		}
+	}
+	return l, nil
+}
+
+// isCo is true for a topic the tasks read directly.
+func (l *groupLayout) isCo(topic string) bool { return slices.Contains(l.co, topic) }
+
+// taskOf is the task of a correlation key: the partition Kafka's default
+// partitioner (murmur2, as Java's and franz-go's) gives it.
+func (l *groupLayout) taskOf(key string) int32 {
+	return int32(keyPartitioner.Partition(&kgo.Record{Key: []byte(key)}, int(l.tasks)))
+}
+
+var keyPartitioner = kgo.StickyKeyPartitioner(nil).ForTopic("")
+
+// originHeader carries a repartitioned record's own topic, partition and
+// offset, so that alerts name the record as it was produced.
+const originHeader = "wfctl-origin"
+
+// member is one replica of a tracking group.
+type member struct {
+	t    *Tracer
+	o    GroupOptions
+	l    *groupLayout
+	sess *kgo.GroupTransactSession
+	base []kgo.Opt
+	adm  *kadm.Client
+
+	mu       sync.Mutex
+	assigned map[string][]int32 // newly assigned, not yet taken by the loop
+	revoked  map[string][]int32
+	lost     bool
+	// produceErr is the transaction's first failed produce.
+	produceErr error
+	// sourcesCaughtUp is set when the group has committed everything of
+	// the topics it re-keys.
+	sourcesCaughtUp bool
+
+	tasks     map[int32]*task
+	committed map[int32][]byte // each task's last committed checkpoint
+	txnStart  time.Time
+	txnRecs   int64
+	alertAt   time.Time // when the transaction's first alert came
+	pending   alerts
+	totals    map[string]int64
+	records   int64
+	lastCkpt  time.Duration
+}
+
+// Serve runs this replica of a tracking group until ctx ends: it joins
+// the consumer group, restores the tasks it is given from their
+// checkpoints, runs their records through their engines in event-time
+// order, and writes alerts and checkpoints in Kafka transactions. base
+// are the client options (brokers, TLS, SASL) every client starts from.
+func (t *Tracer) Serve(ctx context.Context, base []kgo.Opt, o GroupOptions) error {
+	if t.single != "" {
+		return fmt.Errorf("--group shares instances out by correlation key, but %s: run trace --follow without --group", t.single)
+	}
+	o.defaults()
+	adminCl, err := kgo.NewClient(base...)
+	if err != nil {
+		return err
+	}
+	defer adminCl.Close()
+	l, err := layout(ctx, kadm.NewClient(adminCl), &o)
+	if err != nil {
+		return err
+	}
+	m := &member{t: t, o: o, l: l, base: base, adm: kadm.NewClient(adminCl), assigned: map[string][]int32{}, revoked: map[string][]int32{},
+		tasks: map[int32]*task{}, committed: map[int32][]byte{}, pending: alerts{group: o.Group}, totals: map[string]int64{}}
+	opts := append(slices.Clone(base),
+		kgo.ConsumerGroup(o.Group),
+		kgo.ConsumeTopics(append(slices.Clone(l.co), l.other...)...),
+		kgo.Balancers(kafka.CopartitionBalancer(l.co)),
+		kgo.TransactionalID("wfctl.trace."+o.Group+"."+o.ReplicaID),
+		kgo.TransactionTimeout(o.CheckpointEvery+20*time.Second),
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+		kgo.KeepControlRecords(), // transaction markers take offsets: a position past them is caught up
+		kgo.RequireStableFetchOffsets(),
+		kgo.SessionTimeout(o.SessionTimeout),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+		kgo.RecordPartitioner(kgo.BasicConsistentPartitioner(m.partitionFor)),
+		kgo.OnPartitionsAssigned(m.onAssigned),
+		kgo.OnPartitionsRevoked(m.onRevoked),
+		kgo.OnPartitionsLost(m.onLost),
+	)
+	m.sess, err = kgo.NewGroupTransactSession(opts...)
+	if err != nil {
+		return err
+	}
+	defer m.sess.Close()
+	defer func() {
+		// Abort what is open now rather than leave it to the transaction
+		// timeout: read_committed readers of the alerts and the tasks'
+		// next owners wait on an open transaction.
+		actx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		m.sess.End(actx, kgo.TryAbort) //nolint:errcheck // best effort on the way out
+	}()
+	if err := m.run(ctx); err != nil && ctx.Err() == nil {
+		return err
+	}
+	return nil // ctx ended the replica; what it had not committed is aborted
+}
+
+func (o *GroupOptions) defaults() {
+	if o.CheckpointEvery <= 0 {
+		o.CheckpointEvery = 10 * time.Second
+	}
+	if o.CheckpointRecords <= 0 {
+		o.CheckpointRecords = 100_000
+	}
+	if o.AlertDelay <= 0 {
+		o.AlertDelay = 200 * time.Millisecond
+	}
+	if o.IdleAfter <= 0 {
+		o.IdleAfter = 5 * time.Second
+	}
+	if o.Every <= 0 {
+		o.Every = 250 * time.Millisecond
+	}
+	if o.SessionTimeout <= 0 {
+		o.SessionTimeout = 10 * time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logf == nil {
+		o.Logf = func(string, ...any) {}
+	}
+}
+
+// partitionFor places the group's records: checkpoints in their task's
+// partition of the state topic, everything else by key.
+func (m *member) partitionFor(topic string) func(*kgo.Record, int) int {
+	if topic == m.l.state {
+		return func(r *kgo.Record, _ int) int { return int(r.Partition) }
+	}
+	return func(r *kgo.Record, n int) int {
+		if r.Key == nil {
+			return 0
+		}
+		return keyPartitioner.Partition(r, n)
+	}
+}
+
+func (m *member) onAssigned(_ context.Context, _ *kgo.Client, got map[string][]int32) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for tp, ps := range got {
+		m.assigned[tp] = append(m.assigned[tp], ps...)
+	}
+}
+
+func (m *member) onRevoked(_ context.Context, _ *kgo.Client, lost map[string][]int32) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for tp, ps := range lost {
+		m.revoked[tp] = append(m.revoked[tp], ps...)
+	}
+}
+
+func (m *member) onLost(ctx context.Context, cl *kgo.Client, lost map[string][]int32) {
+	m.onRevoked(ctx, cl, lost)
+	m.mu.Lock()
+	m.lost = true
+	m.mu.Unlock()
+}
+
+// run is the replica's loop: one transaction after another.
+func (m *member) run(ctx context.Context) error {
+	tick := time.Now()
+	for ctx.Err() == nil {
+		if err := m.sess.Begin(); err != nil {
+			return err
+		}
+		m.txnStart, m.txnRecs, m.alertAt = time.Now(), 0, time.Time{}
+		for ctx.Err() == nil && !m.shouldEnd() {
+			if err := m.takeAssignment(ctx); err != nil {
+				return err
+			}
+			pollCtx, cancel := context.WithTimeout(ctx, m.o.Every)
+			fs := m.sess.PollRecords(pollCtx, 10_000)
+			cancel()
+			if err := fetchErr(fs); err != nil {
+				return err
+			}
+			if err := m.takeAssignment(ctx); err != nil { // assignments that came during the poll
+				return err
+			}
+			if err := m.route(ctx, fs); err != nil {
+				return err
+			}
+			m.release()
+			if time.Since(tick) >= m.o.Every {
+				tick = time.Now()
+				if err := m.check(ctx, m.o.Now()); err != nil {
+					return err
+				}
+			}
+		}
+		if err := m.end(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fetchErr is the first error of a poll that is not the poll's own end.
+func fetchErr(fs kgo.Fetches) error {
+	var err error
+	fs.EachError(func(topic string, p int32, e error) {
+		if err == nil && !errors.Is(e, context.DeadlineExceeded) && !errors.Is(e, context.Canceled) {
+			err = fmt.Errorf("%s/%d: %w", topic, p, e)
+		}
+	})
+	if errors.Is(err, kgo.ErrClientClosed) {
+		return context.Canceled
+	}
+	return err
+}
+
+// shouldEnd says when the transaction has covered enough.
+func (m *member) shouldEnd() bool {
+	m.mu.Lock()
+	rebalanced := len(m.revoked) > 0
+	m.mu.Unlock()
+	now := time.Now()
+	return rebalanced || now.Sub(m.txnStart) >= m.o.CheckpointEvery || m.txnRecs >= m.o.CheckpointRecords ||
+		!m.alertAt.IsZero() && now.Sub(m.alertAt) >= m.o.AlertDelay
+}
+
+// takeAssignment restores the tasks of newly assigned partitions.
+func (m *member) takeAssignment(ctx context.Context) error {
+	m.mu.Lock()
+	got := m.assigned
+	m.assigned = map[string][]int32{}
+	m.mu.Unlock()
+	var ids []int32
+	for tp, ps := range got {
+		if m.l.isCo(tp) {
+			ids = append(ids, ps...)
+		}
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	var fresh []int32
+	for _, id := range ids {
+		if m.tasks[id] != nil {
+			continue
+		}
+		fresh = append(fresh, id)
+		start := time.Now()
+		data, err := readCheckpoint(ctx, m.base, m.l.state, id, m.o.CheckpointEvery+30*time.Second)
+		if err != nil {
+			return fmt.Errorf("task %d: restore from %s: %w", id, m.l.state, err)
+		}
+		tk, err := m.taskFrom(data, id)
+		if err != nil {
+			return err
+		}
+		m.tasks[id], m.committed[id] = tk, data
+		m.o.Logf("task %d: restored (%s of checkpoint) in %s", id, byteCount(len(data)), time.Since(start).Round(time.Millisecond))
+	}
+	return m.markCaughtUp(ctx, fresh)
+}
+
+// markCaughtUp marks the inputs of new tasks whose committed offset has
+// reached the partition's stable end: an empty partition does not hold
+// its task's event time back (fetches say nothing of partitions with
+// nothing to read).
+func (m *member) markCaughtUp(ctx context.Context, ids []int32) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	committed, err := m.adm.FetchOffsets(ctx, m.o.Group)
+	if err != nil {
+		return fmt.Errorf("group %s: committed offsets: %w", m.o.Group, err)
+	}
+	ends, err := m.adm.ListCommittedOffsets(ctx, m.l.co...)
+	if err != nil {
+		return fmt.Errorf("end offsets: %w", err)
+	}
+	for _, id := range ids {
+		tk := m.tasks[id]
+		for _, in := range tk.inputs {
+			end, ok := ends.Lookup(in.topic, in.partition)
+			if !ok || end.Err != nil || len(in.pending) > 0 {
+				continue
+			}
+			if c, ok := committed.Lookup(in.topic, in.partition); ok && c.Err == nil {
+				in.next = max(in.next, c.At)
+			}
+			in.caughtUp = in.next >= end.Offset
+		}
+	}
+	return nil
+}
+
+// taskFrom is a task restored from a checkpoint, or a new one.
+func (m *member) taskFrom(data []byte, id int32) (*task, error) {
+	inputs := inputsOf(id, m.l.co)
+	if data == nil {
+		return m.t.newTask(id, inputs)
+	}
+	return m.t.restoreTask(data, id, inputs, m.toEvent)
+}
+
+// toEvent maps a record; a repartitioned one is named by its origin.
+func (m *member) toEvent(kr *kgo.Record) event {
+	var rec correlate.Record
+	correlate.FromKafka(kr, &rec)
+	var ev event
+	toEvent(m.t.mapper, &rec, &ev)
+	if kr.Topic == m.l.repartition {
+		for _, h := range kr.Headers {
+			if h.Key == originHeader {
+				if loc, ok := parseOrigin(string(h.Value)); ok {
+					ev.loc = loc
+				}
+			}
+		}
+	}
+	return ev
+}
+
+func parseOrigin(s string) (correlate.Location, bool) {
+	rest, off, ok1 := strings.Cut(s, "@")
+	i := strings.LastIndexByte(rest, '/')
+	if !ok1 || i < 0 {
+		return correlate.Location{}, false
+	}
+	p, err1 := strconv.ParseInt(rest[i+1:], 10, 32)
+	o, err2 := strconv.ParseInt(off, 10, 64)
+	return correlate.Location{Topic: rest[:i], Partition: int32(p), Offset: o}, err1 == nil && err2 == nil
+}
+
+// route hands each record to its task, or re-keys it into the
+// repartition topic when its task is another one.
+func (m *member) route(ctx context.Context, fs kgo.Fetches) error {
+	var err error
+	fs.EachPartition(func(p kgo.FetchTopicPartition) {
+		if err != nil || len(p.Records) == 0 {
+			return
+		}
+		co := m.l.isCo(p.Topic)
+		tk := m.tasks[p.Partition]
+		var in *taskInput
+		if co {
+			if tk == nil {
+				err = fmt.Errorf("%s/%d: records of a task this replica does not hold", p.Topic, p.Partition)
+				return
+			}
+			in = tk.input(p.Topic, p.Partition)
+		}
+		for _, r := range p.Records {
+			if r.Attrs.IsControl() {
+				if in != nil {
+					in.next = r.Offset + 1
+				}
+				continue
+			}
+			ev := m.toEvent(r)
+			m.txnRecs++
+			if co && (p.Topic == m.l.repartition || ev.kind != evMessage || m.l.taskOf(ev.key) == p.Partition) {
+				tk.add(in, ev, r)
+				continue
+			}
+			if e := m.forward(ctx, r, ev); e != nil {
+				err = e
+				return
+			}
+		}
+		if in != nil {
+			in.next = p.Records[len(p.Records)-1].Offset + 1
+			in.caughtUp = in.next >= p.LastStableOffset
+		}
+	})
+	return err
+}
+
+// forward re-keys a record by its correlation key into the repartition
+// topic, in the transaction, keeping its time and headers.
+func (m *member) forward(ctx context.Context, r *kgo.Record, ev event) error {
+	key := r.Key
+	if ev.kind == evMessage {
+		key = []byte(ev.key)
+	}
+	out := &kgo.Record{Topic: m.l.repartition, Key: key, Value: r.Value, Timestamp: r.Timestamp,
+		Headers: append(slices.Clone(r.Headers), kgo.RecordHeader{Key: originHeader, Value: []byte(ev.loc.String())})}
+	m.produce(ctx, out)
+	return nil
+}
+
+// produce writes a record in the transaction; a failure aborts it.
+func (m *member) produce(ctx context.Context, r *kgo.Record) {
+	m.sess.Produce(ctx, r, func(r *kgo.Record, err error) {
+		if err != nil {
+			m.mu.Lock()
+			if m.produceErr == nil {
+				m.produceErr = fmt.Errorf("produce to %s: %w", r.Topic, err)
+			}
+			m.mu.Unlock()
+		}
+	})
+}
+
+// release runs what each task's watermark lets through.
+func (m *member) release() {
+	for _, id := range slices.Sorted(maps.Keys(m.tasks)) {
+		m.records += int64(m.tasks[id].release(&m.pending))
+	}
+	m.noteAlerts()
+}
+
+func (m *member) noteAlerts() {
+	if len(m.pending.list) > 0 && m.alertAt.IsZero() {
+		m.alertAt = time.Now()
+	}
+}
+
+// check judges each task's instances at its event time: the watermark;
+// when no input holds it back, the wall clock less IdleAfter (producers'
+// clocks and records on their way get that much grace), provided every
+// input is really caught up: the task's own partitions with their
+// stable ends, and the topics re-keyed into the repartition topic with
+// the group's committed offsets.
+func (m *member) check(ctx context.Context, now time.Time) error {
+	refreshed := false
+	for _, id := range slices.Sorted(maps.Keys(m.tasks)) {
+		tk := m.tasks[id]
+		wm, bounded := tk.watermark()
+		if !bounded && !refreshed {
+			refreshed = true
+			if err := m.refresh(ctx); err != nil {
+				return err
+			}
+			wm, bounded = tk.watermark()
+		}
+		asOf := max(wm, tk.merge.clock)
+		if !bounded && m.sourcesCaughtUp {
+			asOf = max(asOf, now.Add(-m.o.IdleAfter).UnixMilli())
+		}
+		if _, err := tk.check(time.UnixMilli(asOf).UTC(), &m.pending); err != nil {
+			return fmt.Errorf("task %d: %w", id, err)
+		}
+	}
+	m.noteAlerts()
+	return nil
+}
+
+// refresh learns whether each input is caught up: the tasks' inputs by
+// their position against the stable ends, the re-keyed topics by the
+// group's committed offsets.
+func (m *member) refresh(ctx context.Context) error {
+	ends, err := m.adm.ListCommittedOffsets(ctx, append(slices.Clone(m.l.co), m.l.other...)...)
+	if err != nil {
+		return fmt.Errorf("end offsets: %w", err)
+	}
+	for _, tk := range m.tasks {
+		for _, in := range tk.inputs {
+			if end, ok := ends.Lookup(in.topic, in.partition); ok && end.Err == nil {
+				in.caughtUp = in.next >= end.Offset
+			}
+		}
+	}
+	m.sourcesCaughtUp = true
+	if len(m.l.other) == 0 {
+		return nil
+	}
+	committed, err := m.adm.FetchOffsets(ctx, m.o.Group)
+	if err != nil {
+		return fmt.Errorf("group %s: committed offsets: %w", m.o.Group, err)
+	}
+	ends.Each(func(end kadm.ListedOffset) {
+		if !slices.Contains(m.l.other, end.Topic) || end.Err != nil {
+			return
+		}
+		at := int64(0)
+		if c, ok := committed.Lookup(end.Topic, end.Partition); ok && c.Err == nil {
+			at = c.At
+		}
+		if at < end.Offset {
+			m.sourcesCaughtUp = false
+		}
+	})
+	return nil
+}
+
+func (tk *task) pendingAny() bool {
+	for _, in := range tk.inputs {
+		if len(in.pending) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// end writes the alerts and the changed tasks' checkpoints and ends the
+// transaction. When it aborts (a rebalance), every task goes back to its
+// last committed checkpoint, as the group's offsets go back to theirs.
+func (m *member) end(ctx context.Context) error {
+	start := time.Now()
+	written := map[int32][]byte{}
+	produce := func(r *kgo.Record) { m.produce(ctx, r) }
+	for _, a := range m.pending.list {
+		v, err := a.MarshalValue()
+		if err != nil {
+			return err
+		}
+		produce(&kgo.Record{Topic: m.o.AlertsTopic, Key: []byte(a.Subject), Value: v, Timestamp: m.o.Now(),
+			Headers: []kgo.RecordHeader{{Key: "content-type", Value: []byte(ContentTypeCloudEvents)}}})
+	}
+	for _, id := range slices.Sorted(maps.Keys(m.tasks)) {
+		tk := m.tasks[id]
+		if !tk.dirty {
+			continue
+		}
+		data, err := tk.encode()
+		if err != nil {
+			return fmt.Errorf("task %d: checkpoint: %w", id, err)
+		}
+		for _, r := range checkpointRecords(id, data, m.l.state) {
+			produce(r)
+		}
+		written[id] = data
+	}
+	if err := m.sess.Client().Flush(ctx); err != nil {
+		return nil // ctx ended
+	}
+	m.mu.Lock()
+	perr := m.produceErr
+	m.produceErr = nil
+	m.mu.Unlock()
+	try := kgo.TryCommit
+	if perr != nil {
+		m.o.Logf("aborting the transaction: %v", perr)
+		try = kgo.TryAbort
+	}
+	committed, err := m.sess.End(ctx, try)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("end transaction: %w", err)
+	}
+	if committed {
+		for id, data := range written {
+			m.committed[id] = data
+			m.tasks[id].dirty = false
+		}
+		for _, a := range m.pending.list {
+			m.totals[a.Type]++
+		}
+		if m.o.Alerted != nil && len(m.pending.list) > 0 {
+			m.o.Alerted(slices.Clone(m.pending.list))
+		}
+		m.lastCkpt = time.Since(start)
+		if len(m.pending.list) > 0 || len(written) > 0 {
+			m.o.Logf("committed: %d alerts, %d checkpoints, %d records run", len(m.pending.list), len(written), m.records)
+		}
+	} else {
+		m.o.Logf("transaction aborted (rebalance): %d alerts dropped, tasks back to their checkpoints", len(m.pending.list))
+		if err := m.rollback(); err != nil {
+			return err
+		}
+	}
+	m.pending.list = m.pending.list[:0]
+	m.dropRevoked()
+	if committed && m.o.Observer != nil {
+		m.o.Observer.Committed(m.status())
+	}
+	return nil
+}
+
+// rollback restores every task from its last committed checkpoint.
+func (m *member) rollback() error {
+	for id := range m.tasks {
+		tk, err := m.taskFrom(m.committed[id], id)
+		if err != nil {
+			return err
+		}
+		m.tasks[id] = tk
+	}
+	return nil
+}
+
+// dropRevoked forgets the tasks of revoked partitions.
+func (m *member) dropRevoked() {
+	m.mu.Lock()
+	rev := m.revoked
+	m.revoked = map[string][]int32{}
+	m.mu.Unlock()
+	for tp, ps := range rev {
+		if !m.l.isCo(tp) {
+			continue
+		}
+		for _, p := range ps {
+			if m.tasks[p] != nil {
+				m.o.Logf("task %d: handed over", p)
+			}
+			delete(m.tasks, p)
+			delete(m.committed, p)
+		}
+	}
+}
+
+func (m *member) status() GroupStatus {
+	st := GroupStatus{Records: m.records, Stalled: map[[2]string]int{}, AlertsTotal: maps.Clone(m.totals), Checkpoint: m.lastCkpt, Ready: true}
+	var wm int64
+	for _, id := range slices.Sorted(maps.Keys(m.tasks)) {
+		tk := m.tasks[id]
+		st.Tasks = append(st.Tasks, id)
+		st.Instances += int64(len(tk.sh.byKey))
+		st.TimedOut += int64(len(tk.timedOut))
+		for _, s := range tk.stalled {
+			st.Stalled[[2]string{s.Instance.ProcessID, s.Instance.ElementID}]++
+		}
+		if wm == 0 || tk.merge.clock < wm {
+			wm = tk.merge.clock
+		}
+		for _, in := range tk.inputs {
+			if len(in.pending) > 0 || !in.caughtUp && in.seen {
+				st.Ready = false
+			}
+		}
+	}
+	if wm > 0 {
+		st.Watermark = time.UnixMilli(wm).UTC()
+	}
+	return st
+}
+
+func byteCount(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

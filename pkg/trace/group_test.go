@@ -1,0 +1,184 @@
+package trace
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/wfctl/wfctl/pkg/kafka"
+)
+
+// readAlerts reads every committed alert of a topic.
+func readAlerts(t testing.TB, tb *testBroker, topic string) []Alert {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cl, err := kafka.NewClient(ctx, tb.cfg, kgo.ConsumeTopics(topic), kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	var out []Alert
+	for {
+		pctx, pcancel := context.WithTimeout(ctx, 500*time.Millisecond)
+		fs := cl.PollFetches(pctx)
+		pcancel()
+		if fs.NumRecords() == 0 {
+			return out
+		}
+		fs.EachRecord(func(r *kgo.Record) {
+			var a Alert
+			if err := json.Unmarshal(r.Value, &a); err != nil {
+				t.Errorf("alert %s: %v", r.Value, err)
+			}
+			out = append(out, a)
+		})
+	}
+}
+
+// alertKeys lists alerts as "type key element", sorted.
+func alertKeys(as []Alert) []string {
+	var keys []string
+	for _, a := range as {
+		keys = append(keys, a.Type+" "+a.Data.CorrelationKey+" "+a.Data.ElementID)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// TestGroupAlertsOnce runs two replicas of a tracking group in process
+// against a real broker over TCP: orders (6 partitions, keyed by order
+// id) are read by the tasks directly, payments (4 partitions) are
+// re-keyed through the repartition topic. Unpaid orders stall, once
+// each; paying two of them recovers them; a third replica joining, and
+// one leaving, moves tasks with their state and writes no alert twice.
+func TestGroupAlertsOnce(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	tb := startBroker(t)
+	for topic, n := range map[string]int32{"orders": 6, "payments": 4} {
+		if _, err := kafka.EnsureTopic(ctx, tb.cl, tb.cfg, topic, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	prod, err := kafka.NewClient(ctx, tb.cfg) // franz-go's default partitioner: murmur2 by key
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer prod.Close()
+	produce := func(recs ...*kgo.Record) {
+		t.Helper()
+		for _, r := range recs {
+			r.Partition = 0
+		}
+		if err := prod.ProduceSync(ctx, recs...).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t0 := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	var recs []*kgo.Record
+	const orders = 40
+	for i := range orders {
+		id := fmt.Sprintf("o-%d", i)
+		recs = append(recs, orderRecord("orders", "OrderPlaced", id, t0.Add(time.Duration(i)*time.Second)))
+		if i%2 == 0 {
+			recs = append(recs, orderRecord("payments", "PaymentReceived", id, t0.Add(time.Hour)))
+		}
+	}
+	produce(recs...)
+
+	clock := &fakeClock{now: t0.Add(24*time.Hour + 30*time.Minute)}
+	var mu sync.Mutex
+	var logs []string
+	start := func(name string) (stop func()) {
+		rctx, rcancel := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() {
+			tr := orderTracer(t, 1, time.Time{})
+			done <- tr.Serve(rctx, kafkaOpts(t, tb), GroupOptions{Group: "g", Topics: []string{"orders", "payments"}, AlertsTopic: "alerts",
+				ReplicaID: name, CheckpointEvery: 500 * time.Millisecond, Every: 20 * time.Millisecond, IdleAfter: time.Second,
+				SessionTimeout: 6 * time.Second, Now: clock.Now,
+				Logf: func(f string, a ...any) { mu.Lock(); logs = append(logs, name+": "+fmt.Sprintf(f, a...)); mu.Unlock() }})
+		}()
+		return func() {
+			rcancel()
+			if err := <-done; err != nil && ctx.Err() == nil {
+				t.Errorf("replica %s: %v", name, err)
+			}
+		}
+	}
+	stopA := start("a")
+	stopB := start("b")
+	defer func() {
+		if t.Failed() {
+			mu.Lock()
+			t.Log(strings.Join(logs, "\n"))
+			mu.Unlock()
+		}
+	}()
+	waitAlerts := func(want int) []Alert {
+		t.Helper()
+		for {
+			as := readAlerts(t, tb, "alerts")
+			if len(as) >= want || ctx.Err() != nil {
+				return as
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	as := waitAlerts(orders / 2)
+	if len(as) != orders/2 {
+		t.Fatalf("%d alerts, want %d stalls: %v", len(as), orders/2, alertKeys(as))
+	}
+	for _, a := range as {
+		if a.Type != AlertStalled || a.Data.ElementID != "AwaitPayment" || a.SpecVersion != "1.0" {
+			t.Errorf("alert %+v", a)
+		}
+	}
+	// Pay two stalled orders; a third replica joins, one leaves.
+	produce(orderRecord("payments", "PaymentReceived", "o-1", t0.Add(24*time.Hour+31*time.Minute)),
+		orderRecord("payments", "PaymentReceived", "o-3", t0.Add(24*time.Hour+31*time.Minute)))
+	clock.Set(t0.Add(24*time.Hour + 32*time.Minute))
+	stopC := start("c")
+	stopA()
+	as = waitAlerts(orders/2 + 2)
+	time.Sleep(2 * time.Second) // anything doubled would show by now
+	as = readAlerts(t, tb, "alerts")
+	keys := alertKeys(as)
+	seen := map[string]int{}
+	for _, k := range keys {
+		seen[k]++
+	}
+	for k, n := range seen {
+		if n != 1 {
+			t.Errorf("%s alerted %d times", k, n)
+		}
+	}
+	for _, id := range []string{"o-1", "o-3"} {
+		if seen[AlertRecovered+" "+id+" AwaitPayment"] != 1 {
+			t.Errorf("no recovered alert for %s: %v", id, keys)
+		}
+	}
+	if len(as) != orders/2+2 {
+		t.Errorf("%d alerts, want %d: %v", len(as), orders/2+2, keys)
+	}
+	stopB()
+	stopC()
+}
+
+func kafkaOpts(t testing.TB, tb *testBroker) []kgo.Opt {
+	t.Helper()
+	opts, err := tb.cfg.Opts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return opts
+}
