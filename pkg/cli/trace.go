@@ -46,6 +46,7 @@ type traceOptions struct {
 	Parallel       int
 	IdleAfter      time.Duration
 	RequestTimeout time.Duration
+	Group          groupFlags
 	// requestTimeoutSet tells an explicit --request-timeout from the
 	// default, which -X request.timeout.ms overrides.
 	requestTimeoutSet bool
@@ -88,8 +89,15 @@ a timer boundary event attached to the element, else --stall-after DURATION
   wfctl trace --file events.ndjson --model order.bpmn --report trace.html  # the diagram, painted`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := refuseTogether(cmd, "records are read from a file or from brokers", "file", append(kafkaFlagNames, "follow", "request-timeout", "idle-after")...); err != nil {
+			if err := refuseTogether(cmd, "records are read from a file or from brokers", "file", append(append(kafkaFlagNames, "follow", "request-timeout", "idle-after"), groupFlagNames...)...); err != nil {
 				return err
+			}
+			if !cmd.Flags().Changed("group") {
+				for _, name := range groupFlagNames[1:] {
+					if cmd.Flags().Changed(name) {
+						return usageErrorf("--%s works with --follow --group only", name)
+					}
+				}
 			}
 			opts.requestTimeoutSet = cmd.Flags().Changed("request-timeout")
 			if runF != nil {
@@ -117,6 +125,7 @@ a timer boundary event attached to the element, else --stall-after DURATION
 	fl.IntVar(&opts.Parallel, "parallel", runtime.NumCPU(), "engines to spread instances over, by correlation key")
 	durationFlag(fl, &opts.IdleAfter, "idle-after", 5*time.Second, "with --follow: a partition with nothing new for this long stops holding back the others")
 	durationFlag(fl, &opts.RequestTimeout, "request-timeout", DefaultRequestTimeout, "give up (exit 3) when brokers do not answer for this long (or -X request.timeout.ms)")
+	bindGroupFlags(fl, &opts.Group)
 	kafka.BindFlags(fl, &opts.Kafka)
 	return withFormats(cmd, "text", "json", "ndjson")
 }
@@ -141,6 +150,9 @@ func runTrace(ctx context.Context, opts *traceOptions) error {
 	}
 	if _, why := tr.Engines(); why != "" {
 		traceWarn(opts.f)("one engine instead of %d: %s", opts.Parallel, why)
+	}
+	if opts.Group.Group != "" {
+		return groupTrace(ctx, opts, tr)
 	}
 	if opts.Follow {
 		return followTrace(ctx, opts, tr)

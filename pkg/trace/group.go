@@ -528,7 +528,7 @@ func (m *member) route(ctx context.Context, fs kgo.Fetches) error {
 		}
 		if in != nil {
 			in.next = p.Records[len(p.Records)-1].Offset + 1
-			in.caughtUp = in.next >= p.LastStableOffset
+			in.caughtUp = in.next >= p.LastStableOffset && (p.Topic != m.l.repartition || m.sourcesCaughtUp)
 		}
 	})
 	return err
@@ -581,17 +581,13 @@ func (m *member) noteAlerts() {
 // stable ends, and the topics re-keyed into the repartition topic with
 // the group's committed offsets.
 func (m *member) check(ctx context.Context, now time.Time) error {
-	refreshed := false
+	if err := m.refresh(ctx); err != nil {
+		return err
+	}
+	m.release()
 	for _, id := range slices.Sorted(maps.Keys(m.tasks)) {
 		tk := m.tasks[id]
 		wm, bounded := tk.watermark()
-		if !bounded && !refreshed {
-			refreshed = true
-			if err := m.refresh(ctx); err != nil {
-				return err
-			}
-			wm, bounded = tk.watermark()
-		}
 		asOf := max(wm, tk.merge.clock)
 		if !bounded && m.sourcesCaughtUp {
 			asOf = max(asOf, now.Add(-m.o.IdleAfter).UnixMilli())
@@ -619,16 +615,19 @@ func (m *member) refresh(ctx context.Context) error {
 			}
 		}
 	}
+	// Records of every input may be on their way to the repartition
+	// topic (the re-keyed topics', and records of the co-partitioned
+	// ones keyed to another task): until the group has committed every
+	// input, the repartition partitions are not caught up.
+	inputs := append(slices.DeleteFunc(slices.Clone(m.l.co), func(tp string) bool { return tp == m.l.repartition }), m.l.other...)
 	m.sourcesCaughtUp = true
-	if len(m.l.other) == 0 {
-		return nil
-	}
+	defer m.holdRepartition()
 	committed, err := m.adm.FetchOffsets(ctx, m.o.Group)
 	if err != nil {
 		return fmt.Errorf("group %s: committed offsets: %w", m.o.Group, err)
 	}
 	ends.Each(func(end kadm.ListedOffset) {
-		if !slices.Contains(m.l.other, end.Topic) || end.Err != nil {
+		if !slices.Contains(inputs, end.Topic) || end.Err != nil {
 			return
 		}
 		at := int64(0)
@@ -642,13 +641,18 @@ func (m *member) refresh(ctx context.Context) error {
 	return nil
 }
 
-func (tk *task) pendingAny() bool {
-	for _, in := range tk.inputs {
-		if len(in.pending) > 0 {
-			return true
+// holdRepartition: while the group has not committed everything of the
+// topics it re-keys, their records are on their way to the repartition
+// topic, so its partitions are not caught up, whatever they hold now.
+func (m *member) holdRepartition() {
+	if m.sourcesCaughtUp {
+		return
+	}
+	for _, tk := range m.tasks {
+		if in := tk.input(m.l.repartition, tk.id); in != nil {
+			in.caughtUp = false
 		}
 	}
-	return false
 }
 
 // end writes the alerts and the changed tasks' checkpoints and ends the
