@@ -3,12 +3,13 @@ package trace
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
-	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/wfctl/wfctl/pkg/correlate"
+	"github.com/wfctl/wfctl/pkg/kafka"
 )
 
 // checkpointVersion is the format of a task's checkpoint; a replica
@@ -49,27 +50,12 @@ type savedInstance struct {
 }
 
 type savedInput struct {
-	Topic     string        `json:"topic"`
-	Partition int32         `json:"partition"`
-	Latest    int64         `json:"latest"`
-	Seen      bool          `json:"seen"`
-	Pending   []savedRecord `json:"pending,omitempty"`
-}
-
-// savedRecord is a record held back by the watermark, as read.
-type savedRecord struct {
-	Topic     string        `json:"topic"`
-	Partition int32         `json:"partition"`
-	Offset    int64         `json:"offset"`
-	Time      int64         `json:"time"`
-	Key       []byte        `json:"key,omitempty"`
-	Value     []byte        `json:"value,omitempty"`
-	Headers   []savedHeader `json:"headers,omitempty"`
-}
-
-type savedHeader struct {
-	Key   string `json:"k"`
-	Value []byte `json:"v"`
+	Topic     string `json:"topic"`
+	Partition int32  `json:"partition"`
+	Latest    int64  `json:"latest"`
+	Seen      bool   `json:"seen"`
+	// Pending are the records held back by the watermark, as read.
+	Pending []*kafka.Envelope `json:"pending,omitempty"`
 }
 
 // encode is the task's checkpoint.
@@ -81,20 +67,15 @@ func (tk *task) encode() ([]byte, error) {
 	st := taskState{Version: checkpointVersion, Task: tk.id, Engine: eng,
 		Started: tk.sh.started, Completed: tk.sh.completed, Clock: tk.merge.clock, Seq: tk.merge.seq, Late: tk.merge.late,
 		Records: tk.records, NotModelled: tk.notModelled, Skipped: tk.skipped, Stalled: tk.stalled,
-		TimedOut: sortedKeys(tk.timedOut), Incidents: sortedKeys(tk.incidents)}
-	for _, k := range sortedKeys(tk.sh.byKey) {
+		TimedOut: slices.Sorted(maps.Keys(tk.timedOut)), Incidents: slices.Sorted(maps.Keys(tk.incidents))}
+	for _, k := range slices.Sorted(maps.Keys(tk.sh.byKey)) {
 		in := tk.sh.byKey[k]
 		st.Instances = append(st.Instances, savedInstance{Instance: in.instance, Seq: in.seq, Key: in.key, Last: in.last, Start: in.start})
 	}
 	for _, in := range tk.inputs {
 		si := savedInput{Topic: in.topic, Partition: in.partition, Latest: in.latest, Seen: in.seen}
 		for _, p := range in.pending {
-			r := p.raw
-			sr := savedRecord{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Time: r.Timestamp.UnixMilli(), Key: r.Key, Value: r.Value}
-			for _, h := range r.Headers {
-				sr.Headers = append(sr.Headers, savedHeader{h.Key, h.Value})
-			}
-			si.Pending = append(si.Pending, sr)
+			si.Pending = append(si.Pending, kafka.EnvelopeOf(p.raw))
 		}
 		st.Inputs = append(st.Inputs, si)
 	}
@@ -141,11 +122,8 @@ func (t *Tracer) restoreTask(data []byte, id int32, inputs []correlate.Location,
 			return nil, fmt.Errorf("task %d: checkpoint reads %s/%d, which is no longer an input (the topics changed: start a new group)", id, si.Topic, si.Partition)
 		}
 		in.latest, in.seen = si.Latest, si.Seen
-		for _, sr := range si.Pending {
-			r := &kgo.Record{Topic: sr.Topic, Partition: sr.Partition, Offset: sr.Offset, Timestamp: time.UnixMilli(sr.Time), Key: sr.Key, Value: sr.Value}
-			for _, h := range sr.Headers {
-				r.Headers = append(r.Headers, kgo.RecordHeader{Key: h.Key, Value: h.Value})
-			}
+		for _, e := range si.Pending {
+			r := e.Record()
 			in.pending = append(in.pending, pendingRecord{ev: toEvent(r), raw: r})
 			in.next = r.Offset + 1
 		}

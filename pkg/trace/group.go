@@ -184,7 +184,6 @@ type member struct {
 	mu       sync.Mutex
 	assigned map[string][]int32 // newly assigned, not yet taken by the loop
 	revoked  map[string][]int32
-	lost     bool
 	// produceErr is the transaction's first failed produce.
 	produceErr error
 	// sourcesCaughtUp is set when the group has committed everything of
@@ -315,11 +314,9 @@ func (m *member) onRevoked(_ context.Context, _ *kgo.Client, lost map[string][]i
 	}
 }
 
+// onLost is onRevoked's: the transaction aborts, the tasks go.
 func (m *member) onLost(ctx context.Context, cl *kgo.Client, lost map[string][]int32) {
 	m.onRevoked(ctx, cl, lost)
-	m.mu.Lock()
-	m.lost = true
-	m.mu.Unlock()
 }
 
 // run is the replica's loop: one transaction after another.
@@ -415,7 +412,7 @@ func (m *member) takeAssignment(ctx context.Context) error {
 			return err
 		}
 		m.tasks[id], m.committed[id] = tk, data
-		m.o.Logf("task %d: restored (%s of checkpoint) in %s", id, byteCount(len(data)), time.Since(start).Round(time.Millisecond))
+		m.o.Logf("task %d: restored (%d bytes of checkpoint) in %s", id, len(data), time.Since(start).Round(time.Millisecond))
 	}
 	return m.markCaughtUp(ctx, fresh)
 }
@@ -788,14 +785,4 @@ func (m *member) status() GroupStatus {
 		st.Watermark = time.UnixMilli(wm).UTC()
 	}
 	return st
-}
-
-func byteCount(n int) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }

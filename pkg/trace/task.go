@@ -1,8 +1,8 @@
 package trace
 
 import (
+	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -225,7 +225,7 @@ func (tk *task) check(asOf time.Time, out *alerts) (*partial, error) {
 			tk.dirty = true
 		}
 	}
-	for _, key := range sortedKeys(tk.stalled) {
+	for _, key := range slices.Sorted(maps.Keys(tk.stalled)) {
 		if !now[key] {
 			m := tk.stalled[key]
 			out.add(instanceAlert(g, AlertRecovered, asOf, m.Instance, m.Start))
@@ -256,15 +256,6 @@ func (tk *task) check(asOf time.Time, out *alerts) (*partial, error) {
 		}
 	}
 	return p, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, strings.Compare)
-	return keys
 }
 
 // alerts collects the alerts of one transaction.
