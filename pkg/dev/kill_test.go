@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -74,11 +75,20 @@ func TestKillDuringLoad(t *testing.T) {
 	var ackMu sync.Mutex
 	acked := map[string]bool{}
 	produced := make(chan struct{})
+	// Until the kill during a snapshot write, creates trickle in (one
+	// every 5 ms): snapshots are paced, and a load that ran to its end
+	// first would leave none to be written (CI once saw the whole load
+	// done while the test waited for the next write).
+	var trickle atomic.Bool
+	trickle.Store(true)
 	go func() {
 		defer close(produced)
 		ctx := testContext(t)
 		for i := range total {
 			dones.until(ctx, func() bool { return dones.creates >= i-window })
+			if trickle.Load() && i >= kills[0].after {
+				time.Sleep(5 * time.Millisecond)
+			}
 			id := reqID("create", i)
 			r := commandRecord(t, id, createCommand("work", map[string]any{"i": i}))
 			cl.Produce(ctx, r, func(_ *kgo.Record, err error) {
@@ -109,6 +119,7 @@ func TestKillDuringLoad(t *testing.T) {
 			waitSnapshotFile(t, dir)
 		}
 		p.kill(t)
+		trickle.Store(false)
 		t.Logf("killed wfctl dev %s, after %d creates were done", k.how, dones.get())
 		p = startDev(t, bin, append([]string{"--port", port}, devArgs...)...)
 		if banner, ok := p.waitStderr("recovered from a snapshot"); !ok {
