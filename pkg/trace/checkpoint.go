@@ -14,7 +14,7 @@ import (
 
 // checkpointVersion is the format of a task's checkpoint; a replica
 // refuses a checkpoint of another version rather than misread it.
-const checkpointVersion = 1
+const checkpointVersion = 2
 
 // taskState is a task's checkpoint: everything it holds, so that a
 // replica that takes the task over continues exactly where the last
@@ -54,6 +54,10 @@ type savedInput struct {
 	Partition int32  `json:"partition"`
 	Latest    int64  `json:"latest"`
 	Seen      bool   `json:"seen"`
+	// CaughtUp and LastOrigin are a via input's: what its source's last
+	// watermark said, and the source offset of its last record.
+	CaughtUp   bool  `json:"caught_up,omitempty"`
+	LastOrigin int64 `json:"last_origin,omitempty"`
 	// Pending are the records held back by the watermark, as read.
 	Pending []*kafka.Envelope `json:"pending,omitempty"`
 }
@@ -74,6 +78,9 @@ func (tk *task) encode() ([]byte, error) {
 	}
 	for _, in := range tk.inputs {
 		si := savedInput{Topic: in.topic, Partition: in.partition, Latest: in.latest, Seen: in.seen}
+		if in.via {
+			si.CaughtUp, si.LastOrigin = in.caughtUp, in.lastOrigin
+		}
 		for _, p := range in.pending {
 			si.Pending = append(si.Pending, kafka.EnvelopeOf(p.raw))
 		}
@@ -84,7 +91,7 @@ func (tk *task) encode() ([]byte, error) {
 
 // restoreTask is the task a checkpoint holds; its inputs are the ones
 // given (the checkpoint's pending records go back to theirs).
-func (t *Tracer) restoreTask(data []byte, id int32, inputs []correlate.Location, toEvent func(*kgo.Record) event) (*task, error) {
+func (t *Tracer) restoreTask(data []byte, id int32, inputs []inputSpec, toEvent func(*kgo.Record) event) (*task, error) {
 	var st taskState
 	if err := json.Unmarshal(data, &st); err != nil {
 		return nil, fmt.Errorf("task %d: checkpoint: %w", id, err)
@@ -122,20 +129,37 @@ func (t *Tracer) restoreTask(data []byte, id int32, inputs []correlate.Location,
 			return nil, fmt.Errorf("task %d: checkpoint reads %s/%d, which is no longer an input (the topics changed: start a new group)", id, si.Topic, si.Partition)
 		}
 		in.latest, in.seen = si.Latest, si.Seen
+		if in.via {
+			in.caughtUp, in.lastOrigin = si.CaughtUp, si.LastOrigin
+		}
 		for _, e := range si.Pending {
 			r := e.Record()
 			in.pending = append(in.pending, pendingRecord{ev: toEvent(r), raw: r})
-			in.next = r.Offset + 1
+			if !in.via {
+				in.next = r.Offset + 1
+			}
 		}
 	}
 	return tk, nil
 }
 
-// inputsOf lists a task's inputs: partition id of each topic.
-func inputsOf(id int32, topics []string) []correlate.Location {
-	locs := make([]correlate.Location, 0, len(topics))
-	for _, tp := range slices.Sorted(slices.Values(topics)) {
-		locs = append(locs, correlate.Location{Topic: tp, Partition: id})
+// inputsOf lists a task's inputs: partition id of each co-partitioned
+// topic, of the repartition topic (the carrier), and, as via inputs,
+// every partition whose records for the task come through the carrier:
+// all of the re-keyed topics', and the co-partitioned topics' other
+// partitions (a record keyed to another task is forwarded there).
+func (l *groupLayout) inputsOf(id int32) []inputSpec {
+	var specs []inputSpec
+	for _, tp := range slices.Sorted(slices.Values(l.co)) {
+		specs = append(specs, inputSpec{Location: correlate.Location{Topic: tp, Partition: id}, carrier: tp == l.repartition})
 	}
-	return locs
+	for _, tp := range slices.Sorted(maps.Keys(l.parts)) {
+		for p := range l.parts[tp] {
+			if l.isCo(tp) && p == id {
+				continue
+			}
+			specs = append(specs, inputSpec{Location: correlate.Location{Topic: tp, Partition: p}, via: true})
+		}
+	}
+	return specs
 }

@@ -2,6 +2,7 @@ package trace
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -97,6 +98,8 @@ type groupLayout struct {
 	other       []string
 	repartition string
 	state       string
+	// parts are the input topics' partition counts.
+	parts map[string]int32
 }
 
 // layout reads the topics' partition counts and creates the group's
@@ -106,13 +109,14 @@ func layout(ctx context.Context, adm *kadm.Client, o *GroupOptions) (*groupLayou
 	if err != nil {
 		return nil, err
 	}
-	l := &groupLayout{repartition: repartitionTopic(o.Group), state: stateTopic(o.Group)}
+	l := &groupLayout{repartition: repartitionTopic(o.Group), state: stateTopic(o.Group), parts: map[string]int32{}}
 	for i, tp := range o.Topics {
 		d, ok := details[tp]
 		if !ok || d.Err != nil {
 			return nil, fmt.Errorf("topic %s: not found (create it, or check --topic)", tp)
 		}
 		n := int32(len(d.Partitions))
+		l.parts[tp] = n
 		if i == 0 {
 			l.tasks = n
 		}
@@ -160,6 +164,9 @@ func layout(ctx context.Context, adm *kadm.Client, o *GroupOptions) (*groupLayou
 // isCo is true for a topic the tasks read directly.
 func (l *groupLayout) isCo(topic string) bool { return slices.Contains(l.co, topic) }
 
+// topics are every topic the group reads.
+func (l *groupLayout) topics() []string { return append(slices.Clone(l.co), l.other...) }
+
 // taskOf is the task of a correlation key: the partition Kafka's default
 // partitioner (murmur2, as Java's and franz-go's) gives it.
 func (l *groupLayout) taskOf(key string) int32 {
@@ -171,6 +178,56 @@ var keyPartitioner = kgo.StickyKeyPartitioner(nil).ForTopic("")
 // originHeader carries a repartitioned record's own topic, partition and
 // offset, so that alerts name the record as it was produced.
 const originHeader = "wfctl-origin"
+
+// watermarkHeader marks a watermark record of the repartition topic; its
+// value names the source partition ("topic/partition"), the record's
+// value is a watermarkValue.
+const watermarkHeader = "wfctl-watermark"
+
+// watermarkValue is what a watermark record says of its source: every
+// record read from it up to event time At (Unix ms) has been forwarded,
+// and the source was caught up with its partition's stable end or not.
+type watermarkValue struct {
+	At       int64 `json:"at"`
+	CaughtUp bool  `json:"caught_up"`
+}
+
+// srcKey names a source partition.
+type srcKey struct {
+	topic     string
+	partition int32
+}
+
+func (k srcKey) String() string { return k.topic + "/" + strconv.Itoa(int(k.partition)) }
+
+// source is an input partition this replica reads: where it is, for the
+// watermark records it writes to the tasks its records may go to. As a
+// Flink source sends its watermark to every downstream channel, the
+// replica writes, at each transaction's end, the watermark of each source
+// it reads to every repartition partition whose task it does not run
+// (when it changed): those tasks learn that everything the source had
+// for them, up to that event time, is ahead of it in their partition.
+type source struct {
+	key      srcKey
+	latest   int64 // the latest event time read, Unix ms
+	seen     bool
+	next     int64
+	caughtUp bool
+	// fwd is, per task, the offset of the last record forwarded to it
+	// through the repartition topic.
+	fwd map[int32]int64
+	// sent is, per task, the watermark last written to it in a committed
+	// transaction; unsent what the open one wrote.
+	sent, unsent map[int32]watermarkValue
+}
+
+func newSource(k srcKey) *source {
+	return &source{key: k, fwd: map[int32]int64{}, sent: map[int32]watermarkValue{}, unsent: map[int32]watermarkValue{}}
+}
+
+func (s *source) watermark() watermarkValue {
+	return watermarkValue{At: s.latest, CaughtUp: s.caughtUp}
+}
 
 // member is one replica of a tracking group.
 type member struct {
@@ -186,9 +243,18 @@ type member struct {
 	revoked  map[string][]int32
 	// produceErr is the transaction's first failed produce.
 	produceErr error
-	// sourcesCaughtUp is set when the group has committed everything of
-	// the topics it re-keys.
-	sourcesCaughtUp bool
+
+	// sources are the input partitions this replica reads.
+	sources map[srcKey]*source
+	// gate is, per task, the offset of its repartition partition its
+	// carrier must reach before the sources this replica reads may hand
+	// the task their records in memory: everything forwarded to it
+	// before this replica read them (by other replicas, or by this one
+	// before it ran the task) is below it.
+	gate map[int32]int64
+	// ends are the inputs' stable ends, as last listed.
+	ends      kadm.ListedOffsets
+	forwarded int64 // records forwarded in the open transaction
 
 	tasks     map[int32]*task
 	committed map[int32][]byte // each task's last committed checkpoint
@@ -221,10 +287,11 @@ func (t *Tracer) Serve(ctx context.Context, base []kgo.Opt, o GroupOptions) erro
 		return err
 	}
 	m := &member{t: t, o: o, l: l, base: base, adm: kadm.NewClient(adminCl), assigned: map[string][]int32{}, revoked: map[string][]int32{},
-		tasks: map[int32]*task{}, committed: map[int32][]byte{}, pending: alerts{group: o.Group}, totals: map[string]int64{}}
+		tasks: map[int32]*task{}, committed: map[int32][]byte{}, pending: alerts{group: o.Group}, totals: map[string]int64{},
+		sources: map[srcKey]*source{}, gate: map[int32]int64{}}
 	opts := append(slices.Clone(base),
 		kgo.ConsumerGroup(o.Group),
-		kgo.ConsumeTopics(append(slices.Clone(l.co), l.other...)...),
+		kgo.ConsumeTopics(l.topics()...),
 		kgo.Balancers(kafka.CopartitionBalancer(l.co)),
 		kgo.TransactionalID("wfctl.trace."+o.Group+"."+o.ReplicaID),
 		kgo.TransactionTimeout(o.CheckpointEvery+20*time.Second),
@@ -285,9 +352,11 @@ func (o *GroupOptions) defaults() {
 }
 
 // partitionFor places the group's records: checkpoints in their task's
-// partition of the state topic, everything else by key.
+// partition of the state topic, forwarded records and watermarks in
+// their task's partition of the repartition topic, everything else by
+// key.
 func (m *member) partitionFor(topic string) func(*kgo.Record, int) int {
-	if topic == m.l.state {
+	if topic == m.l.state || topic == m.l.repartition {
 		return func(r *kgo.Record, _ int) int { return int(r.Partition) }
 	}
 	return func(r *kgo.Record, n int) int {
@@ -326,7 +395,7 @@ func (m *member) run(ctx context.Context) error {
 		if err := m.sess.Begin(); err != nil {
 			return err
 		}
-		m.txnStart, m.txnRecs, m.alertAt = time.Now(), 0, time.Time{}
+		m.txnStart, m.txnRecs, m.alertAt, m.forwarded = time.Now(), 0, time.Time{}, 0
 		for ctx.Err() == nil && !m.shouldEnd() {
 			if err := m.takeAssignment(ctx); err != nil {
 				return err
@@ -379,19 +448,58 @@ func (m *member) shouldEnd() bool {
 	m.mu.Unlock()
 	now := time.Now()
 	return rebalanced || now.Sub(m.txnStart) >= m.o.CheckpointEvery || m.txnRecs >= m.o.CheckpointRecords ||
-		!m.alertAt.IsZero() && now.Sub(m.alertAt) >= m.o.AlertDelay
+		!m.alertAt.IsZero() && now.Sub(m.alertAt) >= m.o.AlertDelay ||
+		now.Sub(m.txnStart) >= m.forwardCommit() && (m.forwarded > 0 || m.watermarksDue())
 }
 
-// takeAssignment restores the tasks of newly assigned partitions.
+// forwardCommit is how soon a transaction that forwarded records, or has
+// watermarks to write, ends: what it forwarded reaches other replicas'
+// tasks only once committed, and a task whose sources are all caught up
+// judges stalls at the wall clock less IdleAfter, so forwarded records
+// must arrive well within it (Kafka Streams commits every 100 ms under
+// exactly-once for the same reason).
+func (m *member) forwardCommit() time.Duration {
+	return min(m.o.CheckpointEvery, max(100*time.Millisecond, min(time.Second, m.o.IdleAfter/2)))
+}
+
+// watermarksDue says whether a source's watermark changed for a task
+// another replica runs.
+func (m *member) watermarksDue() bool {
+	for _, src := range m.sources {
+		if !src.seen && !src.caughtUp {
+			continue
+		}
+		wm := src.watermark()
+		for id := range m.l.tasks {
+			if m.tasks[id] == nil && !(m.l.isCo(src.key.topic) && id == src.key.partition) && src.sent[id] != wm {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// takeAssignment restores the tasks of newly assigned partitions, and
+// starts reading the newly assigned sources.
 func (m *member) takeAssignment(ctx context.Context) error {
 	m.mu.Lock()
 	got := m.assigned
 	m.assigned = map[string][]int32{}
 	m.mu.Unlock()
 	var ids []int32
+	var srcs []srcKey
 	for tp, ps := range got {
 		if m.l.isCo(tp) {
 			ids = append(ids, ps...)
+		}
+		if tp == m.l.repartition {
+			continue
+		}
+		for _, p := range ps {
+			if k := (srcKey{tp, p}); m.sources[k] == nil {
+				m.sources[k] = newSource(k)
+				srcs = append(srcs, k)
+			}
 		}
 	}
 	slices.Sort(ids)
@@ -414,44 +522,66 @@ func (m *member) takeAssignment(ctx context.Context) error {
 		m.tasks[id], m.committed[id] = tk, data
 		m.o.Logf("task %d: restored (%d bytes of checkpoint) in %s", id, len(data), time.Since(start).Round(time.Millisecond))
 	}
-	return m.markCaughtUp(ctx, fresh)
-}
-
-// markCaughtUp marks the inputs of new tasks whose committed offset has
-// reached the partition's stable end: an empty partition does not hold
-// its task's event time back (fetches say nothing of partitions with
-// nothing to read).
-func (m *member) markCaughtUp(ctx context.Context, ids []int32) error {
-	if len(ids) == 0 {
+	if len(fresh) == 0 && len(srcs) == 0 {
 		return nil
 	}
+	return m.settle(ctx, fresh, srcs)
+}
+
+// settle learns where new tasks' inputs and new sources stand: their
+// committed offsets against their partitions' stable ends (fetches say
+// nothing of partitions with nothing to read, so an empty partition is
+// caught up from the start). As ownership changed, every task's gate
+// moves to its repartition partition's stable end.
+func (m *member) settle(ctx context.Context, ids []int32, srcs []srcKey) error {
 	committed, err := m.adm.FetchOffsets(ctx, m.o.Group)
 	if err != nil {
 		return fmt.Errorf("group %s: committed offsets: %w", m.o.Group, err)
 	}
-	ends, err := m.adm.ListCommittedOffsets(ctx, m.l.co...)
+	ends, err := m.adm.ListCommittedOffsets(ctx, m.l.topics()...)
 	if err != nil {
 		return fmt.Errorf("end offsets: %w", err)
 	}
+	position := func(topic string, p int32) (next, end int64, ok bool) {
+		e, ok := ends.Lookup(topic, p)
+		if !ok || e.Err != nil {
+			return 0, 0, false
+		}
+		if c, ok := committed.Lookup(topic, p); ok && c.Err == nil {
+			next = c.At
+		}
+		return next, e.Offset, true
+	}
 	for _, id := range ids {
-		tk := m.tasks[id]
-		for _, in := range tk.inputs {
-			end, ok := ends.Lookup(in.topic, in.partition)
-			if !ok || end.Err != nil || len(in.pending) > 0 {
+		for _, in := range m.tasks[id].inputs {
+			if in.via {
 				continue
 			}
-			if c, ok := committed.Lookup(in.topic, in.partition); ok && c.Err == nil {
-				in.next = max(in.next, c.At)
+			if next, end, ok := position(in.topic, in.partition); ok && len(in.pending) == 0 {
+				in.next = max(in.next, next)
+				in.caughtUp = in.next >= end
 			}
-			in.caughtUp = in.next >= end.Offset
 		}
 	}
+	for _, k := range srcs {
+		src := m.sources[k]
+		if next, end, ok := position(k.topic, k.partition); ok {
+			src.next = max(src.next, next)
+			src.caughtUp = src.next >= end
+		}
+	}
+	for id := range m.tasks {
+		if e, ok := ends.Lookup(m.l.repartition, id); ok && e.Err == nil {
+			m.gate[id] = max(m.gate[id], e.Offset)
+		}
+	}
+	m.ends = ends
 	return nil
 }
 
 // taskFrom is a task restored from a checkpoint, or a new one.
 func (m *member) taskFrom(data []byte, id int32) (*task, error) {
-	inputs := inputsOf(id, m.l.co)
+	inputs := m.l.inputsOf(id)
 	if data == nil {
 		return m.t.newTask(id, inputs)
 	}
@@ -488,60 +618,163 @@ func parseOrigin(s string) (correlate.Location, bool) {
 }
 
 // route hands each record to its task, or re-keys it into the
-// repartition topic when its task is another one.
+// repartition topic when its task is another one; a record of the
+// repartition topic goes to the input of its source.
 func (m *member) route(ctx context.Context, fs kgo.Fetches) error {
 	var err error
 	fs.EachPartition(func(p kgo.FetchTopicPartition) {
 		if err != nil || len(p.Records) == 0 {
 			return
 		}
+		if p.Topic == m.l.repartition {
+			err = m.routeCarrier(p)
+			return
+		}
+		src := m.sources[srcKey{p.Topic, p.Partition}]
+		if src == nil {
+			err = fmt.Errorf("%s/%d: records of a partition this replica does not read", p.Topic, p.Partition)
+			return
+		}
 		co := m.l.isCo(p.Topic)
-		tk := m.tasks[p.Partition]
+		var tk *task
 		var in *taskInput
 		if co {
-			if tk == nil {
+			if tk = m.tasks[p.Partition]; tk == nil {
 				err = fmt.Errorf("%s/%d: records of a task this replica does not hold", p.Topic, p.Partition)
 				return
 			}
 			in = tk.input(p.Topic, p.Partition)
 		}
 		for _, r := range p.Records {
+			src.next = r.Offset + 1
 			if r.Attrs.IsControl() {
-				if in != nil {
-					in.next = r.Offset + 1
-				}
 				continue
 			}
 			ev := m.toEvent(r)
 			m.txnRecs++
-			if co && (p.Topic == m.l.repartition || ev.kind != evMessage || m.l.taskOf(ev.key) == p.Partition) {
+			src.latest, src.seen = max(src.latest, ev.at), true
+			if co && (ev.kind != evMessage || m.l.taskOf(ev.key) == p.Partition) {
 				tk.add(in, ev, r)
 				continue
 			}
-			if e := m.forward(ctx, r, ev); e != nil {
-				err = e
-				return
-			}
+			m.forward(ctx, src, r, ev)
 		}
+		src.caughtUp = src.next >= p.LastStableOffset
 		if in != nil {
-			in.next = p.Records[len(p.Records)-1].Offset + 1
-			in.caughtUp = in.next >= p.LastStableOffset && (p.Topic != m.l.repartition || m.sourcesCaughtUp)
+			in.next, in.caughtUp = src.next, src.caughtUp
 		}
 	})
 	return err
 }
 
-// forward re-keys a record by its correlation key into the repartition
-// topic, in the transaction, keeping its time and headers.
-func (m *member) forward(ctx context.Context, r *kgo.Record, ev event) error {
+// routeCarrier hands the records of a task's repartition partition to
+// their sources' inputs, and takes the watermark records.
+func (m *member) routeCarrier(p kgo.FetchTopicPartition) error {
+	tk := m.tasks[p.Partition]
+	if tk == nil || tk.carrier == nil {
+		return fmt.Errorf("%s/%d: records of a task this replica does not hold", p.Topic, p.Partition)
+	}
+	car := tk.carrier
+	for _, r := range p.Records {
+		car.next = r.Offset + 1
+		if r.Attrs.IsControl() {
+			continue
+		}
+		if src, wm, ok := watermarkOf(r); ok {
+			tk.punctuate(src, wm.At, wm.CaughtUp)
+			continue
+		}
+		ev := m.toEvent(r)
+		m.txnRecs++
+		in := tk.input(ev.loc.Topic, ev.loc.Partition)
+		if in == nil || !in.via {
+			in = car // a source no longer among the inputs: ordered by its own records
+		}
+		tk.add(in, ev, r)
+	}
+	car.next = p.Records[len(p.Records)-1].Offset + 1
+	car.caughtUp = car.next >= p.LastStableOffset
+	return nil
+}
+
+// watermarkOf reads a watermark record.
+func watermarkOf(r *kgo.Record) (correlate.Location, watermarkValue, bool) {
+	for _, h := range r.Headers {
+		if h.Key != watermarkHeader {
+			continue
+		}
+		var wm watermarkValue
+		loc, ok := parseOrigin(string(h.Value) + "@0")
+		if !ok || json.Unmarshal(r.Value, &wm) != nil {
+			return correlate.Location{}, wm, false
+		}
+		return loc, wm, true
+	}
+	return correlate.Location{}, watermarkValue{}, false
+}
+
+// forward sends a record to the task of its correlation key: in memory
+// when this replica runs that task and has nothing of the source on its
+// way to it through Kafka (see local); otherwise re-keyed into the
+// repartition topic, in the transaction, keeping its time and headers.
+func (m *member) forward(ctx context.Context, src *source, r *kgo.Record, ev event) {
 	key := r.Key
 	if ev.kind == evMessage {
 		key = []byte(ev.key)
 	}
-	out := &kgo.Record{Topic: m.l.repartition, Key: key, Value: r.Value, Timestamp: r.Timestamp,
-		Headers: append(slices.Clone(r.Headers), kgo.RecordHeader{Key: originHeader, Value: []byte(ev.loc.String())})}
-	m.produce(ctx, out)
-	return nil
+	target := int32(0)
+	if key != nil {
+		target = m.l.taskOf(string(key))
+	}
+	if tk := m.tasks[target]; tk != nil {
+		if in := tk.input(src.key.topic, src.key.partition); in != nil && m.local(src, tk, in) {
+			tk.add(in, ev, r)
+			return
+		}
+	}
+	src.fwd[target] = r.Offset
+	m.forwarded++
+	m.produce(ctx, &kgo.Record{Topic: m.l.repartition, Partition: target, Key: key, Value: r.Value, Timestamp: r.Timestamp,
+		Headers: append(slices.Clone(r.Headers), kgo.RecordHeader{Key: originHeader, Value: []byte(ev.loc.String())})})
+}
+
+// local says whether a source this replica reads may hand a task it
+// runs its records in memory, and speak for the task's input of it: the
+// task has read its repartition partition past its gate (everything
+// forwarded to it before), and has received everything this replica
+// forwarded to it since.
+func (m *member) local(src *source, tk *task, in *taskInput) bool {
+	if tk.carrier == nil || tk.carrier.next < m.gate[tk.id] {
+		return false
+	}
+	f, ok := src.fwd[tk.id]
+	return !ok || in.lastOrigin >= f
+}
+
+// localSources updates the via inputs of the sources this replica reads
+// from where the sources are: a source that may speak for the input
+// (local) gives it its event time and caught-up state; one that has
+// records on their way to it through Kafka holds it where it is.
+func (m *member) localSources(tk *task) {
+	for _, in := range tk.inputs {
+		if !in.via {
+			continue
+		}
+		src := m.sources[srcKey{in.topic, in.partition}]
+		if src == nil {
+			in.local = false
+			continue
+		}
+		if !m.local(src, tk, in) {
+			in.local, in.caughtUp = false, false
+			continue
+		}
+		if !in.local || src.latest > in.latest || src.seen && !in.seen || src.caughtUp != in.caughtUp {
+			tk.dirty = true
+		}
+		in.local = true
+		in.latest, in.seen, in.caughtUp = max(in.latest, src.latest), in.seen || src.seen, src.caughtUp
+	}
 }
 
 // produce writes a record in the transaction; a failure aborts it.
@@ -560,6 +793,7 @@ func (m *member) produce(ctx context.Context, r *kgo.Record) {
 // release runs what each task's watermark lets through.
 func (m *member) release() {
 	for _, id := range slices.Sorted(maps.Keys(m.tasks)) {
+		m.localSources(m.tasks[id])
 		m.records += int64(m.tasks[id].release(&m.pending))
 	}
 	m.noteAlerts()
@@ -572,11 +806,11 @@ func (m *member) noteAlerts() {
 }
 
 // check judges each task's instances at its event time: the watermark;
-// when no input holds it back, the wall clock less IdleAfter (producers'
-// clocks and records on their way get that much grace), provided every
-// input is really caught up: the task's own partitions with their
-// stable ends, and the topics re-keyed into the repartition topic with
-// the group's committed offsets.
+// when no input holds it back (every input caught up: the task's own
+// partitions with their stable ends, every source through the
+// repartition topic by its last watermark), the wall clock less
+// IdleAfter: producers' clocks and records on their way get that much
+// grace.
 func (m *member) check(ctx context.Context, now time.Time) error {
 	if err := m.refresh(ctx); err != nil {
 		return err
@@ -586,7 +820,7 @@ func (m *member) check(ctx context.Context, now time.Time) error {
 		tk := m.tasks[id]
 		wm, bounded := tk.watermark()
 		asOf := max(wm, tk.merge.clock)
-		if !bounded && m.sourcesCaughtUp {
+		if !bounded {
 			asOf = max(asOf, now.Add(-m.o.IdleAfter).UnixMilli())
 		}
 		if _, err := tk.check(time.UnixMilli(asOf).UTC(), &m.pending); err != nil {
@@ -597,57 +831,50 @@ func (m *member) check(ctx context.Context, now time.Time) error {
 	return nil
 }
 
-// refresh learns whether each input is caught up: the tasks' inputs by
-// their position against the stable ends, the re-keyed topics by the
-// group's committed offsets.
+// refresh learns whether each input is caught up: the tasks' direct
+// inputs and carriers, and the sources this replica reads, by their
+// positions against the stable ends.
 func (m *member) refresh(ctx context.Context) error {
-	ends, err := m.adm.ListCommittedOffsets(ctx, append(slices.Clone(m.l.co), m.l.other...)...)
+	ends, err := m.adm.ListCommittedOffsets(ctx, m.l.topics()...)
 	if err != nil {
 		return fmt.Errorf("end offsets: %w", err)
 	}
+	m.ends = ends
 	for _, tk := range m.tasks {
 		for _, in := range tk.inputs {
-			if end, ok := ends.Lookup(in.topic, in.partition); ok && end.Err == nil {
+			if end, ok := ends.Lookup(in.topic, in.partition); ok && end.Err == nil && !in.via {
 				in.caughtUp = in.next >= end.Offset
 			}
 		}
 	}
-	// Records of every input may be on their way to the repartition
-	// topic (the re-keyed topics', and records of the co-partitioned
-	// ones keyed to another task): until the group has committed every
-	// input, the repartition partitions are not caught up.
-	inputs := append(slices.DeleteFunc(slices.Clone(m.l.co), func(tp string) bool { return tp == m.l.repartition }), m.l.other...)
-	m.sourcesCaughtUp = true
-	defer m.holdRepartition()
-	committed, err := m.adm.FetchOffsets(ctx, m.o.Group)
-	if err != nil {
-		return fmt.Errorf("group %s: committed offsets: %w", m.o.Group, err)
+	for k, src := range m.sources {
+		if end, ok := ends.Lookup(k.topic, k.partition); ok && end.Err == nil {
+			src.caughtUp = src.next >= end.Offset
+		}
 	}
-	ends.Each(func(end kadm.ListedOffset) {
-		if !slices.Contains(inputs, end.Topic) || end.Err != nil {
-			return
-		}
-		at := int64(0)
-		if c, ok := committed.Lookup(end.Topic, end.Partition); ok && c.Err == nil {
-			at = c.At
-		}
-		if at < end.Offset {
-			m.sourcesCaughtUp = false
-		}
-	})
 	return nil
 }
 
-// holdRepartition: while the group has not committed everything of the
-// topics it re-keys, their records are on their way to the repartition
-// topic, so its partitions are not caught up, whatever they hold now.
-func (m *member) holdRepartition() {
-	if m.sourcesCaughtUp {
-		return
-	}
-	for _, tk := range m.tasks {
-		if in := tk.input(m.l.repartition, tk.id); in != nil {
-			in.caughtUp = false
+// writeWatermarks writes, for each source this replica reads, its
+// watermark to every repartition partition whose task another replica
+// runs and may get the source's records, when it changed since the last
+// committed one there.
+func (m *member) writeWatermarks(ctx context.Context) {
+	for _, k := range slices.SortedFunc(maps.Keys(m.sources), func(a, b srcKey) int { return strings.Compare(a.String(), b.String()) }) {
+		src := m.sources[k]
+		clear(src.unsent)
+		if !src.seen && !src.caughtUp {
+			continue // nothing to say yet
+		}
+		wm := src.watermark()
+		v, _ := json.Marshal(wm)
+		for id := range m.l.tasks {
+			if m.tasks[id] != nil || m.l.isCo(k.topic) && id == k.partition || src.sent[id] == wm {
+				continue
+			}
+			m.produce(ctx, &kgo.Record{Topic: m.l.repartition, Partition: id, Value: v, Timestamp: time.UnixMilli(max(wm.At, 0)),
+				Headers: []kgo.RecordHeader{{Key: watermarkHeader, Value: []byte(k.String())}}})
+			src.unsent[id] = wm
 		}
 	}
 }
@@ -659,6 +886,7 @@ func (m *member) end(ctx context.Context) error {
 	start := time.Now()
 	written := map[int32][]byte{}
 	produce := func(r *kgo.Record) { m.produce(ctx, r) }
+	m.writeWatermarks(ctx)
 	for _, a := range m.pending.list {
 		v, err := a.MarshalValue()
 		if err != nil {
@@ -701,6 +929,10 @@ func (m *member) end(ctx context.Context) error {
 		return fmt.Errorf("end transaction: %w", err)
 	}
 	if committed {
+		for _, src := range m.sources {
+			maps.Copy(src.sent, src.unsent)
+			clear(src.unsent)
+		}
 		for id, data := range written {
 			m.committed[id] = data
 			m.tasks[id].dirty = false
@@ -717,7 +949,7 @@ func (m *member) end(ctx context.Context) error {
 		}
 	} else {
 		m.o.Logf("transaction aborted (rebalance): %d alerts dropped, tasks back to their checkpoints", len(m.pending.list))
-		if err := m.rollback(); err != nil {
+		if err := m.rollback(ctx); err != nil {
 			return err
 		}
 	}
@@ -729,8 +961,11 @@ func (m *member) end(ctx context.Context) error {
 	return nil
 }
 
-// rollback restores every task from its last committed checkpoint.
-func (m *member) rollback() error {
+// rollback restores every task from its last committed checkpoint, and
+// every source to its committed offset: the records the aborted
+// transaction forwarded are gone, and each source is read again from
+// there (kgo's positions went back to the committed offsets).
+func (m *member) rollback(ctx context.Context) error {
 	for id := range m.tasks {
 		tk, err := m.taskFrom(m.committed[id], id)
 		if err != nil {
@@ -738,7 +973,14 @@ func (m *member) rollback() error {
 		}
 		m.tasks[id] = tk
 	}
-	return nil
+	for k := range m.sources {
+		m.sources[k] = newSource(k)
+	}
+	err := m.settle(ctx, slices.Collect(maps.Keys(m.tasks)), slices.Collect(maps.Keys(m.sources)))
+	if err != nil && ctx.Err() != nil {
+		return nil
+	}
+	return err
 }
 
 // dropRevoked forgets the tasks of revoked partitions.
@@ -748,6 +990,9 @@ func (m *member) dropRevoked() {
 	m.revoked = map[string][]int32{}
 	m.mu.Unlock()
 	for tp, ps := range rev {
+		for _, p := range ps {
+			delete(m.sources, srcKey{tp, p})
+		}
 		if !m.l.isCo(tp) {
 			continue
 		}
@@ -757,6 +1002,7 @@ func (m *member) dropRevoked() {
 			}
 			delete(m.tasks, p)
 			delete(m.committed, p)
+			delete(m.gate, p)
 		}
 	}
 }
@@ -776,9 +1022,26 @@ func (m *member) status() GroupStatus {
 			wm = tk.merge.clock
 		}
 		for _, in := range tk.inputs {
-			if len(in.pending) > 0 || !in.caughtUp && in.seen {
+			if !in.via && !in.caughtUp {
 				st.Ready = false
 			}
+		}
+	}
+	st.Lag = map[string]int64{}
+	lag := func(topic string, p int32, next int64) {
+		if end, ok := m.ends.Lookup(topic, p); ok && end.Err == nil {
+			st.Lag[topic+"/"+strconv.Itoa(int(p))] = max(end.Offset-next, 0)
+		}
+	}
+	for k, src := range m.sources {
+		if !src.caughtUp {
+			st.Ready = false
+		}
+		lag(k.topic, k.partition, src.next)
+	}
+	for id, tk := range m.tasks {
+		if tk.carrier != nil {
+			lag(m.l.repartition, id, tk.carrier.next)
 		}
 	}
 	if wm > 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"sync"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/wfctl/wfctl/pkg/demo"
 	"github.com/wfctl/wfctl/pkg/kafka"
 )
 
@@ -181,4 +183,102 @@ func kafkaOpts(t testing.TB, tb *testBroker) []kgo.Opt {
 		t.Fatal(err)
 	}
 	return opts
+}
+
+// TestGroupMatchesTrace: the demo's history as three services write it
+// (orders on 3 partitions, read by the tasks directly; payments on 4 and
+// shipping on 2, re-keyed through the repartition topic) gives a group
+// of two replicas the same findings as wfctl trace over the same topics:
+// each time-out and unfit record alerted once, and the stalls alerted
+// and not recovered are the stalls trace reports. Records reach a task
+// through the repartition topic in the order they were forwarded, not in
+// event-time order; the sources' watermark records put them back in it.
+func TestGroupMatchesTrace(t *testing.T) {
+	if testing.Short() {
+		t.Skip("two replicas over a generated history")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	o := demo.DefaultOptions()
+	o.Orders = 3000
+	o.Layout = demo.ServicesLayout()
+	o.AsOf = o.End.Add(48 * time.Hour)
+	recs, _ := demo.Generate(o)
+	tb := startBroker(t)
+	topics := tb.produce(t, o, recs)
+	ref := tb.trace(t, orderTracer(t, 1, o.AsOf), topics...)
+	want := map[string]int{}
+	for _, in := range ref.Stalled {
+		want["stalled "+in.CorrelationKey]++
+	}
+	for _, in := range ref.TimedOut {
+		want["timedout "+in.CorrelationKey]++
+	}
+	for _, u := range ref.Unfit {
+		want["unfit "+u.Location.String()]++
+	}
+	if len(ref.TimedOut) == 0 || len(ref.Unfit) == 0 || len(ref.Stalled) == 0 {
+		t.Fatalf("the history has no time-outs, unfit records or stalls: %+v", ref.Summary)
+	}
+
+	idle := time.Second
+	clock := &fakeClock{now: o.AsOf.Add(idle)} // judged at the wall clock less --idle-after: trace's as-of
+	var stops []func()
+	for _, name := range []string{"a", "b"} {
+		rctx, rcancel := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() {
+			done <- orderTracer(t, 1, time.Time{}).Serve(rctx, kafkaOpts(t, tb), GroupOptions{Group: "g", Topics: topics, AlertsTopic: "alerts",
+				ReplicaID: name, CheckpointEvery: 500 * time.Millisecond, Every: 20 * time.Millisecond, IdleAfter: idle,
+				SessionTimeout: 6 * time.Second, Now: clock.Now})
+		}()
+		stops = append(stops, func() {
+			rcancel()
+			if err := <-done; err != nil && ctx.Err() == nil {
+				t.Errorf("replica %s: %v", name, err)
+			}
+		})
+	}
+	defer func() {
+		for _, stop := range stops {
+			stop()
+		}
+	}()
+	total := len(ref.TimedOut) + len(ref.Unfit) + len(ref.Stalled)
+	var as []Alert
+	for ctx.Err() == nil {
+		if as = readAlerts(t, tb, "alerts"); len(as) >= total {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	time.Sleep(time.Second) // anything doubled or late would show by now
+	as = readAlerts(t, tb, "alerts")
+	got := map[string]int{}
+	for _, a := range as {
+		switch a.Type {
+		case AlertStalled:
+			got["stalled "+a.Data.CorrelationKey]++
+		case AlertRecovered:
+			got["stalled "+a.Data.CorrelationKey]--
+		case AlertTimedOut:
+			got["timedout "+a.Data.CorrelationKey]++
+		case AlertUnfit:
+			got["unfit "+a.Data.LastRecord.String()]++
+		default:
+			t.Errorf("alert %+v", a)
+		}
+	}
+	maps.DeleteFunc(got, func(_ string, n int) bool { return n == 0 })
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("%s: alerted %d times, trace reports it %d", k, got[k], n)
+		}
+	}
+	for k, n := range got {
+		if want[k] == 0 {
+			t.Errorf("%s: alerted %d times, trace does not report it", k, n)
+		}
+	}
+	t.Logf("%d alerts; trace: %d stalled, %d timed out, %d unfit", len(as), len(ref.Stalled), len(ref.TimedOut), len(ref.Unfit))
 }

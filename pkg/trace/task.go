@@ -22,6 +22,8 @@ type task struct {
 	sh *shard
 	// inputs are the partitions feeding the task, in a fixed order.
 	inputs []*taskInput
+	// carrier is the input of the repartition topic.
+	carrier *taskInput
 
 	merge       merger
 	records     int64
@@ -45,19 +47,42 @@ type stallMark struct {
 	Start    correlate.Location `json:"start"`
 }
 
-// taskInput is one input partition of a task: the records read and not
-// yet released by the watermark.
+// taskInput is one input of a task: the records read and not yet
+// released by the watermark. An input is one of three kinds:
+//
+//   - direct: partition id of a co-partitioned topic, read by the task;
+//   - the carrier: partition id of the repartition topic, read by the
+//     task, whose records it hands to their sources' inputs;
+//   - via: a source partition (of a topic re-keyed into the repartition
+//     topic, or another partition of a co-partitioned one) whose records
+//     for this task come through the carrier. Its event time is what its
+//     records and its watermark records (written by the replica reading
+//     the source, after what it forwarded) say.
 type taskInput struct {
 	topic     string
 	partition int32
+	via       bool
 	pending   []pendingRecord
 	latest    int64 // the latest event time read, Unix ms
 	seen      bool
-	// next is the offset of the next record to read; caughtUp is set when
-	// it has reached the partition's stable end (the last stable offset,
-	// as read_committed consumers see it).
+	// next is the offset of the next record to read (direct and carrier);
+	// caughtUp is set when it has reached the partition's stable end (the
+	// last stable offset, as read_committed consumers see it). For a via
+	// input, caughtUp is what the source's last watermark record said.
 	next     int64
 	caughtUp bool
+	// lastOrigin is the source offset of the last record received (via).
+	lastOrigin int64
+	// local is set while the replica reading the source runs this task
+	// too and has handed it everything it forwarded: the source's own
+	// position then stands for the input (see member.localSources).
+	local bool
+}
+
+// inputSpec is a task's input as the group's layout names it.
+type inputSpec struct {
+	correlate.Location
+	carrier, via bool
 }
 
 // pendingRecord is a record read and held back: its event, and the record
@@ -67,14 +92,18 @@ type pendingRecord struct {
 	raw *kgo.Record
 }
 
-func (t *Tracer) newTask(id int32, inputs []correlate.Location) (*task, error) {
+func (t *Tracer) newTask(id int32, inputs []inputSpec) (*task, error) {
 	sh, err := t.newShard()
 	if err != nil {
 		return nil, err
 	}
 	tk := &task{id: id, t: t, sh: sh, stalled: map[string]stallMark{}, timedOut: map[string]bool{}, incidents: map[string]bool{}}
-	for _, in := range inputs {
-		tk.inputs = append(tk.inputs, &taskInput{topic: in.Topic, partition: in.Partition})
+	for _, spec := range inputs {
+		in := &taskInput{topic: spec.Topic, partition: spec.Partition, via: spec.via, lastOrigin: -1}
+		tk.inputs = append(tk.inputs, in)
+		if spec.carrier {
+			tk.carrier = in
+		}
 	}
 	return tk, nil
 }
@@ -89,25 +118,66 @@ func (tk *task) input(topic string, partition int32) *taskInput {
 	return nil
 }
 
-// add takes a record read from one of the task's inputs.
+// add takes a record read from one of the task's inputs (for a via
+// input, one its carrier brought, or one its source's reader handed over
+// in memory).
 func (tk *task) add(in *taskInput, ev event, raw *kgo.Record) {
 	in.pending = append(in.pending, pendingRecord{ev: ev, raw: raw})
 	in.latest = max(in.latest, ev.at)
 	in.seen = true
-	in.next = raw.Offset + 1
+	if in.via {
+		// The source read on after its last watermark record: until the
+		// next one, it is not known to be caught up.
+		in.caughtUp = false
+		in.lastOrigin = max(in.lastOrigin, ev.loc.Offset)
+	} else {
+		in.next = raw.Offset + 1
+	}
 	tk.dirty = true
+}
+
+// punctuate takes a source's watermark record: the source has forwarded
+// every record it read up to event time at, and it was caught up with
+// its partition's stable end or not. A source the task does not know
+// (the inputs changed) is ignored.
+func (tk *task) punctuate(src correlate.Location, at int64, caughtUp bool) {
+	in := tk.input(src.Topic, src.Partition)
+	if in == nil || !in.via || in.local {
+		return
+	}
+	if at > in.latest || !in.seen || caughtUp != in.caughtUp {
+		tk.dirty = true
+	}
+	in.latest = max(in.latest, at)
+	in.seen = true
+	in.caughtUp = caughtUp
+}
+
+// caught says whether an input has nothing more to bring now: a direct
+// input at its partition's stable end; a via input whose source said so
+// and whose carrier has brought everything committed since (or, local,
+// whose source is at its stable end).
+func (tk *task) caught(in *taskInput) bool {
+	if !in.via || in.local || tk.carrier == nil {
+		return in.caughtUp
+	}
+	return in.caughtUp && tk.carrier.caughtUp
 }
 
 // watermark is the event time every input that may still bring earlier
 // records has reached; ok is false when none may: each is drained and
-// caught up with its partition's stable end. As Kafka Streams' tasks do
-// by default (max.task.idle.ms 0), a caught-up input does not hold the
-// others back: its next record, when one comes, is live.
+// caught up. As Kafka Streams' tasks do by default (max.task.idle.ms 0),
+// a caught-up input does not hold the others back: its next record, when
+// one comes, is live. A source that never said where it is holds the
+// task at its clock, as a Flink operator waits for every input's
+// watermark.
 func (tk *task) watermark() (int64, bool) {
 	wm, ok := int64(0), false
 	for _, in := range tk.inputs {
 		switch {
-		case len(in.pending) > 0, in.caughtUp:
+		case in == tk.carrier && len(in.pending) == 0:
+			continue // the via inputs speak for what it brings
+		case len(in.pending) > 0, tk.caught(in):
 			continue // its own records bound the release by their order, or it has nothing to say
 		case !in.seen:
 			return tk.merge.clock, true
@@ -137,6 +207,8 @@ func (tk *task) release(out *alerts) int {
 		in.pending = in.pending[1:]
 		if len(in.pending) == 0 {
 			in.pending = nil
+			// Drained, it bounds the release by what it has said.
+			wm, bounded = tk.watermark()
 		}
 		n++
 	}
