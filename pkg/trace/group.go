@@ -127,7 +127,11 @@ func layout(ctx context.Context, adm *kadm.Client, o *GroupOptions) (*groupLayou
 		}
 	}
 	l.co = append(l.co, l.repartition)
-	retention := "604800000" // a week: records wait there only until a task reads them
+	// Forwarded records keep their own (event) time, which may be months
+	// old: a time-based retention would delete them before a task reads
+	// them. As Kafka Streams does with its repartition topics, nothing
+	// expires by time; what every task has committed is purged (purge).
+	retention := "-1"
 	compact := "compact"
 	internal := []struct {
 		name  string
@@ -255,6 +259,7 @@ type member struct {
 	// ends are the inputs' stable ends, as last listed.
 	ends      kadm.ListedOffsets
 	forwarded int64 // records forwarded in the open transaction
+	purgedAt  time.Time
 
 	tasks     map[int32]*task
 	committed map[int32][]byte // each task's last committed checkpoint
@@ -288,7 +293,7 @@ func (t *Tracer) Serve(ctx context.Context, base []kgo.Opt, o GroupOptions) erro
 	}
 	m := &member{t: t, o: o, l: l, base: base, adm: kadm.NewClient(adminCl), assigned: map[string][]int32{}, revoked: map[string][]int32{},
 		tasks: map[int32]*task{}, committed: map[int32][]byte{}, pending: alerts{group: o.Group}, totals: map[string]int64{},
-		sources: map[srcKey]*source{}, gate: map[int32]int64{}}
+		sources: map[srcKey]*source{}, gate: map[int32]int64{}, purgedAt: time.Now()}
 	opts := append(slices.Clone(base),
 		kgo.ConsumerGroup(o.Group),
 		kgo.ConsumeTopics(l.topics()...),
@@ -872,7 +877,7 @@ func (m *member) writeWatermarks(ctx context.Context) {
 			if m.tasks[id] != nil || m.l.isCo(k.topic) && id == k.partition || src.sent[id] == wm {
 				continue
 			}
-			m.produce(ctx, &kgo.Record{Topic: m.l.repartition, Partition: id, Value: v, Timestamp: time.UnixMilli(max(wm.At, 0)),
+			m.produce(ctx, &kgo.Record{Topic: m.l.repartition, Partition: id, Value: v, Timestamp: time.Now(),
 				Headers: []kgo.RecordHeader{{Key: watermarkHeader, Value: []byte(k.String())}}})
 			src.unsent[id] = wm
 		}
@@ -947,6 +952,7 @@ func (m *member) end(ctx context.Context) error {
 		if len(m.pending.list) > 0 || len(written) > 0 {
 			m.o.Logf("committed: %d alerts, %d checkpoints, %d records run", len(m.pending.list), len(written), m.records)
 		}
+		m.purge(ctx)
 	} else {
 		m.o.Logf("transaction aborted (rebalance): %d alerts dropped, tasks back to their checkpoints", len(m.pending.list))
 		if err := m.rollback(ctx); err != nil {
@@ -959,6 +965,37 @@ func (m *member) end(ctx context.Context) error {
 		m.o.Observer.Committed(m.status())
 	}
 	return nil
+}
+
+// purgeEvery is how often a replica deletes what its tasks have
+// committed of their repartition partitions.
+const purgeEvery = 30 * time.Second
+
+// purge deletes, every purgeEvery, the records of the repartition
+// partitions of this replica's tasks below what they have committed (as
+// Kafka Streams purges its repartition topics): the topic keeps only what
+// is on its way. Best effort: a failure is logged and tried again later.
+func (m *member) purge(ctx context.Context) {
+	if time.Since(m.purgedAt) < purgeEvery {
+		return
+	}
+	m.purgedAt = time.Now()
+	offsets := kadm.Offsets{}
+	for id, tk := range m.tasks {
+		if tk.carrier != nil && tk.carrier.next > 0 && len(tk.carrier.pending) == 0 {
+			offsets.AddOffset(m.l.repartition, id, tk.carrier.next, -1)
+		}
+	}
+	if len(offsets) == 0 {
+		return
+	}
+	resp, err := m.adm.DeleteRecords(ctx, offsets)
+	if err == nil {
+		err = resp.Error()
+	}
+	if err != nil && ctx.Err() == nil {
+		m.o.Logf("purging %s: %v", m.l.repartition, err)
+	}
 }
 
 // rollback restores every task from its last committed checkpoint, and
