@@ -54,10 +54,9 @@ type savedInput struct {
 	Partition int32  `json:"partition"`
 	Latest    int64  `json:"latest"`
 	Seen      bool   `json:"seen"`
-	// CaughtUp and LastOrigin are a via input's: what its source's last
-	// watermark said, and the source offset of its last record.
-	CaughtUp   bool  `json:"caught_up,omitempty"`
-	LastOrigin int64 `json:"last_origin,omitempty"`
+	// Through is a via input's: the source offset below which it has
+	// everything.
+	Through int64 `json:"through,omitempty"`
 	// Pending are the records held back by the watermark, as read.
 	Pending []*kafka.Envelope `json:"pending,omitempty"`
 }
@@ -79,7 +78,7 @@ func (tk *task) encode() ([]byte, error) {
 	for _, in := range tk.inputs {
 		si := savedInput{Topic: in.topic, Partition: in.partition, Latest: in.latest, Seen: in.seen}
 		if in.via {
-			si.CaughtUp, si.LastOrigin = in.caughtUp, in.lastOrigin
+			si.Through = in.through
 		}
 		for _, p := range in.pending {
 			si.Pending = append(si.Pending, kafka.EnvelopeOf(p.raw))
@@ -130,7 +129,7 @@ func (t *Tracer) restoreTask(data []byte, id int32, inputs []inputSpec, toEvent 
 		}
 		in.latest, in.seen = si.Latest, si.Seen
 		if in.via {
-			in.caughtUp, in.lastOrigin = si.CaughtUp, si.LastOrigin
+			in.through = si.Through
 		}
 		for _, e := range si.Pending {
 			r := e.Record()

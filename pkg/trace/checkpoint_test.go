@@ -30,8 +30,8 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	in := tk.input("orders", 2)
 	tk.add(in, event{at: raw.Timestamp.UnixMilli()}, raw)
 	via := tk.input("payments", 1)
-	tk.punctuate(correlate.Location{Topic: "payments", Partition: 1}, 1_800_000_000_500, true)
-	if !via.via || via.latest != 1_800_000_000_500 || !via.caughtUp || !via.seen {
+	tk.punctuate(correlate.Location{Topic: "payments", Partition: 1}, watermarkValue{At: 1_800_000_000_500, Next: 12})
+	if !via.via || via.latest != 1_800_000_000_500 || via.through != 12 || !via.seen {
 		t.Fatalf("via input after its watermark: %+v", via)
 	}
 	data, err := tk.encode()
@@ -46,7 +46,7 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	if len(got.pending) != 1 || got.next != 42 || got.latest != raw.Timestamp.UnixMilli() {
 		t.Fatalf("restored input %+v", got)
 	}
-	if v := back.input("payments", 1); !v.caughtUp || v.latest != 1_800_000_000_500 || v.lastOrigin != -1 {
+	if v := back.input("payments", 1); v.latest != 1_800_000_000_500 || v.through != 12 {
 		t.Fatalf("restored via input %+v", v)
 	}
 	r := got.pending[0].raw

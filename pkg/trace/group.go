@@ -189,11 +189,11 @@ const originHeader = "wfctl-origin"
 const watermarkHeader = "wfctl-watermark"
 
 // watermarkValue is what a watermark record says of its source: every
-// record read from it up to event time At (Unix ms) has been forwarded,
-// and the source was caught up with its partition's stable end or not.
+// record read from it up to event time At (Unix ms), and below offset
+// Next, has been forwarded.
 type watermarkValue struct {
-	At       int64 `json:"at"`
-	CaughtUp bool  `json:"caught_up"`
+	At   int64 `json:"at"`
+	Next int64 `json:"next"`
 }
 
 // srcKey names a source partition.
@@ -208,15 +208,22 @@ func (k srcKey) String() string { return k.topic + "/" + strconv.Itoa(int(k.part
 // watermark records it writes to the tasks its records may go to. As a
 // Flink source sends its watermark to every downstream channel, the
 // replica writes, at each transaction's end, the watermark of each source
-// it reads to every repartition partition whose task it does not run
-// (when it changed): those tasks learn that everything the source had
-// for them, up to that event time, is ahead of it in their partition.
+// it reads to every repartition partition that may get its records (when
+// it changed): those tasks learn that everything the source had for them,
+// up to that event time and offset, is ahead of it in their partition.
+// (This replica's own tasks learn it in memory; the records to them keep
+// the next reader of the source right, see local.)
 type source struct {
 	key      srcKey
 	latest   int64 // the latest event time read, Unix ms
 	seen     bool
 	next     int64
 	caughtUp bool
+	// start is the group's committed offset when this replica began
+	// reading the source (fetched stable: no transaction of the
+	// previous reader is pending): every record below it was handled by
+	// earlier readers, and forwarded in committed transactions.
+	start int64
 	// fwd is, per task, the offset of the last record forwarded to it
 	// through the repartition topic.
 	fwd map[int32]int64
@@ -230,7 +237,7 @@ func newSource(k srcKey) *source {
 }
 
 func (s *source) watermark() watermarkValue {
-	return watermarkValue{At: s.latest, CaughtUp: s.caughtUp}
+	return watermarkValue{At: s.latest, Next: s.next}
 }
 
 // member is one replica of a tracking group.
@@ -250,12 +257,6 @@ type member struct {
 
 	// sources are the input partitions this replica reads.
 	sources map[srcKey]*source
-	// gate is, per task, the offset of its repartition partition its
-	// carrier must reach before the sources this replica reads may hand
-	// the task their records in memory: everything forwarded to it
-	// before this replica read them (by other replicas, or by this one
-	// before it ran the task) is below it.
-	gate map[int32]int64
 	// ends are the inputs' stable ends, as last listed.
 	ends      kadm.ListedOffsets
 	forwarded int64 // records forwarded in the open transaction
@@ -293,7 +294,7 @@ func (t *Tracer) Serve(ctx context.Context, base []kgo.Opt, o GroupOptions) erro
 	}
 	m := &member{t: t, o: o, l: l, base: base, adm: kadm.NewClient(adminCl), assigned: map[string][]int32{}, revoked: map[string][]int32{},
 		tasks: map[int32]*task{}, committed: map[int32][]byte{}, pending: alerts{group: o.Group}, totals: map[string]int64{},
-		sources: map[srcKey]*source{}, gate: map[int32]int64{}, purgedAt: time.Now()}
+		sources: map[srcKey]*source{}, purgedAt: time.Now()}
 	opts := append(slices.Clone(base),
 		kgo.ConsumerGroup(o.Group),
 		kgo.ConsumeTopics(l.topics()...),
@@ -468,12 +469,9 @@ func (m *member) forwardCommit() time.Duration {
 }
 
 // watermarksDue says whether a source's watermark changed for a task
-// another replica runs.
+// another replica runs (this replica's own tasks learn it in memory).
 func (m *member) watermarksDue() bool {
 	for _, src := range m.sources {
-		if !src.seen && !src.caughtUp {
-			continue
-		}
 		wm := src.watermark()
 		for id := range m.l.tasks {
 			if m.tasks[id] == nil && !(m.l.isCo(src.key.topic) && id == src.key.partition) && src.sent[id] != wm {
@@ -536,10 +534,12 @@ func (m *member) takeAssignment(ctx context.Context) error {
 // settle learns where new tasks' inputs and new sources stand: their
 // committed offsets against their partitions' stable ends (fetches say
 // nothing of partitions with nothing to read, so an empty partition is
-// caught up from the start). As ownership changed, every task's gate
-// moves to its repartition partition's stable end.
+// caught up from the start). The committed offsets are fetched stable
+// (KIP-447): a previous reader's transaction that is committing is
+// waited for, and one still open will abort (kgo's transact session
+// aborts a transaction that saw its partitions revoked).
 func (m *member) settle(ctx context.Context, ids []int32, srcs []srcKey) error {
-	committed, err := m.adm.FetchOffsets(ctx, m.o.Group)
+	committed, err := m.adm.FetchOffsets(kadm.RequireStable(ctx), m.o.Group)
 	if err != nil {
 		return fmt.Errorf("group %s: committed offsets: %w", m.o.Group, err)
 	}
@@ -571,13 +571,9 @@ func (m *member) settle(ctx context.Context, ids []int32, srcs []srcKey) error {
 	for _, k := range srcs {
 		src := m.sources[k]
 		if next, end, ok := position(k.topic, k.partition); ok {
+			src.start = next
 			src.next = max(src.next, next)
 			src.caughtUp = src.next >= end
-		}
-	}
-	for id := range m.tasks {
-		if e, ok := ends.Lookup(m.l.repartition, id); ok && e.Err == nil {
-			m.gate[id] = max(m.gate[id], e.Offset)
 		}
 	}
 	m.ends = ends
@@ -587,10 +583,17 @@ func (m *member) settle(ctx context.Context, ids []int32, srcs []srcKey) error {
 // taskFrom is a task restored from a checkpoint, or a new one.
 func (m *member) taskFrom(data []byte, id int32) (*task, error) {
 	inputs := m.l.inputsOf(id)
+	var tk *task
+	var err error
 	if data == nil {
-		return m.t.newTask(id, inputs)
+		tk, err = m.t.newTask(id, inputs)
+	} else {
+		tk, err = m.t.restoreTask(data, id, inputs, m.toEvent)
 	}
-	return m.t.restoreTask(data, id, inputs, m.toEvent)
+	if tk != nil {
+		tk.idle = m.o.IdleAfter
+	}
+	return tk, err
 }
 
 // toEvent maps a record; a repartitioned one is named by its origin.
@@ -686,7 +689,7 @@ func (m *member) routeCarrier(p kgo.FetchTopicPartition) error {
 			continue
 		}
 		if src, wm, ok := watermarkOf(r); ok {
-			tk.punctuate(src, wm.At, wm.CaughtUp)
+			tk.punctuate(src, wm)
 			continue
 		}
 		ev := m.toEvent(r)
@@ -745,15 +748,16 @@ func (m *member) forward(ctx context.Context, src *source, r *kgo.Record, ev eve
 
 // local says whether a source this replica reads may hand a task it
 // runs its records in memory, and speak for the task's input of it: the
-// task has read its repartition partition past its gate (everything
-// forwarded to it before), and has received everything this replica
-// forwarded to it since.
+// task has received everything of the source below where this replica
+// began reading it (from earlier readers: through Kafka, with their
+// watermark records, or in their memory, committed in its checkpoint),
+// and everything this replica forwarded to it through Kafka since.
 func (m *member) local(src *source, tk *task, in *taskInput) bool {
-	if tk.carrier == nil || tk.carrier.next < m.gate[tk.id] {
+	if in.through < src.start {
 		return false
 	}
 	f, ok := src.fwd[tk.id]
-	return !ok || in.lastOrigin >= f
+	return !ok || in.through > f
 }
 
 // localSources updates the via inputs of the sources this replica reads
@@ -771,14 +775,15 @@ func (m *member) localSources(tk *task) {
 			continue
 		}
 		if !m.local(src, tk, in) {
-			in.local, in.caughtUp = false, false
+			in.local = false
 			continue
 		}
-		if !in.local || src.latest > in.latest || src.seen && !in.seen || src.caughtUp != in.caughtUp {
+		if !in.local || src.latest > in.latest || src.seen && !in.seen || src.next > in.through {
 			tk.dirty = true
 		}
 		in.local = true
-		in.latest, in.seen, in.caughtUp = max(in.latest, src.latest), in.seen || src.seen, src.caughtUp
+		in.latest, in.seen = max(in.latest, src.latest), in.seen || src.seen
+		in.through = max(in.through, src.next)
 	}
 }
 
@@ -797,9 +802,15 @@ func (m *member) produce(ctx context.Context, r *kgo.Record) {
 
 // release runs what each task's watermark lets through.
 func (m *member) release() {
+	end := func(topic string, p int32) (int64, bool) {
+		e, ok := m.ends.Lookup(topic, p)
+		return e.Offset, ok && e.Err == nil
+	}
 	for _, id := range slices.Sorted(maps.Keys(m.tasks)) {
-		m.localSources(m.tasks[id])
-		m.records += int64(m.tasks[id].release(&m.pending))
+		tk := m.tasks[id]
+		m.localSources(tk)
+		tk.viaCaughtUp(end)
+		m.records += int64(tk.release(&m.pending))
 	}
 	m.noteAlerts()
 }
@@ -861,20 +872,18 @@ func (m *member) refresh(ctx context.Context) error {
 }
 
 // writeWatermarks writes, for each source this replica reads, its
-// watermark to every repartition partition whose task another replica
-// runs and may get the source's records, when it changed since the last
-// committed one there.
+// watermark to every repartition partition whose task may get the
+// source's records, when it changed since the last committed one there.
+// Its own tasks learn it in memory, but the record tells whoever runs a
+// task next where the source was read up to (see local).
 func (m *member) writeWatermarks(ctx context.Context) {
 	for _, k := range slices.SortedFunc(maps.Keys(m.sources), func(a, b srcKey) int { return strings.Compare(a.String(), b.String()) }) {
 		src := m.sources[k]
 		clear(src.unsent)
-		if !src.seen && !src.caughtUp {
-			continue // nothing to say yet
-		}
-		wm := src.watermark()
+		wm := src.watermark() // the zero value, nothing to say, is never written
 		v, _ := json.Marshal(wm)
 		for id := range m.l.tasks {
-			if m.tasks[id] != nil || m.l.isCo(k.topic) && id == k.partition || src.sent[id] == wm {
+			if m.l.isCo(k.topic) && id == k.partition || src.sent[id] == wm {
 				continue
 			}
 			m.produce(ctx, &kgo.Record{Topic: m.l.repartition, Partition: id, Value: v, Timestamp: time.Now(),
@@ -1039,7 +1048,6 @@ func (m *member) dropRevoked() {
 			}
 			delete(m.tasks, p)
 			delete(m.committed, p)
-			delete(m.gate, p)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -188,24 +189,108 @@ func kafkaOpts(t testing.TB, tb *testBroker) []kgo.Opt {
 // TestGroupMatchesTrace: the demo's history as three services write it
 // (orders on 3 partitions, read by the tasks directly; payments on 4 and
 // shipping on 2, re-keyed through the repartition topic) gives a group
-// of two replicas the same findings as wfctl trace over the same topics:
-// each time-out and unfit record alerted once, and the stalls alerted
-// and not recovered are the stalls trace reports. Records reach a task
-// through the repartition topic in the order they were forwarded, not in
+// the same findings as wfctl trace over the same topics: each time-out
+// and unfit record alerted once, and the stalls alerted and not
+// recovered are the stalls trace reports. Records reach a task through
+// the repartition topic in the order they were forwarded, not in
 // event-time order; the sources' watermark records put them back in it.
+// The history arrives in four parts, as if live (the wall clock at the
+// next part's first record), while replicas join and leave: one, then
+// two, then three, then two; so tasks and sources move mid-replay, and
+// records pass both through Kafka and in memory.
 func TestGroupMatchesTrace(t *testing.T) {
 	if testing.Short() {
-		t.Skip("two replicas over a generated history")
+		t.Skip("replicas over a generated history")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	o := demo.DefaultOptions()
-	o.Orders = 3000
+	o.Orders = 4000
 	o.Layout = demo.ServicesLayout()
 	o.AsOf = o.End.Add(48 * time.Hour)
 	recs, _ := demo.Generate(o)
+	recs = slices.SortedStableFunc(slices.Values(recs), func(a, b demo.Record) int { return a.Time.Compare(b.Time) })
 	tb := startBroker(t)
-	topics := tb.produce(t, o, recs)
+	var topics []string
+	for _, tc := range o.TopicPartitions() {
+		if _, err := kafka.EnsureTopic(ctx, tb.cl, tb.cfg, tc.Topic, int32(tc.Partitions)); err != nil {
+			t.Fatal(err)
+		}
+		topics = append(topics, tc.Topic)
+	}
+
+	idle := time.Second
+	clock := &fakeClock{now: recs[0].Time}
+	var mu sync.Mutex
+	var logs []string
+	handovers := 0
+	stops := map[string]func(){}
+	start := func(name string) {
+		rctx, rcancel := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() {
+			done <- orderTracer(t, 1, time.Time{}).Serve(rctx, kafkaOpts(t, tb), GroupOptions{Group: "g", Topics: topics, AlertsTopic: "alerts",
+				ReplicaID: name, CheckpointEvery: 500 * time.Millisecond, Every: 20 * time.Millisecond, IdleAfter: idle,
+				SessionTimeout: 6 * time.Second, Now: clock.Now,
+				Logf: func(f string, a ...any) {
+					mu.Lock()
+					defer mu.Unlock()
+					logs = append(logs, name+": "+fmt.Sprintf(f, a...))
+					if strings.Contains(f, "handed over") {
+						handovers++
+					}
+				}})
+		}()
+		stops[name] = func() {
+			rcancel()
+			if err := <-done; err != nil && ctx.Err() == nil {
+				t.Errorf("replica %s: %v", name, err)
+			}
+			delete(stops, name)
+		}
+	}
+	defer func() {
+		for _, stop := range stops {
+			stop()
+		}
+		if t.Failed() {
+			mu.Lock()
+			t.Log(strings.Join(logs, "\n"))
+			mu.Unlock()
+		}
+	}()
+	const parts = 4
+	from := 0
+	for k := range parts {
+		to := len(recs) * (k + 1) / parts
+		for to < len(recs) && to > 0 && recs[to].Time.Equal(recs[to-1].Time) {
+			to++ // a part ends between two instants
+		}
+		krs := make([]*kgo.Record, 0, to-from)
+		for _, r := range recs[from:to] {
+			krs = append(krs, kafkaRecord(r))
+		}
+		if err := kafka.ProduceAll(ctx, tb.cl, tb.cfg, krs); err != nil {
+			t.Fatal(err)
+		}
+		if to < len(recs) {
+			clock.Set(recs[to].Time) // judged at most at the next part's first record
+		} else {
+			clock.Set(o.AsOf.Add(idle)) // judged at trace's as-of
+		}
+		switch k {
+		case 0:
+			start("a")
+		case 1:
+			start("b")
+		case 2:
+			start("c")
+			stops["a"]()
+		}
+		from = to
+		time.Sleep(300 * time.Millisecond)
+	}
+
 	ref := tb.trace(t, orderTracer(t, 1, o.AsOf), topics...)
 	want := map[string]int{}
 	for _, in := range ref.Stalled {
@@ -220,65 +305,63 @@ func TestGroupMatchesTrace(t *testing.T) {
 	if len(ref.TimedOut) == 0 || len(ref.Unfit) == 0 || len(ref.Stalled) == 0 {
 		t.Fatalf("the history has no time-outs, unfit records or stalls: %+v", ref.Summary)
 	}
-
-	idle := time.Second
-	clock := &fakeClock{now: o.AsOf.Add(idle)} // judged at the wall clock less --idle-after: trace's as-of
-	var stops []func()
-	for _, name := range []string{"a", "b"} {
-		rctx, rcancel := context.WithCancel(ctx)
-		done := make(chan error, 1)
-		go func() {
-			done <- orderTracer(t, 1, time.Time{}).Serve(rctx, kafkaOpts(t, tb), GroupOptions{Group: "g", Topics: topics, AlertsTopic: "alerts",
-				ReplicaID: name, CheckpointEvery: 500 * time.Millisecond, Every: 20 * time.Millisecond, IdleAfter: idle,
-				SessionTimeout: 6 * time.Second, Now: clock.Now})
-		}()
-		stops = append(stops, func() {
-			rcancel()
-			if err := <-done; err != nil && ctx.Err() == nil {
-				t.Errorf("replica %s: %v", name, err)
+	count := func(as []Alert) map[string]int {
+		got := map[string]int{}
+		for _, a := range as {
+			switch a.Type {
+			case AlertStalled:
+				got["stalled "+a.Data.CorrelationKey]++
+			case AlertRecovered:
+				got["stalled "+a.Data.CorrelationKey]--
+			case AlertTimedOut:
+				got["timedout "+a.Data.CorrelationKey]++
+			case AlertUnfit:
+				got["unfit "+a.Data.LastRecord.String()]++
+			default:
+				t.Errorf("alert %+v", a)
 			}
-		})
-	}
-	defer func() {
-		for _, stop := range stops {
-			stop()
 		}
-	}()
-	total := len(ref.TimedOut) + len(ref.Unfit) + len(ref.Stalled)
+		maps.DeleteFunc(got, func(_ string, n int) bool { return n == 0 })
+		return got
+	}
 	var as []Alert
 	for ctx.Err() == nil {
-		if as = readAlerts(t, tb, "alerts"); len(as) >= total {
+		as = readAlerts(t, tb, "alerts")
+		if maps.Equal(count(as), want) {
 			break
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
 	time.Sleep(time.Second) // anything doubled or late would show by now
 	as = readAlerts(t, tb, "alerts")
-	got := map[string]int{}
-	for _, a := range as {
-		switch a.Type {
-		case AlertStalled:
-			got["stalled "+a.Data.CorrelationKey]++
-		case AlertRecovered:
-			got["stalled "+a.Data.CorrelationKey]--
-		case AlertTimedOut:
-			got["timedout "+a.Data.CorrelationKey]++
-		case AlertUnfit:
-			got["unfit "+a.Data.LastRecord.String()]++
-		default:
-			t.Errorf("alert %+v", a)
-		}
-	}
-	maps.DeleteFunc(got, func(_ string, n int) bool { return n == 0 })
+	got := count(as)
 	for k, n := range want {
 		if got[k] != n {
 			t.Errorf("%s: alerted %d times, trace reports it %d", k, got[k], n)
 		}
 	}
-	for k, n := range got {
-		if want[k] == 0 {
-			t.Errorf("%s: alerted %d times, trace does not report it", k, n)
+	reasons := map[string]string{}
+	for _, a := range as {
+		if a.Type == AlertUnfit {
+			reasons["unfit "+a.Data.LastRecord.String()] = a.Data.Reason
 		}
 	}
-	t.Logf("%d alerts; trace: %d stalled, %d timed out, %d unfit", len(as), len(ref.Stalled), len(ref.TimedOut), len(ref.Unfit))
+	for k, n := range got {
+		if want[k] == 0 {
+			t.Errorf("%s: alerted %d times, trace does not report it %s", k, n, reasons[k])
+		}
+	}
+	ids := map[string]bool{}
+	for _, a := range as {
+		if ids[a.ID] {
+			t.Errorf("alert %s written twice: %+v", a.ID, a)
+		}
+		ids[a.ID] = true
+	}
+	mu.Lock()
+	if handovers == 0 {
+		t.Errorf("no task moved while the history came: the test does not test that")
+	}
+	mu.Unlock()
+	t.Logf("%d alerts, %d tasks handed over; trace: %d stalled, %d timed out, %d unfit", len(as), handovers, len(ref.Stalled), len(ref.TimedOut), len(ref.Unfit))
 }

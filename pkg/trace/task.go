@@ -24,6 +24,11 @@ type task struct {
 	inputs []*taskInput
 	// carrier is the input of the repartition topic.
 	carrier *taskInput
+	// idle is how long a caught-up input must stay so before it stops
+	// holding the others back (--idle-after); now is the real clock it
+	// is measured with: it is about records on their way, not event time.
+	idle time.Duration
+	now  func() time.Time
 
 	merge       merger
 	records     int64
@@ -67,16 +72,25 @@ type taskInput struct {
 	seen      bool
 	// next is the offset of the next record to read (direct and carrier);
 	// caughtUp is set when it has reached the partition's stable end (the
-	// last stable offset, as read_committed consumers see it). For a via
-	// input, caughtUp is what the source's last watermark record said.
+	// last stable offset, as read_committed consumers see it). A via
+	// input is caught up when it has everything of its source below the
+	// source partition's stable end (through, against the end as last
+	// listed): the end is the task's own fresh view, so a source that
+	// grows, or whose reader is changing, holds the task back.
 	next     int64
 	caughtUp bool
-	// lastOrigin is the source offset of the last record received (via).
-	lastOrigin int64
+	// through is, for a via input, the source offset below which every
+	// record of the source for this task has been received: records come
+	// in the source's order, and watermark records say how far their
+	// source was read.
+	through int64
 	// local is set while the replica reading the source runs this task
 	// too and has handed it everything it forwarded: the source's own
 	// position then stands for the input (see member.localSources).
 	local bool
+	// caughtSince is when the input was first found caught up after its
+	// last record; zero while it is not caught up.
+	caughtSince time.Time
 }
 
 // inputSpec is a task's input as the group's layout names it.
@@ -97,9 +111,9 @@ func (t *Tracer) newTask(id int32, inputs []inputSpec) (*task, error) {
 	if err != nil {
 		return nil, err
 	}
-	tk := &task{id: id, t: t, sh: sh, stalled: map[string]stallMark{}, timedOut: map[string]bool{}, incidents: map[string]bool{}}
+	tk := &task{id: id, t: t, sh: sh, stalled: map[string]stallMark{}, timedOut: map[string]bool{}, incidents: map[string]bool{}, now: time.Now}
 	for _, spec := range inputs {
-		in := &taskInput{topic: spec.Topic, partition: spec.Partition, via: spec.via, lastOrigin: -1}
+		in := &taskInput{topic: spec.Topic, partition: spec.Partition, via: spec.via}
 		tk.inputs = append(tk.inputs, in)
 		if spec.carrier {
 			tk.carrier = in
@@ -125,11 +139,9 @@ func (tk *task) add(in *taskInput, ev event, raw *kgo.Record) {
 	in.pending = append(in.pending, pendingRecord{ev: ev, raw: raw})
 	in.latest = max(in.latest, ev.at)
 	in.seen = true
+	in.caughtSince = time.Time{} // something new: idle from the next time it is caught up
 	if in.via {
-		// The source read on after its last watermark record: until the
-		// next one, it is not known to be caught up.
-		in.caughtUp = false
-		in.lastOrigin = max(in.lastOrigin, ev.loc.Offset)
+		in.through = max(in.through, ev.loc.Offset+1)
 	} else {
 		in.next = raw.Offset + 1
 	}
@@ -137,47 +149,75 @@ func (tk *task) add(in *taskInput, ev event, raw *kgo.Record) {
 }
 
 // punctuate takes a source's watermark record: the source has forwarded
-// every record it read up to event time at, and it was caught up with
-// its partition's stable end or not. A source the task does not know
-// (the inputs changed) is ignored.
-func (tk *task) punctuate(src correlate.Location, at int64, caughtUp bool) {
+// every record it read up to event time wm.At and below offset wm.Next.
+// A source the task does not know (the inputs changed) is ignored.
+func (tk *task) punctuate(src correlate.Location, wm watermarkValue) {
 	in := tk.input(src.Topic, src.Partition)
-	if in == nil || !in.via || in.local {
+	if in == nil || !in.via {
 		return
 	}
-	if at > in.latest || !in.seen || caughtUp != in.caughtUp {
+	if wm.Next > in.through {
+		in.through = wm.Next
 		tk.dirty = true
 	}
-	in.latest = max(in.latest, at)
+	if in.local {
+		return // the source's reader speaks for it
+	}
+	if wm.At > in.latest || !in.seen {
+		tk.dirty = true
+	}
+	in.latest = max(in.latest, wm.At)
 	in.seen = true
-	in.caughtUp = caughtUp
 }
 
-// caught says whether an input has nothing more to bring now: a direct
-// input at its partition's stable end; a via input whose source said so
-// and whose carrier has brought everything committed since (or, local,
-// whose source is at its stable end).
-func (tk *task) caught(in *taskInput) bool {
-	if !in.via || in.local || tk.carrier == nil {
-		return in.caughtUp
+// caught says whether an input has nothing more to bring now (see
+// taskInput.caughtUp).
+func (tk *task) caught(in *taskInput) bool { return in.caughtUp }
+
+// viaCaughtUp judges the via inputs against their source partitions'
+// stable ends, as last listed.
+func (tk *task) viaCaughtUp(end func(topic string, partition int32) (int64, bool)) {
+	for _, in := range tk.inputs {
+		if in.via {
+			e, ok := end(in.topic, in.partition)
+			in.caughtUp = ok && in.through >= e
+		}
 	}
-	return in.caughtUp && tk.carrier.caughtUp
+}
+
+// idleNow says whether an input is drained and has been caught up for
+// idle, with nothing new read: only then does it stop holding the
+// others back (as trace --follow's --idle-after, or Kafka Streams'
+// max.task.idle.ms). Until then its next record may be on its way: a
+// partition's stable end is listed every check, a source's records and
+// watermarks come through the repartition topic a transaction later,
+// and records produced just after a partition was read to its end are
+// not late.
+func (tk *task) idleNow(in *taskInput, now time.Time) bool {
+	if !tk.caught(in) {
+		in.caughtSince = time.Time{}
+		return false
+	}
+	if in.caughtSince.IsZero() {
+		in.caughtSince = now
+	}
+	return len(in.pending) == 0 && now.Sub(in.caughtSince) >= tk.idle
 }
 
 // watermark is the event time every input that may still bring earlier
 // records has reached; ok is false when none may: each is drained and
-// caught up. As Kafka Streams' tasks do by default (max.task.idle.ms 0),
-// a caught-up input does not hold the others back: its next record, when
-// one comes, is live. A source that never said where it is holds the
+// idle (see idleNow). A source that never said where it is holds the
 // task at its clock, as a Flink operator waits for every input's
 // watermark.
 func (tk *task) watermark() (int64, bool) {
 	wm, ok := int64(0), false
+	now := tk.now()
 	for _, in := range tk.inputs {
+		idle := tk.idleNow(in, now)
 		switch {
 		case in == tk.carrier && len(in.pending) == 0:
 			continue // the via inputs speak for what it brings
-		case len(in.pending) > 0, tk.caught(in):
+		case len(in.pending) > 0, idle:
 			continue // its own records bound the release by their order, or it has nothing to say
 		case !in.seen:
 			return tk.merge.clock, true
@@ -327,6 +367,11 @@ func (tk *task) check(asOf time.Time, out *alerts) (*partial, error) {
 			delete(tk.incidents, key)
 		}
 	}
+	// Instances whose timeout fired as the clock moved have ended: they
+	// were alerted above and leave the in-flight set now, not at the next
+	// check, so that no checkpoint keeps them (a task restored from it
+	// would count them as timed out in flight for ever).
+	tk.drainFindings(out)
 	return p, nil
 }
 
