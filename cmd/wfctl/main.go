@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"syscall"
 
 	"github.com/wfctl/wfctl/pkg/cli"
 )
@@ -17,7 +18,10 @@ var (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// SIGTERM too: systemd and Kubernetes stop services with it, and a
+	// server (dev, trace --follow --group) must end as on Ctrl-C, aborting
+	// its open transaction rather than leaving it to time out.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := cli.Main(ctx, os.Args[1:], cli.System(cli.BuildInfo{Version: version, Commit: commit, Date: date}))
 	stop()
 	os.Exit(code)
