@@ -37,7 +37,7 @@
 #            the stalls fall due (spread 40s, threshold 10s; LAT_BUSY=0
 #            skips it).
 #
-#   scripts/bench-trace-group.sh                       every part (~14 min)
+#   scripts/bench-trace-group.sh                       every part (about 10 min)
 #   PARTS=latency scripts/bench-trace-group.sh         one part alone
 #   RESTART_RECORDS=500000 SCALE_RECORDS=300000 LIVE_SECONDS=15 scripts/bench-trace-group.sh   a quick try
 #   REV=HEAD scripts/bench-trace-group.sh              a commit, not the working tree
