@@ -136,7 +136,10 @@ func settledRange(ctx context.Context, adm *kadm.Client, topic string, id int32,
 
 // readRange reads the committed records of [from, end).
 func readRange(ctx context.Context, base []kgo.Opt, topic string, id int32, from, end int64) ([]*kgo.Record, error) {
-	opts := append(slices.Clone(base), kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+	// Control records kept: a checkpoint written in a transaction ends
+	// with its commit marker, the partition's last offset; without it the
+	// read would learn it is done only from a poll that times out.
+	opts := append(slices.Clone(base), kgo.FetchIsolationLevel(kgo.ReadCommitted()), kgo.KeepControlRecords(),
 		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: {id: kgo.NewOffset().At(from)}}))
 	cl, err := kgo.NewClient(opts...)
 	if err != nil {
@@ -158,7 +161,7 @@ func readRange(ctx context.Context, base []kgo.Opt, topic string, id int32, from
 				ferr = p.Err
 			}
 			for _, r := range p.Records {
-				if r.Offset < end {
+				if r.Offset < end && !r.Attrs.IsControl() {
 					recs = append(recs, r)
 				}
 			}

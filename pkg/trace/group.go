@@ -36,7 +36,7 @@ type GroupOptions struct {
 	ReplicaID string
 	// CheckpointEvery and CheckpointRecords bound how much work a
 	// transaction covers (default 10s and 100,000 records); a
-	// transaction with alerts ends within AlertDelay (default 200ms) so
+	// transaction with alerts ends within AlertDelay (default 50ms) so
 	// that alerts are not held back.
 	CheckpointEvery   time.Duration
 	CheckpointRecords int64
@@ -46,7 +46,7 @@ type GroupOptions struct {
 	// as of now less IdleAfter (default 5s), so a stall on a quiet
 	// partition is alerted at most IdleAfter after it falls due.
 	IdleAfter time.Duration
-	// Every is how often stalls are checked (default 250ms).
+	// Every is how often stalls are checked (default 100ms).
 	Every time.Duration
 	// SessionTimeout is the consumer group session timeout (default
 	// 10s): how soon a dead replica's partitions move.
@@ -260,7 +260,11 @@ type member struct {
 	// ends are the inputs' stable ends, as last listed.
 	ends      kadm.ListedOffsets
 	forwarded int64 // records forwarded in the open transaction
-	purgedAt  time.Time
+	// assignedOnce is set once the group gave this replica partitions;
+	// caughtUp when, at the last check, every input was at its end.
+	assignedOnce bool
+	caughtUp     bool
+	purgedAt     time.Time
 
 	tasks     map[int32]*task
 	committed map[int32][]byte // each task's last committed checkpoint
@@ -338,13 +342,13 @@ func (o *GroupOptions) defaults() {
 		o.CheckpointRecords = 100_000
 	}
 	if o.AlertDelay <= 0 {
-		o.AlertDelay = 200 * time.Millisecond
+		o.AlertDelay = 50 * time.Millisecond
 	}
 	if o.IdleAfter <= 0 {
 		o.IdleAfter = 5 * time.Second
 	}
 	if o.Every <= 0 {
-		o.Every = 250 * time.Millisecond
+		o.Every = 100 * time.Millisecond
 	}
 	if o.SessionTimeout <= 0 {
 		o.SessionTimeout = 10 * time.Second
@@ -376,6 +380,7 @@ func (m *member) partitionFor(topic string) func(*kgo.Record, int) int {
 func (m *member) onAssigned(_ context.Context, _ *kgo.Client, got map[string][]int32) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.assignedOnce = true
 	for tp, ps := range got {
 		m.assigned[tp] = append(m.assigned[tp], ps...)
 	}
@@ -455,11 +460,13 @@ func (m *member) shouldEnd() bool {
 	now := time.Now()
 	return rebalanced || now.Sub(m.txnStart) >= m.o.CheckpointEvery || m.txnRecs >= m.o.CheckpointRecords ||
 		!m.alertAt.IsZero() && now.Sub(m.alertAt) >= m.o.AlertDelay ||
-		now.Sub(m.txnStart) >= m.forwardCommit() && (m.forwarded > 0 || m.watermarksDue())
+		now.Sub(m.txnStart) >= m.forwardCommit() && (m.forwarded > 0 || m.watermarksDue() || m.caughtUp && m.txnRecs > 0)
 }
 
 // forwardCommit is how soon a transaction that forwarded records, or has
-// watermarks to write, ends: what it forwarded reaches other replicas'
+// watermarks to write, or has caught up (so that the tail of a catch-up
+// is committed, and the replica ready, without waiting for
+// CheckpointEvery), ends: what it forwarded reaches other replicas'
 // tasks only once committed, and a task whose sources are all caught up
 // judges stalls at the wall clock less IdleAfter, so forwarded records
 // must arrive well within it (Kafka Streams commits every 100 ms under
@@ -528,7 +535,15 @@ func (m *member) takeAssignment(ctx context.Context) error {
 	if len(fresh) == 0 && len(srcs) == 0 {
 		return nil
 	}
-	return m.settle(ctx, fresh, srcs)
+	if err := m.settle(ctx, fresh, srcs); err != nil {
+		return err
+	}
+	// Restored from committed checkpoints: ready (when caught up) now,
+	// not at the end of the first transaction.
+	if m.o.Observer != nil {
+		m.o.Observer.Committed(m.status())
+	}
+	return nil
 }
 
 // settle learns where new tasks' inputs and new sources stand: their
@@ -863,10 +878,12 @@ func (m *member) refresh(ctx context.Context) error {
 			}
 		}
 	}
+	m.caughtUp = true
 	for k, src := range m.sources {
 		if end, ok := ends.Lookup(k.topic, k.partition); ok && end.Err == nil {
 			src.caughtUp = src.next >= end.Offset
 		}
+		m.caughtUp = m.caughtUp && src.caughtUp
 	}
 	return nil
 }
@@ -1053,7 +1070,12 @@ func (m *member) dropRevoked() {
 }
 
 func (m *member) status() GroupStatus {
-	st := GroupStatus{Records: m.records, Stalled: map[[2]string]int{}, AlertsTotal: maps.Clone(m.totals), Checkpoint: m.lastCkpt, Ready: true}
+	m.mu.Lock()
+	joined := m.assignedOnce
+	m.mu.Unlock()
+	// Not ready before the group gave this replica its partitions (after
+	// a kill, a restart waits for its previous run's session to expire).
+	st := GroupStatus{Records: m.records, Stalled: map[[2]string]int{}, AlertsTotal: maps.Clone(m.totals), Checkpoint: m.lastCkpt, Ready: joined}
 	var wm int64
 	for _, id := range slices.Sorted(maps.Keys(m.tasks)) {
 		tk := m.tasks[id]
