@@ -264,6 +264,7 @@ type member struct {
 	// caughtUp when, at the last check, every input was at its end.
 	assignedOnce bool
 	caughtUp     bool
+	wasReady     bool // as last told to the Observer
 	purgedAt     time.Time
 
 	tasks     map[int32]*task
@@ -541,7 +542,9 @@ func (m *member) takeAssignment(ctx context.Context) error {
 	// Restored from committed checkpoints: ready (when caught up) now,
 	// not at the end of the first transaction.
 	if m.o.Observer != nil {
-		m.o.Observer.Committed(m.status())
+		st := m.status()
+		m.wasReady = st.Ready
+		m.o.Observer.Committed(st)
 	}
 	return nil
 }
@@ -859,6 +862,13 @@ func (m *member) check(ctx context.Context, now time.Time) error {
 		}
 	}
 	m.noteAlerts()
+	// Readiness is told when it changes, not only at commits: a replica
+	// restored and caught up with nothing new to read commits only after
+	// CheckpointEvery.
+	if ready := m.ready(); ready != m.wasReady && m.o.Observer != nil {
+		m.wasReady = ready
+		m.o.Observer.Committed(m.status())
+	}
 	return nil
 }
 
@@ -988,7 +998,9 @@ func (m *member) end(ctx context.Context) error {
 	m.pending.list = m.pending.list[:0]
 	m.dropRevoked()
 	if committed && m.o.Observer != nil {
-		m.o.Observer.Committed(m.status())
+		st := m.status()
+		m.wasReady = st.Ready
+		m.o.Observer.Committed(st)
 	}
 	return nil
 }
@@ -1069,13 +1081,34 @@ func (m *member) dropRevoked() {
 	}
 }
 
-func (m *member) status() GroupStatus {
+// ready says whether the replica has its partitions, every task restored,
+// and every input caught up. Not before the group gave it partitions
+// (after a kill, a restart waits for its previous run's session to
+// expire).
+func (m *member) ready() bool {
 	m.mu.Lock()
 	joined := m.assignedOnce
 	m.mu.Unlock()
-	// Not ready before the group gave this replica its partitions (after
-	// a kill, a restart waits for its previous run's session to expire).
-	st := GroupStatus{Records: m.records, Stalled: map[[2]string]int{}, AlertsTotal: maps.Clone(m.totals), Checkpoint: m.lastCkpt, Ready: joined}
+	if !joined {
+		return false
+	}
+	for _, tk := range m.tasks {
+		for _, in := range tk.inputs {
+			if !in.via && !in.caughtUp {
+				return false
+			}
+		}
+	}
+	for _, src := range m.sources {
+		if !src.caughtUp {
+			return false
+		}
+	}
+	return true
+}
+
+func (m *member) status() GroupStatus {
+	st := GroupStatus{Records: m.records, Stalled: map[[2]string]int{}, AlertsTotal: maps.Clone(m.totals), Checkpoint: m.lastCkpt, Ready: m.ready()}
 	var wm int64
 	for _, id := range slices.Sorted(maps.Keys(m.tasks)) {
 		tk := m.tasks[id]
@@ -1088,11 +1121,6 @@ func (m *member) status() GroupStatus {
 		if wm == 0 || tk.merge.clock < wm {
 			wm = tk.merge.clock
 		}
-		for _, in := range tk.inputs {
-			if !in.via && !in.caughtUp {
-				st.Ready = false
-			}
-		}
 	}
 	st.Lag = map[string]int64{}
 	lag := func(topic string, p int32, next int64) {
@@ -1101,9 +1129,6 @@ func (m *member) status() GroupStatus {
 		}
 	}
 	for k, src := range m.sources {
-		if !src.caughtUp {
-			st.Ready = false
-		}
 		lag(k.topic, k.partition, src.next)
 	}
 	for id, tk := range m.tasks {
