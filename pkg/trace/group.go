@@ -432,7 +432,16 @@ func (m *member) run(ctx context.Context) error {
 				}
 			}
 		}
-		if err := m.end(ctx); err != nil {
+		ectx, cancel := ctx, context.CancelFunc(func() {})
+		if ctx.Err() != nil {
+			// A clean stop (Ctrl-C, SIGTERM) commits what the open
+			// transaction covers, so that the next run, here or on
+			// another replica, does not run it again.
+			ectx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		}
+		err := m.end(ectx)
+		cancel()
+		if err != nil {
 			return err
 		}
 	}
