@@ -219,7 +219,12 @@ func TestGroupMatchesTrace(t *testing.T) {
 		topics = append(topics, tc.Topic)
 	}
 
-	idle := time.Second
+	// Each part brings days of event time at once: an input idle for
+	// --idle-after before its part lands would let the others run ahead
+	// of it (the live grace, as trace --follow's). The parts come 300 ms
+	// apart, so a grace of seconds keeps every input holding the others
+	// back while the history comes, even on a loaded machine.
+	idle := 5 * time.Second
 	clock := &fakeClock{now: recs[0].Time}
 	var mu sync.Mutex
 	var logs []string
