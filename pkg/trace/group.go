@@ -66,7 +66,8 @@ type GroupOptions struct {
 // readiness.
 type GroupObserver interface {
 	// Committed is called after each committed transaction with the
-	// group's state then.
+	// group's state then, and when the replica's readiness changes
+	// between commits (tasks restored, inputs caught up).
 	Committed(GroupStatus)
 }
 
@@ -491,7 +492,7 @@ func (m *member) watermarksDue() bool {
 	for _, src := range m.sources {
 		wm := src.watermark()
 		for id := range m.l.tasks {
-			if m.tasks[id] == nil && !(m.l.isCo(src.key.topic) && id == src.key.partition) && src.sent[id] != wm {
+			if m.tasks[id] == nil && m.owes(src, id, wm) {
 				return true
 			}
 		}
@@ -550,12 +551,17 @@ func (m *member) takeAssignment(ctx context.Context) error {
 	}
 	// Restored from committed checkpoints: ready (when caught up) now,
 	// not at the end of the first transaction.
+	m.observe()
+	return nil
+}
+
+// observe tells the Observer the replica's status.
+func (m *member) observe() {
 	if m.o.Observer != nil {
 		st := m.status()
 		m.wasReady = st.Ready
 		m.o.Observer.Committed(st)
 	}
-	return nil
 }
 
 // settle learns where new tasks' inputs and new sources stand: their
@@ -641,15 +647,23 @@ func (m *member) toEvent(kr *kgo.Record) event {
 	return ev
 }
 
+// parseOrigin reads "topic/partition@offset".
 func parseOrigin(s string) (correlate.Location, bool) {
-	rest, off, ok1 := strings.Cut(s, "@")
-	i := strings.LastIndexByte(rest, '/')
-	if !ok1 || i < 0 {
+	rest, off, ok := strings.Cut(s, "@")
+	loc, okp := parsePartition(rest)
+	o, err := strconv.ParseInt(off, 10, 64)
+	loc.Offset = o
+	return loc, ok && okp && err == nil
+}
+
+// parsePartition reads "topic/partition" (a watermark record's source).
+func parsePartition(s string) (correlate.Location, bool) {
+	i := strings.LastIndexByte(s, '/')
+	if i < 0 {
 		return correlate.Location{}, false
 	}
-	p, err1 := strconv.ParseInt(rest[i+1:], 10, 32)
-	o, err2 := strconv.ParseInt(off, 10, 64)
-	return correlate.Location{Topic: rest[:i], Partition: int32(p), Offset: o}, err1 == nil && err2 == nil
+	p, err := strconv.ParseInt(s[i+1:], 10, 32)
+	return correlate.Location{Topic: s[:i], Partition: int32(p)}, err == nil
 }
 
 // route hands each record to its task, or re-keys it into the
@@ -739,7 +753,7 @@ func watermarkOf(r *kgo.Record) (correlate.Location, watermarkValue, bool) {
 			continue
 		}
 		var wm watermarkValue
-		loc, ok := parseOrigin(string(h.Value) + "@0")
+		loc, ok := parsePartition(string(h.Value))
 		if !ok || json.Unmarshal(r.Value, &wm) != nil {
 			return correlate.Location{}, wm, false
 		}
@@ -874,9 +888,8 @@ func (m *member) check(ctx context.Context, now time.Time) error {
 	// Readiness is told when it changes, not only at commits: a replica
 	// restored and caught up with nothing new to read commits only after
 	// CheckpointEvery.
-	if ready := m.ready(); ready != m.wasReady && m.o.Observer != nil {
-		m.wasReady = ready
-		m.o.Observer.Committed(m.status())
+	if m.ready() != m.wasReady {
+		m.observe()
 	}
 	return nil
 }
@@ -907,6 +920,13 @@ func (m *member) refresh(ctx context.Context) error {
 	return nil
 }
 
+// owes says whether task id may get the source's records (a
+// co-partitioned partition's own task reads it directly) and was last
+// sent another watermark than wm.
+func (m *member) owes(src *source, id int32, wm watermarkValue) bool {
+	return !(m.l.isCo(src.key.topic) && id == src.key.partition) && src.sent[id] != wm
+}
+
 // writeWatermarks writes, for each source this replica reads, its
 // watermark to every repartition partition whose task may get the
 // source's records, when it changed since the last committed one there.
@@ -919,7 +939,7 @@ func (m *member) writeWatermarks(ctx context.Context) {
 		wm := src.watermark() // the zero value, nothing to say, is never written
 		v, _ := json.Marshal(wm)
 		for id := range m.l.tasks {
-			if m.l.isCo(k.topic) && id == k.partition || src.sent[id] == wm {
+			if !m.owes(src, id, wm) {
 				continue
 			}
 			m.produce(ctx, &kgo.Record{Topic: m.l.repartition, Partition: id, Value: v, Timestamp: time.Now(),
@@ -1006,10 +1026,8 @@ func (m *member) end(ctx context.Context) error {
 	}
 	m.pending.list = m.pending.list[:0]
 	m.dropRevoked()
-	if committed && m.o.Observer != nil {
-		st := m.status()
-		m.wasReady = st.Ready
-		m.o.Observer.Committed(st)
+	if committed {
+		m.observe()
 	}
 	return nil
 }

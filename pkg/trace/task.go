@@ -170,10 +170,6 @@ func (tk *task) punctuate(src correlate.Location, wm watermarkValue) {
 	in.seen = true
 }
 
-// caught says whether an input has nothing more to bring now (see
-// taskInput.caughtUp).
-func (tk *task) caught(in *taskInput) bool { return in.caughtUp }
-
 // viaCaughtUp judges the via inputs against their source partitions'
 // stable ends, as last listed.
 func (tk *task) viaCaughtUp(end func(topic string, partition int32) (int64, bool)) {
@@ -194,7 +190,7 @@ func (tk *task) viaCaughtUp(end func(topic string, partition int32) (int64, bool
 // and records produced just after a partition was read to its end are
 // not late.
 func (tk *task) idleNow(in *taskInput, now time.Time) bool {
-	if !tk.caught(in) {
+	if !in.caughtUp {
 		in.caughtSince = time.Time{}
 		return false
 	}
