@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
@@ -142,7 +143,11 @@ func TestTraceGroupFailover(t *testing.T) {
 	reps := &replicaSet{t: t, bin: bin, args: []string{"trace", "--follow", "--group", group,
 		"--topic", "orders", "--topic", "payments", "-m", modelPath, "-b", b.Addr(),
 		"--metrics-addr", "127.0.0.1:0", "--checkpoint-every", "500ms", "--stall-after", "AwaitPayment=36h",
-		"-o", "ndjson", "--color", "never"}}
+		"-o", "ndjson", "--color", "never",
+		// A run that stops answering keeps its partitions for two
+		// minutes: the restarted r2 must take them back as a static
+		// member (--replica-id), not wait for the dead run to expire.
+		"-X", "session.timeout.ms=120000"}}
 	t.Cleanup(reps.stopAll)
 	defer func() {
 		if t.Failed() {
@@ -295,6 +300,33 @@ func TestTraceGroupFailover(t *testing.T) {
 		}
 		return false, "no transaction of r2 seen open"
 	})
+	// members lists the group's members by instance ID (--replica-id).
+	members := func() (map[string]kadm.DescribedGroupMember, string, error) {
+		gs, err := adm.DescribeGroups(ctx, group)
+		if err != nil {
+			return nil, "", err
+		}
+		g := gs[group]
+		if g.Err != nil {
+			return nil, "", g.Err
+		}
+		by := map[string]kadm.DescribedGroupMember{}
+		for _, m := range g.Members {
+			id := "(dynamic) " + m.MemberID
+			if m.InstanceID != nil {
+				id = *m.InstanceID
+			}
+			by[id] = m
+		}
+		return by, g.State, nil
+	}
+	before, _, err := members()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(before) != 3 || before["r1"].MemberID == "" || before["r2"].MemberID == "" || before["r3"].MemberID == "" {
+		t.Fatalf("group members before the kill: %v, want static members r1, r2, r3", slices.Sorted(maps.Keys(before)))
+	}
 	r2.kill()
 	// Every record the killed run wrote has an epoch up to the one it
 	// had when it died; its successor's InitProducerID bumps past it.
@@ -306,6 +338,24 @@ func TestTraceGroupFailover(t *testing.T) {
 	t.Logf("%s: r2 killed (SIGKILL); its transactional producer %d at epoch %d, transaction %s on %v", elapsed(), killPID, killEpoch, dt.State, dt.Topics.Sorted())
 	// Started again with the same --replica-id, as a StatefulSet would.
 	r2b := reps.start("r2")
+	// Long before the dead run's session (two minutes) could expire,
+	// the new run has replaced it in the group and holds its partitions.
+	waitFor("the restarted r2 replaces its dead run in the group", 45*time.Second, func() (bool, string) {
+		now, state, err := members()
+		if err != nil {
+			return false, err.Error()
+		}
+		m, ok := now["r2"]
+		var parts int
+		if c, ok := m.Assigned.AsConsumer(); ok {
+			for _, tp := range c.Topics {
+				parts += len(tp.Partitions)
+			}
+		}
+		return len(now) == 3 && ok && m.MemberID != before["r2"].MemberID && parts > 0 && state == "Stable",
+			fmt.Sprintf("group %s with %v; r2 is member %q (dead run's %q) with %d partitions", state, slices.Sorted(maps.Keys(now)), m.MemberID, before["r2"].MemberID, parts)
+	})
+	t.Logf("%s: r2 started again and back in the group as the same static member", elapsed())
 	gate(3)
 	produceRound(4)
 	gate(4)

@@ -32,7 +32,7 @@ func bindGroupFlags(fl *pflag.FlagSet, g *groupFlags) {
 	fl.StringVar(&g.Group, "group", "", "with --follow: join this consumer group; replicas with the same group share the work, keep their state in Kafka and write alerts exactly once")
 	fl.StringVar(&g.AlertsTopic, "alerts-topic", "", "with --group: topic for the alerts, CloudEvents JSON (default wfctl.trace.GROUP.alerts)")
 	fl.StringVar(&g.AlertsWebhook, "alerts-webhook", "", "with --group: also POST each alert to this URL (at least once, with retries)")
-	fl.StringVar(&g.ReplicaID, "replica-id", "", "with --group: this replica's stable name, for its transactional ID (default: host name and process ID)")
+	fl.StringVar(&g.ReplicaID, "replica-id", "", "with --group: this replica's stable name, the same on every restart: its transactional ID and its static group membership, so a restart (even after kill -9) takes its partitions back at once; never give two live replicas the same ID (default: host name and process ID, a new dynamic member each run)")
 	fl.StringVar(&g.MetricsAddr, "metrics-addr", "", "with --group: serve Prometheus /metrics, /healthz and /readyz on this address (e.g. :9464)")
 	durationFlag(fl, &g.CheckpointEvery, "checkpoint-every", 10*time.Second, "with --group: checkpoint (and commit) at least this often")
 	fl.Int64Var(&g.CheckpointRecords, "checkpoint-records", 100_000, "with --group: checkpoint (and commit) after this many records")
@@ -68,7 +68,8 @@ func groupTrace(ctx context.Context, opts *traceOptions, tr *trace.Tracer) error
 	if g.AlertsTopic == "" {
 		g.AlertsTopic = "wfctl.trace." + g.Group + ".alerts"
 	}
-	if g.ReplicaID == "" {
+	static := g.ReplicaID != ""
+	if !static {
 		host, _ := os.Hostname()
 		g.ReplicaID = host + "-" + strconv.Itoa(os.Getpid())
 	}
@@ -113,7 +114,7 @@ func groupTrace(ctx context.Context, opts *traceOptions, tr *trace.Tracer) error
 		}
 	}
 	logf("tracking group %s: joining as %s; alerts to %s", g.Group, g.ReplicaID, g.AlertsTopic)
-	err = tr.Serve(ctx, base, trace.GroupOptions{Group: g.Group, Topics: opts.Topics, AlertsTopic: g.AlertsTopic, ReplicaID: g.ReplicaID,
+	err = tr.Serve(ctx, base, trace.GroupOptions{Group: g.Group, Topics: opts.Topics, AlertsTopic: g.AlertsTopic, ReplicaID: g.ReplicaID, Static: static, SessionTimeout: cfg.SessionTimeout,
 		CheckpointEvery: g.CheckpointEvery, CheckpointRecords: g.CheckpointRecords, IdleAfter: opts.IdleAfter, Now: f.Now,
 		Logf: logf, Observer: metrics, Alerted: alerted})
 	if err != nil && !errors.Is(err, context.Canceled) {

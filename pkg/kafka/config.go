@@ -35,6 +35,9 @@ type Config struct {
 	DialTimeout time.Duration
 	// ReadUncommitted is isolation.level=read_uncommitted.
 	ReadUncommitted bool
+	// SessionTimeout is session.timeout.ms, for consumer groups: 0 keeps
+	// the group's default.
+	SessionTimeout time.Duration
 }
 
 // DefaultDialTimeout is how long a connection attempt may take unless
@@ -235,8 +238,15 @@ func parseTimeouts(c *Config, props settings) error {
 		}
 	}
 	d, ok, err := parseMillis(props, "socket.connection.setup.timeout.ms")
+	if err != nil {
+		return err
+	}
 	if ok {
 		c.DialTimeout = d
+	}
+	d, ok, err = parseMillis(props, "session.timeout.ms")
+	if ok {
+		c.SessionTimeout = d
 	}
 	return err
 }

@@ -69,6 +69,7 @@ request.timeout.ms=45000
 ssl.endpoint.identification.algorithm=none
 isolation.level=read_uncommitted
 client.id=trace-1
+session.timeout.ms=30000
 `)
 	cfg, err := Load(Flags{ConfigFile: file}, noEnv)
 	if err != nil {
@@ -79,6 +80,7 @@ client.id=trace-1
 		TLS: true, SkipHostnameCheck: true,
 		SASLMechanism: "SCRAM-SHA-512", SASLUser: "svc-trace", SASLPassword: "pa=ss:word",
 		RequestTimeout: 45 * time.Second, DialTimeout: DefaultDialTimeout, ReadUncommitted: true,
+		SessionTimeout: 30 * time.Second,
 	}
 	if !reflect.DeepEqual(*cfg, want) {
 		t.Errorf("got  %+v\nwant %+v", *cfg, want)

@@ -32,6 +32,7 @@ var Properties = []Property{
 	{"request.timeout.ms", "how long to wait for a broker's answer (default 10000 on top of the request's own timeout)"},
 	{"socket.timeout.ms", "alias of request.timeout.ms"},
 	{"socket.connection.setup.timeout.ms", "how long a connection (TCP and TLS) may take (default 3000)"},
+	{"session.timeout.ms", "trace --group: how long the group waits for a replica that stopped answering and was not started again before moving its partitions (default 10000; the broker allows 6000 to 1800000 by default)"},
 	{"isolation.level", "read_committed (default: skip aborted transactions) or read_uncommitted"},
 }
 

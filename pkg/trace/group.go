@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/wfctl/wfctl/pkg/correlate"
 	"github.com/wfctl/wfctl/pkg/kafka"
@@ -34,6 +36,16 @@ type GroupOptions struct {
 	// restarted with the same ID fences and aborts what its previous
 	// run left open at once (default: the host name and process ID).
 	ReplicaID string
+	// Static makes the replica a static member of the group (KIP-345,
+	// group.instance.id = ReplicaID): a run started again with the same
+	// ID, even after a crash, takes over the previous run's partitions
+	// at once, without waiting SessionTimeout for the dead run to be
+	// dropped and without moving any other replica's partitions. A clean
+	// stop leaves the group explicitly (LeaveGroup by instance ID), so
+	// that its partitions move at once. Set it when ReplicaID is stable
+	// across restarts (a systemd instance, a StatefulSet pod), never
+	// when two live replicas could share an ID.
+	Static bool
 	// CheckpointEvery and CheckpointRecords bound how much work a
 	// transaction covers (default 10s and 100,000 records); a
 	// transaction with alerts ends within AlertDelay (default 50ms) so
@@ -49,7 +61,8 @@ type GroupOptions struct {
 	// Every is how often stalls are checked (default 100ms).
 	Every time.Duration
 	// SessionTimeout is the consumer group session timeout (default
-	// 10s): how soon a dead replica's partitions move.
+	// 10s): how soon the partitions of a replica that died and was not
+	// started again move.
 	SessionTimeout time.Duration
 	// Now is the wall clock (default time.Now).
 	Now func() time.Time
@@ -311,29 +324,79 @@ func (t *Tracer) Serve(ctx context.Context, base []kgo.Opt, o GroupOptions) erro
 		kgo.KeepControlRecords(), // transaction markers take offsets: a position past them is caught up
 		kgo.RequireStableFetchOffsets(),
 		kgo.SessionTimeout(o.SessionTimeout),
+		kgo.HeartbeatInterval(min(3*time.Second, o.SessionTimeout/3)), // Kafka's default, or a third of a shorter session
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
 		kgo.RecordPartitioner(kgo.BasicConsistentPartitioner(m.partitionFor)),
 		kgo.OnPartitionsAssigned(m.onAssigned),
 		kgo.OnPartitionsRevoked(m.onRevoked),
 		kgo.OnPartitionsLost(m.onLost),
 	)
+	if o.Static {
+		opts = append(opts, kgo.InstanceID(o.ReplicaID))
+	}
 	m.sess, err = kgo.NewGroupTransactSession(opts...)
 	if err != nil {
 		return err
 	}
-	defer m.sess.Close()
-	defer func() {
-		// Abort what is open now rather than leave it to the transaction
-		// timeout: read_committed readers of the alerts and the tasks'
-		// next owners wait on an open transaction.
-		actx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		m.sess.End(actx, kgo.TryAbort) //nolint:errcheck // best effort on the way out
-	}()
-	if err := m.run(ctx); err != nil && ctx.Err() == nil {
-		return err
+	err = m.run(ctx)
+	// Abort what is open now rather than leave it to the transaction
+	// timeout: read_committed readers of the alerts and the tasks' next
+	// owners wait on an open transaction. (A clean stop has committed
+	// it already.)
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	m.sess.End(actx, kgo.TryAbort) //nolint:errcheck // best effort on the way out
+	memberID, _ := m.sess.Client().GroupMetadata()
+	m.sess.Close()
+	if err != nil && ctx.Err() == nil {
+		return explain(err, o)
+	}
+	if o.Static {
+		m.leave(actx, adminCl, memberID)
 	}
 	return nil // ctx ended the replica; what it had not committed is aborted
+}
+
+// leave takes a static member out of the group after a clean stop (a
+// static member's client does not leave when it closes), naming both its
+// member ID and its instance ID so that the broker refuses it if another
+// run with the same instance ID has taken over since.
+func (m *member) leave(ctx context.Context, cl *kgo.Client, memberID string) {
+	if memberID == "" {
+		return
+	}
+	req := kmsg.NewPtrLeaveGroupRequest()
+	req.Group = m.o.Group
+	lm := kmsg.NewLeaveGroupRequestMember()
+	lm.MemberID, lm.InstanceID = memberID, kmsg.StringPtr(m.o.ReplicaID)
+	reason := "wfctl trace: replica stopped"
+	lm.Reason = &reason
+	req.Members = append(req.Members, lm)
+	resp, err := req.RequestWith(ctx, cl)
+	if err == nil {
+		err = kerr.ErrorForCode(resp.ErrorCode)
+	}
+	if err == nil && len(resp.Members) > 0 {
+		err = kerr.ErrorForCode(resp.Members[0].ErrorCode)
+	}
+	if err != nil {
+		m.o.Logf("leaving group %s as %s: %v (its partitions move after the session timeout, %s)", m.o.Group, m.o.ReplicaID, err, m.o.SessionTimeout)
+		return
+	}
+	m.o.Logf("left group %s as %s", m.o.Group, m.o.ReplicaID)
+}
+
+// explain says in words what two of Kafka's group errors mean here:
+// another run took this replica's ID over (a fenced instance or
+// producer), or the broker refuses the session timeout (a usage error).
+func explain(err error, o GroupOptions) error {
+	switch {
+	case errors.Is(err, kerr.FencedInstanceID) || errors.Is(err, kerr.ProducerFenced) || errors.Is(err, kerr.InvalidProducerEpoch):
+		return fmt.Errorf("another run of replica %q joined group %s and took its place (each live replica needs its own --replica-id): %w", o.ReplicaID, o.Group, err)
+	case errors.Is(err, kerr.InvalidSessionTimeout):
+		return &kafka.ConfigError{Err: fmt.Errorf("session.timeout.ms=%d: the broker does not allow it (by default it allows 6000 to 1800000): %w", o.SessionTimeout.Milliseconds(), err)}
+	}
+	return err
 }
 
 func (o *GroupOptions) defaults() {
@@ -454,7 +517,10 @@ func fetchErr(fs kgo.Fetches) error {
 	var err error
 	fs.EachError(func(topic string, p int32, e error) {
 		if err == nil && !errors.Is(e, context.DeadlineExceeded) && !errors.Is(e, context.Canceled) {
-			err = fmt.Errorf("%s/%d: %w", topic, p, e)
+			err = e
+			if topic != "" { // not an error of the group session
+				err = fmt.Errorf("%s/%d: %w", topic, p, e)
+			}
 		}
 	})
 	if errors.Is(err, kgo.ErrClientClosed) {

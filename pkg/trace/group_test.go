@@ -3,6 +3,7 @@ package trace
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/wfctl/wfctl/pkg/demo"
@@ -369,4 +371,102 @@ func TestGroupMatchesTrace(t *testing.T) {
 	}
 	mu.Unlock()
 	t.Logf("%d alerts, %d tasks handed over; trace: %d stalled, %d timed out, %d unfit", len(as), handovers, len(ref.Stalled), len(ref.TimedOut), len(ref.Unfit))
+}
+
+// TestStaticReplica: a replica with a stable ID is a static member of the
+// group (group.instance.id = ReplicaID). A clean stop takes it out of the
+// group at once, though a static member's client does not leave when it
+// closes; and a second live run with the same ID takes the first one's
+// place, which then stops with an error that says so rather than
+// fighting it for the slot. (That a run started again after SIGKILL takes
+// its partitions back at once is TestTraceGroupFailover's, with real
+// processes.)
+func TestStaticReplica(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	tb := startBroker(t)
+	if _, err := kafka.EnsureTopic(ctx, tb.cl, tb.cfg, "orders", 2); err != nil {
+		t.Fatal(err)
+	}
+	adm := kadm.NewClient(tb.cl)
+	members := func() ([]string, string) {
+		t.Helper()
+		gs, err := adm.DescribeGroups(ctx, "g")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, m := range gs["g"].Members {
+			id := "(dynamic)"
+			if m.InstanceID != nil {
+				id = *m.InstanceID
+			}
+			ids = append(ids, id+" "+m.MemberID)
+		}
+		return ids, gs["g"].State
+	}
+	waitMember := func(not string) string {
+		t.Helper()
+		for ctx.Err() == nil {
+			if ids, state := members(); len(ids) == 1 && strings.HasPrefix(ids[0], "r1 ") && ids[0] != not && state == "Stable" {
+				return ids[0]
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		ids, state := members()
+		t.Fatalf("group %s with members %v, want r1 alone (not %q)", state, ids, not)
+		return ""
+	}
+	start := func() (stop func() error, done <-chan error) {
+		rctx, rcancel := context.WithCancel(ctx)
+		ch := make(chan error, 1)
+		go func() {
+			ch <- orderTracer(t, 1, time.Time{}).Serve(rctx, kafkaOpts(t, tb), GroupOptions{Group: "g", Topics: []string{"orders"},
+				AlertsTopic: "alerts", ReplicaID: "r1", Static: true, SessionTimeout: 2 * time.Minute, CheckpointEvery: 500 * time.Millisecond})
+		}()
+		return func() error { rcancel(); return <-ch }, ch
+	}
+
+	stop, _ := start()
+	first := waitMember("")
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	// Gone at once, not after the two-minute session.
+	if ids, state := members(); len(ids) != 0 {
+		t.Fatalf("after a clean stop the group is %s with %v, want no member", state, ids)
+	}
+
+	stopA, doneA := start()
+	a := waitMember(first)
+	stopB, _ := start() // the same ID, while the first run lives
+	select {
+	case err := <-doneA:
+		if err == nil || !strings.Contains(err.Error(), `another run of replica "r1" joined group g and took its place`) {
+			t.Fatalf("the replaced run ended with %v", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("the replaced run did not stop")
+	}
+	_ = stopA
+	waitMember(a)
+	_ = stopB() // it may have been fenced in turn by the first run's last requests; either way it ends
+}
+
+// TestGroupSessionTimeoutRefused: a session timeout the broker does not
+// allow is a usage error that names session.timeout.ms, not a broker
+// failure.
+func TestGroupSessionTimeoutRefused(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	tb := startBroker(t)
+	if _, err := kafka.EnsureTopic(ctx, tb.cl, tb.cfg, "orders", 2); err != nil {
+		t.Fatal(err)
+	}
+	err := orderTracer(t, 1, time.Time{}).Serve(ctx, kafkaOpts(t, tb), GroupOptions{Group: "g", Topics: []string{"orders"},
+		AlertsTopic: "alerts", ReplicaID: "r1", SessionTimeout: time.Second})
+	var ce *kafka.ConfigError
+	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "session.timeout.ms=1000") {
+		t.Fatalf("got %v, want a usage error naming session.timeout.ms=1000", err)
+	}
 }
