@@ -161,6 +161,14 @@ batch() {
 
 rate() { awk -v n="$1" -v s="$2" 'BEGIN{printf "%d", n/s}'; }
 
+# checkpoints LABEL GROUP: a row with the checkpoints GROUP wrote to its
+# state topic: how many, MB in all, the largest in MB.
+checkpoints() {
+  local ck ckb ckmax
+  read -r _ ck _ ckb _ ckmax _ <<<"$("$tmp/tgb" state -b "$addr" -topic "wfctl.trace.$2.state")"
+  row "$1" "$ck / $((ckb >> 20)) / $(awk -v m="$ckmax" 'BEGIN{printf "%.1f", m/1048576}')"
+}
+
 if [[ -n "${REV:-}" ]]; then
   echo "wfctl at $(git rev-parse --short "$REV") (clean copy)"
 else
@@ -292,8 +300,7 @@ if has scale; then
     row "  cores busy: ours / whole machine" "$(awk -v r="$tot_cpu" -v b="$bcpu" -v m="$mcpu" -v e="$el" 'BEGIN{printf "%.2f / %.2f of %d", (r+b)/e, m/e, '"$(nproc)"'}')"
     for p in "${rps[@]}"; do kill -INT "$p" 2>/dev/null || true; done
     for p in "${rps[@]}"; do wait "$p" 2>/dev/null || true; done
-    read -r _ ck _ ckb _ ckmax _ <<<"$("$tmp/tgb" state -b "$addr" -topic "wfctl.trace.$group.state")"
-    row "  checkpoints written: count / MB in all / largest MB" "$ck / $((ckb >> 20)) / $(awk -v m="$ckmax" 'BEGIN{printf "%.1f", m/1048576}')"
+    checkpoints "  checkpoints written: count / MB in all / largest MB" "$group"
   done
   kill "$sbpid"; wait "$sbpid" 2>/dev/null || true
   echo "  (scale took $((SECONDS - part_start))s)"
@@ -323,8 +330,7 @@ if has live; then
   row "live: transactions committed, mean commit time" "$(get commits) in $(get seconds)s, $(get commit_ms) ms each"
   st=$(get stopped); [[ "$st" != '""' ]] && row "live: run cut short" "$st"
   kill -INT "$lpid" 2>/dev/null || true; wait "$lpid" 2>/dev/null || true
-  read -r _ ck _ ckb _ ckmax _ <<<"$("$tmp/tgb" state -b "$addr" -topic wfctl.trace.gl.state)"
-  row "live: checkpoints written: count / MB in all / largest MB" "$ck / $((ckb >> 20)) / $(awk -v m="$ckmax" 'BEGIN{printf "%.1f", m/1048576}')"
+  checkpoints "live: checkpoints written: count / MB in all / largest MB" gl
   if [[ -n "${PROFILE:-}" ]]; then
     echo "  CPU profile of the replica (go tool pprof -top):"
     go tool pprof -top -nodecount 25 "$tmp/wfctl" "$tmp/live.pprof" 2>/dev/null | sed 's/^/    /'

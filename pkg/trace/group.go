@@ -360,7 +360,8 @@ func (t *Tracer) Serve(ctx context.Context, base []kgo.Opt, o GroupOptions) erro
 // leave takes a static member out of the group after a clean stop (a
 // static member's client does not leave when it closes), naming both its
 // member ID and its instance ID so that the broker refuses it if another
-// run with the same instance ID has taken over since.
+// run with the same instance ID has taken over since (kadm's LeaveGroup
+// names the instance ID alone).
 func (m *member) leave(ctx context.Context, cl *kgo.Client, memberID string) {
 	if memberID == "" {
 		return
@@ -368,9 +369,7 @@ func (m *member) leave(ctx context.Context, cl *kgo.Client, memberID string) {
 	req := kmsg.NewPtrLeaveGroupRequest()
 	req.Group = m.o.Group
 	lm := kmsg.NewLeaveGroupRequestMember()
-	lm.MemberID, lm.InstanceID = memberID, kmsg.StringPtr(m.o.ReplicaID)
-	reason := "wfctl trace: replica stopped"
-	lm.Reason = &reason
+	lm.MemberID, lm.InstanceID, lm.Reason = memberID, kmsg.StringPtr(m.o.ReplicaID), kmsg.StringPtr("wfctl trace: replica stopped")
 	req.Members = append(req.Members, lm)
 	resp, err := req.RequestWith(ctx, cl)
 	if err == nil {
