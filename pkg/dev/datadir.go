@@ -100,11 +100,15 @@ func withDataDirCause(dir string, log *persistLog, err error) error {
 
 // persistLog keeps the broker's last warning about writing its data
 // folder (kfake logs the system's error, and tells clients only
-// UNKNOWN_SERVER_ERROR).
+// UNKNOWN_SERVER_ERROR), and closes failed at the first one.
 type persistLog struct {
-	mu   sync.Mutex
-	last string
+	mu     sync.Mutex
+	last   string
+	once   sync.Once
+	failed chan struct{}
 }
+
+func newPersistLog() *persistLog { return &persistLog{failed: make(chan struct{})} }
 
 func (l *persistLog) Enabled(_ context.Context, level slog.Level) bool {
 	return level >= slog.LevelWarn
@@ -114,6 +118,7 @@ func (l *persistLog) Handle(_ context.Context, r slog.Record) error {
 		l.mu.Lock()
 		l.last = r.Message
 		l.mu.Unlock()
+		l.once.Do(func() { close(l.failed) })
 	}
 	return nil
 }

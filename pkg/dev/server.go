@@ -58,7 +58,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
-	plog := &persistLog{}
+	plog := newPersistLog()
 	if opts.DataDir != "" {
 		bopts = append(bopts, broker.WithDataDir(opts.DataDir), broker.WithLogger(slog.New(plog)))
 	}
@@ -73,8 +73,23 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	loopCtx, cancel := context.WithCancel(context.Background())
 	s := &Server{broker: b, run: r, cancel: cancel, done: make(chan struct{})}
 	go func() {
-		s.err = withDataDirCause(opts.DataDir, plog, s.serve(loopCtx, opts))
+		err := s.serve(loopCtx, opts)
+		if err == nil {
+			err = plog.failure(opts.DataDir)
+		}
+		s.err = withDataDirCause(opts.DataDir, plog, err)
 		close(s.done)
+	}()
+	// A write of the data folder the broker failed stops the server,
+	// also when it was a client's write and the engine has nothing left
+	// to write (a Kafka broker whose only log folder fails shuts down
+	// too): the broker's state in memory is now ahead of its folder.
+	go func() {
+		select {
+		case <-plog.failed:
+			cancel()
+		case <-s.done:
+		}
 	}()
 	return s, nil
 }
