@@ -19,7 +19,6 @@ import (
 // space. It stops with "no space left on device in DIR" (the broker tells
 // its clients only UNKNOWN_SERVER_ERROR), exit 3, and once there is room
 // again it starts on the same folder with every command it acknowledged.
-// Mounting needs root (CI runs as root); elsewhere the test is skipped.
 func TestDiskFullRealBinary(t *testing.T) {
 	mnt, bin, dir, p := startOnTmpfs(t)
 	cl := newClient(t, p.addr, kgo.ProducerBatchMaxBytes(4<<20), kgo.RecordRetries(2))

@@ -152,7 +152,8 @@ func (s *Server) Processes() []DeployedProcess { return s.current().models.proce
 func (s *Server) Recovered() Recovery { return s.current().recovery }
 
 // Done is closed when the server stops: after Close, or when it fails
-// (a transaction that cannot be written); [Server.Close] then returns
+// (a transaction that cannot be written, a write of the data folder the
+// broker failed); [Server.Close] then returns
 // the error. The state is safe either way: start the server again on the
 // same data folder.
 func (s *Server) Done() <-chan struct{} { return s.done }

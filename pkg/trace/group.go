@@ -274,10 +274,8 @@ type member struct {
 	// ends are the inputs' stable ends, as last listed.
 	ends      kadm.ListedOffsets
 	forwarded int64 // records forwarded in the open transaction
-	// assignedOnce is set once the group gave this replica partitions;
-	// caughtUp when, at the last check, every input was at its end.
+	// assignedOnce is set once the group gave this replica partitions.
 	assignedOnce bool
-	caughtUp     bool
 	wasReady     bool // as last told to the Observer
 	purgedAt     time.Time
 
@@ -536,7 +534,7 @@ func (m *member) shouldEnd() bool {
 	now := time.Now()
 	return rebalanced || now.Sub(m.txnStart) >= m.o.CheckpointEvery || m.txnRecs >= m.o.CheckpointRecords ||
 		!m.alertAt.IsZero() && now.Sub(m.alertAt) >= m.o.AlertDelay ||
-		now.Sub(m.txnStart) >= m.forwardCommit() && (m.forwarded > 0 || m.watermarksDue() || m.caughtUp && m.txnRecs > 0)
+		now.Sub(m.txnStart) >= m.forwardCommit() && (m.forwarded > 0 || m.watermarksDue() || m.txnRecs > 0 && m.sourcesCaughtUp())
 }
 
 // forwardCommit is how soon a transaction that forwarded records, or has
@@ -975,12 +973,10 @@ func (m *member) refresh(ctx context.Context) error {
 			}
 		}
 	}
-	m.caughtUp = true
 	for k, src := range m.sources {
 		if end, ok := ends.Lookup(k.topic, k.partition); ok && end.Err == nil {
 			src.caughtUp = src.next >= end.Offset
 		}
-		m.caughtUp = m.caughtUp && src.caughtUp
 	}
 	return nil
 }
@@ -1191,6 +1187,12 @@ func (m *member) ready() bool {
 			}
 		}
 	}
+	return m.sourcesCaughtUp()
+}
+
+// sourcesCaughtUp says whether every partition this replica reads is
+// at its stable end.
+func (m *member) sourcesCaughtUp() bool {
 	for _, src := range m.sources {
 		if !src.caughtUp {
 			return false
