@@ -437,7 +437,7 @@ func TestStaticReplica(t *testing.T) {
 		t.Fatalf("after a clean stop the group is %s with %v, want no member", state, ids)
 	}
 
-	stopA, doneA := start()
+	_, doneA := start() // it ends when replaced
 	a := waitMember(first)
 	stopB, _ := start() // the same ID, while the first run lives
 	select {
@@ -448,7 +448,6 @@ func TestStaticReplica(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("the replaced run did not stop")
 	}
-	_ = stopA
 	waitMember(a)
 	_ = stopB() // it may have been fenced in turn by the first run's last requests; either way it ends
 }
