@@ -57,6 +57,9 @@ func groupTrace(ctx context.Context, opts *traceOptions, tr *trace.Tracer) error
 	if g.CheckpointRecords <= 0 {
 		return usageErrorf("--checkpoint-records must be positive")
 	}
+	if g.CheckpointEvery <= 0 {
+		return usageErrorf("--checkpoint-every must be positive")
+	}
 	cfg, err := kafka.Load(opts.Kafka, f.Getenv)
 	if err != nil {
 		return kafkaError(err)

@@ -18,6 +18,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/wfctl/wfctl/pkg/correlate"
+	"github.com/wfctl/wfctl/pkg/duration"
 	"github.com/wfctl/wfctl/pkg/kafka"
 )
 
@@ -317,7 +318,7 @@ func (t *Tracer) Serve(ctx context.Context, base []kgo.Opt, o GroupOptions) erro
 		kgo.ConsumeTopics(l.topics()...),
 		kgo.Balancers(kafka.CopartitionBalancer(l.co)),
 		kgo.TransactionalID("wfctl.trace."+o.Group+"."+o.ReplicaID),
-		kgo.TransactionTimeout(o.CheckpointEvery+20*time.Second),
+		kgo.TransactionTimeout(transactionTimeout(o)),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 		kgo.KeepControlRecords(), // transaction markers take offsets: a position past them is caught up
 		kgo.RequireStableFetchOffsets(),
@@ -383,18 +384,25 @@ func (m *member) leave(ctx context.Context, cl *kgo.Client, memberID string) {
 	m.o.Logf("left group %s as %s", m.o.Group, m.o.ReplicaID)
 }
 
-// explain says in words what two of Kafka's group errors mean here:
-// another run took this replica's ID over (a fenced instance or
-// producer), or the broker refuses the session timeout (a usage error).
+// explain says in words what three of Kafka's errors mean here: another
+// run took this replica's ID over (a fenced instance or producer), or the
+// broker refuses the session timeout or the transaction timeout that
+// CheckpointEvery sets (usage errors).
 func explain(err error, o GroupOptions) error {
 	switch {
 	case errors.Is(err, kerr.FencedInstanceID) || errors.Is(err, kerr.ProducerFenced) || errors.Is(err, kerr.InvalidProducerEpoch):
 		return fmt.Errorf("another run of replica %q joined group %s and took its place (each live replica needs its own --replica-id): %w", o.ReplicaID, o.Group, err)
 	case errors.Is(err, kerr.InvalidSessionTimeout):
 		return &kafka.ConfigError{Err: fmt.Errorf("session.timeout.ms=%d: the broker does not allow it (by default it allows 6000 to 1800000): %w", o.SessionTimeout.Milliseconds(), err)}
+	case errors.Is(err, kerr.InvalidTransactionTimeout):
+		return &kafka.ConfigError{Err: fmt.Errorf("--checkpoint-every %s: a transaction may then last %s, longer than the broker allows (transaction.max.timeout.ms, by default 15 minutes): %w", duration.Format(o.CheckpointEvery), duration.Format(transactionTimeout(o)), err)}
 	}
 	return err
 }
+
+// transactionTimeout is how long a replica's transaction may stay open
+// before the broker aborts it: a checkpoint's interval and time to write.
+func transactionTimeout(o GroupOptions) time.Duration { return o.CheckpointEvery + 20*time.Second }
 
 func (o *GroupOptions) defaults() {
 	if o.CheckpointEvery <= 0 {
